@@ -1,0 +1,89 @@
+// Package gitutil holds every access goodhart makes to a git repository:
+// resolving revisions, merge bases, the commits of a range, the files a range
+// changed and the contents of blobs, plus the identification of commits made
+// by coding agents.
+//
+// The rest of goodhart sees git only through the Repo interface, so that a
+// second implementation (for example one over long-lived `git diff-tree
+// --stdin` and `git cat-file --batch` processes) can be added without
+// touching the analysis.
+package gitutil
+
+import (
+	"strings"
+	"time"
+)
+
+// Signature is the author or committer of a commit.
+type Signature struct {
+	Name  string
+	Email string
+	When  time.Time
+}
+
+// String formats the signature as git does: "Name <email>".
+func (s Signature) String() string { return s.Name + " <" + s.Email + ">" }
+
+// Commit is the metadata of one commit.
+type Commit struct {
+	Hash      string // full hex object name
+	Parents   []string
+	Author    Signature
+	Committer Signature
+	Message   string
+}
+
+// Subject is the first line of the commit message.
+func (c Commit) Subject() string {
+	s, _, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
+	return strings.TrimSpace(s)
+}
+
+// File is one file of a tree.
+type File struct {
+	Path string // slash-separated, relative to the repository root
+	Blob string // hex object name of the contents
+	Mode uint32 // git file mode, e.g. 0100644
+}
+
+// Change is one file that differs between two trees. From is nil for an added
+// file, To is nil for a deleted one; both are set for a modification or a
+// rename (From.Path != To.Path).
+type Change struct {
+	From *File
+	To   *File
+}
+
+// Path is the path of the changed file in the newer tree, or in the older one
+// when the file was deleted.
+func (c Change) Path() string {
+	if c.To != nil {
+		return c.To.Path
+	}
+	return c.From.Path
+}
+
+// Repo is the narrow view of a git repository that goodhart needs.
+// All hashes are full hex object names.
+type Repo interface {
+	// Resolve turns a revision (branch, tag, remote ref, full or abbreviated
+	// hash, HEAD~2 …) into the hash of a commit.
+	Resolve(rev string) (string, error)
+	// MergeBase returns the best common ancestor of two commits.
+	MergeBase(a, b string) (string, error)
+	// Commit reads one commit.
+	Commit(hash string) (Commit, error)
+	// Commits lists the commits reachable from head but not from base, parents
+	// before children (the order `git rev-list --reverse --topo-order` gives).
+	Commits(base, head string) ([]Commit, error)
+	// Changes lists the regular files that differ between the trees of two
+	// commits, with renames detected among Go files.
+	Changes(from, to string) ([]Change, error)
+	// ListDir lists the regular files directly inside dir ("" or "." for the
+	// root) in the tree of a commit. A missing dir is an empty list.
+	ListDir(commit, dir string) ([]File, error)
+	// Blob reads the contents of a blob.
+	Blob(hash string) ([]byte, error)
+	// Close releases the repository.
+	Close() error
+}
