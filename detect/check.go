@@ -1,10 +1,15 @@
 package detect
 
 import (
-	"errors"
+	"fmt"
+	"sort"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
+
+// assumedAgent names the agent of commits that --assume-agent counts as an
+// agent's without recognising which one.
+const assumedAgent = "assumed-agent"
 
 // Options tune a check.
 type Options struct {
@@ -15,8 +20,106 @@ type Options struct {
 	AgentOf func(gitutil.Commit) string
 }
 
-// Check compares merge-base(base, head)..head and returns the findings, each
-// attributed to the commit of the range that introduced it.
+// Check compares merge-base(base, head)..head — the net change of the range —
+// and returns the findings, each attributed to the commit of the range that
+// introduced it and that commit's agent. A finding introduced by a person's
+// commit is reported at severity info.
 func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) {
-	return nil, errors.New("detect.Check: not implemented yet")
+	agentOf := opts.AgentOf
+	if agentOf == nil {
+		agentOf = gitutil.AgentOf
+	}
+	mb, err := repo.MergeBase(base, head)
+	if err != nil {
+		return nil, fmt.Errorf("finding the merge base of %s and %s: %w", short(base), short(head), err)
+	}
+	res := &Result{Schema: 1, Range: Range{Base: mb, Head: head}, Commits: []CommitInfo{}, Findings: []Finding{}}
+	if mb == head {
+		return res, nil
+	}
+	commits, err := repo.Commits(mb, head)
+	if err != nil {
+		return nil, err
+	}
+	agents := make([]string, len(commits))
+	for i, c := range commits {
+		agents[i] = agentOf(c)
+		if agents[i] == "" && opts.AssumeAgent {
+			agents[i] = assumedAgent
+		}
+		res.Commits = append(res.Commits, CommitInfo{SHA: c.Hash, Author: c.Author.String(), Agent: agents[i], Subject: c.Subject()})
+	}
+	ld := newLoader(repo)
+	a, err := analyze(ld, mb, head)
+	if err != nil {
+		return nil, err
+	}
+	if err := attribute(ld, mb, commits, a.findings); err != nil {
+		return nil, err
+	}
+	for i := range a.findings {
+		f := &a.findings[i]
+		for j, c := range commits {
+			if c.Hash == f.Commit {
+				f.Agent = agents[j]
+			}
+		}
+		if f.Agent == "" {
+			f.Severity = Info // only people's commits did this
+		}
+		res.Findings = append(res.Findings, *f)
+	}
+	for _, f := range res.Findings {
+		switch f.Severity {
+		case Error:
+			res.Summary.Error++
+		case Warning:
+			res.Summary.Warning++
+		default:
+			res.Summary.Info++
+		}
+	}
+	for n := range ld.notes {
+		res.Notes = append(res.Notes, n)
+	}
+	sort.Strings(res.Notes)
+	return res, nil
+}
+
+// attribute names, for each finding of the net change, the commit that
+// introduced it: the earliest commit from which on it holds at every later
+// commit of the range. The range is replayed backwards from head, analysing
+// base..commit for each, until every finding is placed; the loader's parse
+// cache makes the replays cheap, and findings are few.
+func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Finding) error {
+	if len(findings) == 0 {
+		return nil
+	}
+	last := len(commits) - 1
+	open := map[string][]*Finding{}
+	for i := range findings {
+		findings[i].Commit = commits[last].Hash
+		k := findings[i].key()
+		open[k] = append(open[k], &findings[i])
+	}
+	for i := last - 1; i >= 0 && len(open) > 0; i-- {
+		a, err := analyze(ld, base, commits[i].Hash)
+		if err != nil {
+			return err
+		}
+		holds := map[string]bool{}
+		for j := range a.findings {
+			holds[a.findings[j].key()] = true
+		}
+		for k, fs := range open {
+			if !holds[k] {
+				delete(open, k) // introduced by commit i+1
+				continue
+			}
+			for _, f := range fs {
+				f.Commit = commits[i].Hash
+			}
+		}
+	}
+	return nil
 }

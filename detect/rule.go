@@ -1,13 +1,25 @@
 package detect
 
-// Rule is one kind of shortcut goodhart looks for.
+// Rule is one kind of shortcut goodhart looks for. Each rule lives in a file
+// of its own with its ID, its default severity and a doc that says what it
+// flags, what it deliberately leaves alone, and an example.
 type Rule struct {
 	ID       string   // stable identifier, e.g. "deleted-test"
 	Severity Severity // default severity of its findings
-	Doc      string   // what it flags, what it deliberately leaves alone, an example
+	Doc      string
+
+	run func(*analysis)
 }
 
-// Rules lists every rule, in the order reports present them.
-func Rules() []*Rule {
-	return nil
-}
+// rules lists every rule, in the order reports present them.
+var rules = []*Rule{deletedTest, disabledTest, skippedTest}
+
+// Rules lists every rule goodhart runs.
+func Rules() []*Rule { return rules }
+
+// Rule IDs, stable across releases: users filter and suppress by them.
+const (
+	idDeletedTest  = "deleted-test"
+	idDisabledTest = "disabled-test"
+	idSkippedTest  = "skipped-test"
+)

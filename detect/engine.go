@@ -1,0 +1,243 @@
+package detect
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// loader reads and parses blobs for an analysis, once per blob and path:
+// the replays of attribution see the same blobs again and reuse the trees.
+type loader struct {
+	repo   gitutil.Repo
+	parsed map[string]*srcFile // blob + path
+	dirs   map[string][]gitutil.File
+	notes  map[string]bool
+}
+
+func newLoader(repo gitutil.Repo) *loader {
+	return &loader{repo: repo, parsed: map[string]*srcFile{}, dirs: map[string][]gitutil.File{}, notes: map[string]bool{}}
+}
+
+func (l *loader) note(format string, args ...any) { l.notes[fmt.Sprintf(format, args...)] = true }
+
+// file parses one file of a tree, or returns nil when it is not analysed
+// (binary, generated, too large, unreadable).
+func (l *loader) file(f *gitutil.File, rev string) *srcFile {
+	if f == nil {
+		return nil
+	}
+	k := f.Blob + "\x00" + f.Path
+	if sf, ok := l.parsed[k]; ok {
+		return sf
+	}
+	var sf *srcFile
+	src, err := l.repo.Blob(f.Blob)
+	switch {
+	case err != nil:
+		l.note("%s: could not be read at %s: %v", f.Path, short(rev), err)
+	case skipReason(f.Path, src) == "generated":
+		// Generated files are regenerated, not edited: nothing to judge.
+	case skipReason(f.Path, src) != "":
+		l.note("%s: skipped at %s (%s)", f.Path, short(rev), skipReason(f.Path, src))
+	default:
+		sf = parseFile(f.Path, src)
+		if sf.Err != nil && strings.HasSuffix(f.Path, ".go") {
+			l.note("%s: does not parse at %s (%s); analysed as far as possible", f.Path, short(rev), firstLine(sf.Err.Error()))
+		}
+	}
+	l.parsed[k] = sf
+	return sf
+}
+
+// dir parses the Go files directly inside dir at a revision.
+func (l *loader) dir(rev, dir string) []*srcFile {
+	k := rev + "\x00" + dir
+	files, ok := l.dirs[k]
+	if !ok {
+		var err error
+		files, err = l.repo.ListDir(rev, dir)
+		if err != nil {
+			l.note("%s: could not be listed at %s: %v", dir, short(rev), err)
+		}
+		l.dirs[k] = files
+	}
+	var out []*srcFile
+	for i := range files {
+		if strings.HasSuffix(files[i].Path, ".go") {
+			if sf := l.file(&files[i], rev); sf != nil {
+				out = append(out, sf)
+			}
+		}
+	}
+	return out
+}
+
+// snapshot is one side (base or head) of a comparison: the versions of the
+// changed files on that side, their tests, and lazy access to the rest of
+// each package.
+type snapshot struct {
+	ld    *loader
+	rev   string
+	files map[string]*srcFile
+	tests []*testFunc
+	byKey map[string][]*testFunc
+	dirs  map[string]*pkgInfo
+}
+
+func newSnapshot(ld *loader, rev string) *snapshot {
+	return &snapshot{ld: ld, rev: rev, files: map[string]*srcFile{}, byKey: map[string][]*testFunc{}, dirs: map[string]*pkgInfo{}}
+}
+
+func (s *snapshot) add(f *srcFile) {
+	s.files[f.Path] = f
+	for _, tf := range indexFile(f) {
+		s.tests = append(s.tests, tf)
+		s.byKey[tf.key()] = append(s.byKey[tf.key()], tf)
+	}
+}
+
+// pkgInfo is what the whole package directory holds on one side, loaded only
+// when a rule asks: every file (changed or not), its tests, the names it
+// declares and how often each identifier is used.
+type pkgInfo struct {
+	files    []*srcFile
+	tests    []*testFunc
+	declared map[string]bool // functions, methods and types of non-test files
+	uses     map[string]int  // identifier occurrences in all files
+	helpers  map[string]*helperFunc
+}
+
+func (s *snapshot) pkg(dir string) *pkgInfo {
+	if p, ok := s.dirs[dir]; ok {
+		return p
+	}
+	p := &pkgInfo{declared: map[string]bool{}, uses: map[string]int{}}
+	seen := map[string]bool{}
+	for _, f := range s.ld.dir(s.rev, dir) {
+		if cf, ok := s.files[f.Path]; ok {
+			f = cf
+		}
+		seen[f.Path] = true
+		p.files = append(p.files, f)
+	}
+	for path, f := range s.files { // changed files the listing may not show (unreadable trees)
+		if dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
+			p.files = append(p.files, f)
+		}
+	}
+	for _, f := range p.files {
+		p.index(f)
+	}
+	s.dirs[dir] = p
+	return p
+}
+
+func (p *pkgInfo) index(f *srcFile) {
+	if f.AST == nil {
+		return
+	}
+	if isTestFile(f.Path) {
+		p.tests = append(p.tests, indexFile(f)...)
+	} else {
+		for _, d := range f.AST.Decls {
+			for _, name := range declNames(d) {
+				p.declared[name] = true
+			}
+		}
+	}
+	countUses(f, p.uses)
+}
+
+// analysis compares two revisions.
+type analysis struct {
+	ld         *loader
+	base, head *snapshot
+	renamed    map[string]string // base path → head path
+	deleted    map[string]bool   // base paths gone from head
+	matches    []*match
+	findings   []Finding
+}
+
+// relevant reports whether a changed path can hold Go tests: Go files, and
+// files whose name says they were Go tests (x_test.go.bak).
+func relevant(p string) bool {
+	if strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") {
+		return false
+	}
+	b := baseName(p)
+	return strings.HasSuffix(b, ".go") || strings.Contains(b, "_test.") || strings.Contains(b, ".go.")
+}
+
+// analyze compares base and head and runs every rule.
+func analyze(ld *loader, base, head string) (*analysis, error) {
+	changes, err := ld.repo.Changes(base, head)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysis{ld: ld, base: newSnapshot(ld, base), head: newSnapshot(ld, head), renamed: map[string]string{}, deleted: map[string]bool{}}
+	for _, c := range changes {
+		switch {
+		case c.From != nil && c.To == nil:
+			a.deleted[c.From.Path] = true
+		case c.From != nil && c.From.Path != c.To.Path:
+			a.renamed[c.From.Path] = c.To.Path
+		}
+		if c.From != nil && relevant(c.From.Path) {
+			if f := ld.file(c.From, base); f != nil {
+				a.base.add(f)
+			}
+		}
+		if c.To != nil && relevant(c.To.Path) {
+			if f := ld.file(c.To, head); f != nil {
+				a.head.add(f)
+			}
+		}
+	}
+	a.matchTests()
+	for _, r := range rules {
+		r.run(a)
+	}
+	sort.SliceStable(a.findings, func(i, j int) bool { return findingLess(&a.findings[i], &a.findings[j]) })
+	return a, nil
+}
+
+func findingLess(x, y *Finding) bool {
+	fx, fy := x.File, y.File
+	if fx == "" {
+		fx = x.OldFile
+	}
+	if fy == "" {
+		fy = y.OldFile
+	}
+	if fx != fy {
+		return fx < fy
+	}
+	if x.Line != y.Line {
+		return x.Line < y.Line
+	}
+	if x.OldLine != y.OldLine {
+		return x.OldLine < y.OldLine
+	}
+	if x.Rule != y.Rule {
+		return x.Rule < y.Rule
+	}
+	return x.Symbol < y.Symbol
+}
+
+// report records a finding.
+func (a *analysis) report(f Finding) { a.findings = append(a.findings, f) }
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

@@ -1,0 +1,97 @@
+package detect_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/fixtures"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// TestFixtures builds every scenario of fixtures/ into a git repository and
+// checks that goodhart reports exactly the findings its want section lists.
+func TestFixtures(t *testing.T) {
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("no scenarios found")
+	}
+	for _, s := range all {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			res, built := checkScenario(t, s)
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, wantLine(f, built))
+			}
+			var want []string
+			for _, w := range s.Want {
+				want = append(want, w.String())
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings differ (-want +got):\n%s\nfull findings:\n%s", diff, dump(res))
+			}
+			checkFindingShape(t, res)
+		})
+	}
+}
+
+func checkScenario(t *testing.T, s *fixtures.Scenario) (*detect.Result, *fixtures.Built) {
+	t.Helper()
+	built, err := s.Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitutil.Open(built.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	res, err := detect.Check(repo, built.Base, built.Head, detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, built
+}
+
+// wantLine writes a finding the way a scenario's want section does.
+func wantLine(f detect.Finding, b *fixtures.Built) string {
+	file := f.File
+	if file == "" {
+		file = f.OldFile
+	}
+	return fixtures.Want{Rule: f.Rule, Severity: f.Severity.String(), File: file, Symbol: f.Symbol, Commit: b.Index(f.Commit)}.String()
+}
+
+// checkFindingShape holds every finding to the promises of the output
+// schema: a message, a place, a commit.
+func checkFindingShape(t *testing.T, res *detect.Result) {
+	t.Helper()
+	for _, f := range res.Findings {
+		if f.Message == "" || f.Commit == "" {
+			t.Errorf("finding without message or commit: %+v", f)
+		}
+		if f.File == "" && f.OldFile == "" {
+			t.Errorf("finding without a file: %+v", f)
+		}
+		if (f.File == "") != (f.Line == 0) || (f.OldFile == "") != (f.OldLine == 0) {
+			t.Errorf("file and line must be set together: %+v", f)
+		}
+	}
+}
+
+func dump(res *detect.Result) string {
+	s := ""
+	for _, f := range res.Findings {
+		s += fmt.Sprintf("  %s %s %s:%d (was %s:%d) %s\n    %s\n", f.Rule, f.Severity, f.File, f.Line, f.OldFile, f.OldLine, f.Symbol, f.Message)
+	}
+	for _, n := range res.Notes {
+		s += "  note: " + n + "\n"
+	}
+	return s
+}

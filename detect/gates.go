@@ -1,0 +1,555 @@
+package detect
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// This file finds the places a test can stop early — a skip, a failure, an
+// exit from TestMain — together with the conditions (gates) under which each
+// is reached, and grades a gate: does it hide the test exactly where CI runs,
+// or is it a platform guard or a missing tool?
+
+// gate is one condition that must hold for a site to be reached.
+type gate struct {
+	cond    ast.Expr // nil: a branch goodhart cannot describe (a default case)
+	negated bool
+	ctx     []ast.Node // statements that feed the condition: the if's init, earlier assignments
+}
+
+func (g gate) String() string {
+	if g.cond == nil {
+		return "default"
+	}
+	s := types.ExprString(g.cond)
+	if g.negated {
+		return "!(" + s + ")"
+	}
+	return s
+}
+
+type siteKind int
+
+const (
+	siteSkip siteKind = iota // t.Skip…, or a helper that skips
+	siteFail                 // t.Error…, t.Fatal…
+	siteExit                 // os.Exit(0) or return, in TestMain
+)
+
+// site is a place a test stops or fails early.
+type site struct {
+	kind   siteKind
+	at     ast.Node // the call (or return) in the test's own body
+	file   *srcFile // the file of at
+	gates  []gate
+	via    []string // helpers followed to reach it
+	helper string   // an external helper whose name says it skips
+	inLoop bool
+}
+
+// signature identifies a site by its gates, not its position, so that the
+// same skip in base and head compare equal.
+func (s *site) signature() string {
+	var parts []string
+	for _, g := range s.gates {
+		parts = append(parts, g.String())
+	}
+	return strings.Join(parts, " && ") + "|" + strings.Join(s.via, ">") + "|" + s.helper
+}
+
+func (s *site) gateText() string {
+	var parts []string
+	for _, g := range s.gates {
+		parts = append(parts, g.String())
+	}
+	return strings.Join(parts, " && ")
+}
+
+// siteWalker walks a test body, following the package's own helpers.
+type siteWalker struct {
+	snap  *snapshot
+	dir   string
+	sc    *checkScope
+	top   *srcFile // the test's file, where reported positions live
+	exits bool     // collect TestMain exits
+	sites []*site
+	depth int
+	via   []string
+	outer ast.Node // the call in the test body that led into a helper
+}
+
+func collectSites(snap *snapshot, tf *testFunc) []*site {
+	w := &siteWalker{snap: snap, dir: tf.Dir, sc: newCheckScope(tf), top: tf.File, exits: tf.Kind == kindMain}
+	w.block(tf.Body.List, nil, false)
+	return w.sites
+}
+
+func (w *siteWalker) block(list []ast.Stmt, gates []gate, loop bool) {
+	for i, s := range list {
+		w.stmt(s, list[:i], gates, loop)
+	}
+}
+
+func (w *siteWalker) stmt(s ast.Stmt, prev []ast.Stmt, gates []gate, loop bool) {
+	switch s := s.(type) {
+	case *ast.IfStmt:
+		if s.Init != nil {
+			w.exprs(s.Init, gates, loop)
+		}
+		w.exprs(s.Cond, gates, loop)
+		ctx := feeding(s.Cond, prev)
+		if s.Init != nil {
+			ctx = append(ctx, s.Init)
+		}
+		w.block(s.Body.List, with(gates, gate{cond: s.Cond, ctx: ctx}), loop)
+		if s.Else != nil {
+			w.stmt(s.Else, nil, with(gates, gate{cond: s.Cond, negated: true, ctx: ctx}), loop)
+		}
+	case *ast.SwitchStmt:
+		if s.Init != nil {
+			w.exprs(s.Init, gates, loop)
+		}
+		var ctx []ast.Node
+		if s.Init != nil {
+			ctx = append(ctx, s.Init)
+		}
+		if s.Tag != nil {
+			ctx = append(ctx, feeding(s.Tag, prev)...)
+		}
+		for _, cc := range s.Body.List {
+			cc := cc.(*ast.CaseClause)
+			w.block(cc.Body, with(gates, gate{cond: caseCond(s.Tag, cc.List), ctx: ctx}), loop)
+		}
+	case *ast.TypeSwitchStmt, *ast.SelectStmt:
+		ast.Inspect(s, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CaseClause); ok {
+				w.block(c.Body, with(gates, gate{}), loop)
+				return false
+			}
+			if c, ok := n.(*ast.CommClause); ok {
+				w.block(c.Body, with(gates, gate{}), loop)
+				return false
+			}
+			return true
+		})
+	case *ast.ForStmt:
+		w.block(s.Body.List, gates, true)
+	case *ast.RangeStmt:
+		w.exprs(s.X, gates, loop)
+		w.block(s.Body.List, gates, true)
+	case *ast.BlockStmt:
+		w.block(s.List, gates, loop)
+	case *ast.LabeledStmt:
+		w.stmt(s.Stmt, prev, gates, loop)
+	case *ast.ReturnStmt:
+		if w.exits && w.depth == 0 {
+			w.add(&site{kind: siteExit, at: s, gates: gates, inLoop: loop})
+		}
+		w.exprs(s, gates, loop)
+	default:
+		w.exprs(s, gates, loop)
+	}
+}
+
+func with(gates []gate, g gate) []gate {
+	out := make([]gate, len(gates), len(gates)+1)
+	copy(out, gates)
+	return append(out, g)
+}
+
+// caseCond turns `switch tag { case a, b: }` into `tag == a || tag == b`.
+func caseCond(tag ast.Expr, list []ast.Expr) ast.Expr {
+	if len(list) == 0 {
+		return nil // default
+	}
+	var cond ast.Expr
+	for _, e := range list {
+		c := e
+		if tag != nil {
+			c = &ast.BinaryExpr{X: tag, Op: token.EQL, Y: e}
+		}
+		if cond == nil {
+			cond = c
+		} else {
+			cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: c}
+		}
+	}
+	return cond
+}
+
+// feeding returns the earlier statements of the block that assign the
+// identifiers a condition reads: `_, err := exec.LookPath("git")` for `err != nil`.
+func feeding(cond ast.Expr, prev []ast.Stmt) []ast.Node {
+	names := map[string]bool{}
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			names[id.Name] = true
+		}
+		return true
+	})
+	var out []ast.Node
+	for i := len(prev) - 1; i >= 0 && len(names) > 0; i-- {
+		as, ok := prev[i].(*ast.AssignStmt)
+		if !ok {
+			if ds, ok := prev[i].(*ast.DeclStmt); ok {
+				out = append(out, ds)
+			}
+			continue
+		}
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && names[id.Name] {
+				out = append(out, as)
+				delete(names, id.Name)
+			}
+		}
+	}
+	return out
+}
+
+// exprs looks inside a statement or expression for sites, helper calls and
+// function literals (whose bodies run under the same gates).
+func (w *siteWalker) exprs(n ast.Node, gates []gate, loop bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			w.block(n.Body.List, gates, loop)
+			return false
+		case *ast.CallExpr:
+			return w.call(n, gates, loop)
+		}
+		return true
+	})
+}
+
+// call records a site for a call, follows helpers, and says whether to look
+// inside the call's arguments.
+func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
+	recv, name := callName(call)
+	switch {
+	case w.isLiteralSubtest(call):
+		return false // a subtest of its own, checked on its own
+	case w.sc.isSkipCall(call):
+		w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop})
+	case w.sc.isFailCall(call):
+		w.add(&site{kind: siteFail, at: call, gates: gates, inLoop: loop})
+	case w.exits && w.depth == 0 && recv == "os" && name == "Exit" && isZero(call):
+		w.add(&site{kind: siteExit, at: call, gates: gates, inLoop: loop})
+	case recv == "" && w.sc.passesT(call):
+		w.follow(call, name, gates, loop)
+	case recv != "" && recv != "?" && strings.Contains(name, "Skip") && w.sc.passesT(call):
+		w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: recv + "." + name})
+	}
+	return true
+}
+
+func (w *siteWalker) isLiteralSubtest(call *ast.CallExpr) bool {
+	recv, name := callName(call)
+	if name != "Run" || len(call.Args) != 2 || !(w.sc.testing[recv] || (w.sc.suite != "" && recv == w.sc.suite)) {
+		return false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	_, isFn := call.Args[1].(*ast.FuncLit)
+	return ok && lit.Kind == token.STRING && isFn
+}
+
+func isZero(call *ast.CallExpr) bool {
+	if len(call.Args) != 1 {
+		return false
+	}
+	l, ok := call.Args[0].(*ast.BasicLit)
+	return ok && l.Value == "0"
+}
+
+// add records a site, placing it at the call in the test's own body when it
+// was reached through helpers.
+func (w *siteWalker) add(s *site) {
+	s.file = w.top
+	if w.outer != nil {
+		s.at = w.outer
+		s.via = append([]string(nil), w.via...)
+	}
+	if s.kind == siteSkip || w.depth == 0 {
+		w.sites = append(w.sites, s)
+	}
+}
+
+// follow walks into a package helper that receives the test's *testing.T.
+func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
+	h := w.snap.pkg(w.dir).helper(name)
+	if h == nil || w.depth >= 3 || contains(w.via, name) {
+		if strings.Contains(name, "Skip") || strings.Contains(name, "skip") {
+			w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: name})
+		}
+		return
+	}
+	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: h.scope(call, w.sc), top: w.top, depth: w.depth + 1,
+		via: append(append([]string(nil), w.via...), name), outer: w.outer}
+	if inner.outer == nil {
+		inner.outer = call
+	}
+	inner.block(h.decl.Body.List, gates, loop)
+	for _, s := range inner.sites {
+		s.inLoop = s.inLoop || loop
+		w.sites = append(w.sites, s)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// helperFunc is a function of the package that takes a *testing.T-like value.
+type helperFunc struct {
+	decl *ast.FuncDecl
+	file *srcFile
+}
+
+func (p *pkgInfo) helper(name string) *helperFunc {
+	if p.helpers == nil {
+		p.helpers = map[string]*helperFunc{}
+		for _, f := range p.files {
+			if f.AST == nil {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+					p.helpers[fd.Name.Name] = &helperFunc{decl: fd, file: f}
+				}
+			}
+		}
+	}
+	return p.helpers[name]
+}
+
+// scope builds the check scope of the helper's body: its parameters that
+// receive the caller's *testing.T.
+func (h *helperFunc) scope(call *ast.CallExpr, caller *checkScope) *checkScope {
+	sc := &checkScope{file: h.file, testing: map[string]bool{}, bound: map[string]bool{}}
+	var names []string
+	for _, f := range h.decl.Type.Params.List {
+		if len(f.Names) == 0 {
+			names = append(names, "_")
+		}
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+	}
+	for i, arg := range call.Args {
+		if i >= len(names) {
+			break
+		}
+		id, ok := ast.Unparen(arg).(*ast.Ident)
+		if (ok && (caller.testing[id.Name] || caller.bound[id.Name])) || (caller.suite != "" && isSuiteT(arg, caller.suite)) {
+			sc.testing[names[i]] = true
+		}
+	}
+	return sc
+}
+
+// ciVariables are environment variables that CI services set: a test that
+// consults them behaves differently exactly where it is enforced.
+var ciVariables = setOf("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "JENKINS_URL", "JENKINS_HOME",
+	"TF_BUILD", "TRAVIS", "CONTINUOUS_INTEGRATION", "BITBUCKET_BUILD_NUMBER", "TEAMCITY_VERSION", "DRONE",
+	"APPVEYOR", "CODEBUILD_BUILD_ID", "GITHUB_RUN_ID", "GITHUB_WORKFLOW", "BUILD_ID", "CI_NAME", "WOODPECKER", "SEMAPHORE")
+
+// grade says how serious a new skip (or TestMain exit) is, from its gates.
+// failGates are the signatures of gates under which base failed the test:
+// a skip under one of them turned a failure into a skip.
+func grade(s *site, failGates map[string]bool) (Severity, string) {
+	if fires, known := platformFires(s.gates); known && !fires {
+		return Info, "only on other platforms (" + s.gateText() + "), a platform guard that cannot fire on " + defaultOS + "/" + defaultArch
+	}
+	facts := gateFacts(s)
+	switch {
+	case facts.ciVar != "":
+		return Error, "only when the " + facts.ciVar + " environment variable says it runs on CI, which hides it exactly where it is enforced"
+	case len(s.gates) > 0 && failGates[gatesOnly(s)]:
+		return Error, "under the same condition (" + s.gateText() + ") that used to fail it: a failure turned into a skip"
+	case len(s.gates) == 0 && s.helper == "":
+		return Error, "unconditionally, so it no longer tests anything anywhere"
+	case facts.platformOnly:
+		return Warning, "on " + defaultOS + "/" + defaultArch + " (" + s.gateText() + "), where CI usually runs"
+	case facts.short:
+		return Warning, "in -short mode (" + s.gateText() + ")"
+	case facts.envVar != "":
+		return Warning, "when the " + facts.envVar + " environment variable is absent (a credential or service it needs)"
+	case facts.service != "":
+		return Warning, "when a service it needs is unreachable (" + facts.service + ")"
+	case facts.probe != "":
+		return Info, "when a tool or capability is missing (" + facts.probe + ")"
+	case s.helper != "":
+		return helperGrade(s.helper)
+	}
+	return Warning, "under a condition goodhart cannot classify (" + s.gateText() + "); check it is not the test's own failure"
+}
+
+func helperGrade(name string) (Severity, string) {
+	switch {
+	case strings.Contains(name, "CI"):
+		return Error, "through " + name + ", which by its name skips on CI"
+	case strings.Contains(name, "Short"):
+		return Warning, "through " + name + ", in -short mode"
+	}
+	return Info, "through " + name + ", a helper of another package that skips when something is missing"
+}
+
+func gatesOnly(s *site) string {
+	var parts []string
+	for _, g := range s.gates {
+		parts = append(parts, g.String())
+	}
+	return strings.Join(parts, " && ")
+}
+
+type gateFact struct {
+	ciVar, envVar, service, probe string
+	short, platformOnly           bool
+}
+
+// gateFacts reads what a site's gates consult.
+func gateFacts(s *site) gateFact {
+	var f gateFact
+	platform, other := false, false
+	for _, g := range s.gates {
+		if g.cond == nil {
+			other = true
+			continue
+		}
+		if _, known := evalPlatform(g.cond); known {
+			platform = true
+		} else {
+			other = true
+		}
+		nodes := append([]ast.Node{g.cond}, g.ctx...)
+		for _, n := range nodes {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					f.call(call)
+				}
+				return true
+			})
+		}
+	}
+	f.platformOnly = platform && !other
+	return f
+}
+
+func (f *gateFact) call(call *ast.CallExpr) {
+	recv, name := callName(call)
+	switch {
+	case (recv == "os" || recv == "syscall") && (name == "Getenv" || name == "LookupEnv"):
+		if v := stringArg(call, 0); v != "" {
+			if ciVariables[v] {
+				f.ciVar = v
+			} else if f.envVar == "" {
+				f.envVar = v
+			}
+		}
+	case recv == "testing" && name == "Short":
+		f.short = true
+	case (recv == "net" && strings.HasPrefix(name, "Dial")) || (recv == "sql" && name == "Open") || name == "Ping" || name == "PingContext" ||
+		(recv == "http" && (name == "Get" || name == "Head")) || (recv == "grpc" && strings.HasPrefix(name, "Dial")) || (recv == "net" && name == "Listen"):
+		f.service = recv + "." + name
+	case (recv == "exec" && (name == "LookPath" || name == "Command" || name == "CommandContext")) || recv == "testenv" ||
+		(recv == "runtime" && (name == "Version" || name == "NumCPU")) || (recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat")):
+		f.probe = recv + "." + name
+	}
+}
+
+func stringArg(call *ast.CallExpr, i int) string {
+	if len(call.Args) <= i {
+		return ""
+	}
+	l, ok := call.Args[i].(*ast.BasicLit)
+	if !ok || l.Kind != token.STRING {
+		return ""
+	}
+	s, _ := strconv.Unquote(l.Value)
+	return s
+}
+
+// platformFires evaluates the gates that test runtime.GOOS/GOARCH on the
+// default platform: known is false when no gate is decided that way.
+func platformFires(gates []gate) (fires, known bool) {
+	for _, g := range gates {
+		if g.cond == nil {
+			continue
+		}
+		v, ok := evalPlatform(g.cond)
+		if !ok {
+			continue
+		}
+		if g.negated {
+			v = !v
+		}
+		if !v {
+			return false, true
+		}
+		known = true
+	}
+	return true, known
+}
+
+// evalPlatform evaluates a condition made of runtime.GOOS/GOARCH comparisons
+// with string literals on the default platform.
+func evalPlatform(e ast.Expr) (val, known bool) {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			v, ok := evalPlatform(e.X)
+			return !v, ok
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND, token.LOR:
+			x, xok := evalPlatform(e.X)
+			y, yok := evalPlatform(e.Y)
+			if e.Op == token.LAND {
+				if (xok && !x) || (yok && !y) {
+					return false, true
+				}
+				return x && y, xok && yok
+			}
+			if (xok && x) || (yok && y) {
+				return true, true
+			}
+			return x || y, xok && yok
+		case token.EQL, token.NEQ:
+			v, lit, ok := platformCompare(e.X, e.Y)
+			if !ok {
+				v, lit, ok = platformCompare(e.Y, e.X)
+			}
+			if ok {
+				return (v == lit) == (e.Op == token.EQL), true
+			}
+		}
+	}
+	return false, false
+}
+
+func platformCompare(x, y ast.Expr) (value, lit string, ok bool) {
+	sel, isSel := ast.Unparen(x).(*ast.SelectorExpr)
+	l, isLit := ast.Unparen(y).(*ast.BasicLit)
+	if !isSel || !isLit || l.Kind != token.STRING {
+		return "", "", false
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "runtime" {
+		return "", "", false
+	}
+	s, _ := strconv.Unquote(l.Value)
+	switch sel.Sel.Name {
+	case "GOOS":
+		return defaultOS, s, true
+	case "GOARCH":
+		return defaultArch, s, true
+	}
+	return "", "", false
+}

@@ -1,0 +1,192 @@
+package detect
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxFileSize bounds the Go files goodhart parses; larger ones are skipped
+// with a note (they are almost always generated tables or fixtures).
+const maxFileSize = 4 << 20
+
+// srcFile is one parsed version of a Go file.
+type srcFile struct {
+	Path string
+	Src  []byte
+	Fset *token.FileSet
+	AST  *ast.File // nil when the file could not be read as Go at all
+	Err  error     // the parse error, if any; AST then holds what could be parsed
+
+	testingName string // local name of the "testing" import: "testing", an alias, "." or ""
+}
+
+// isTestFile reports whether go test compiles the file as a test file.
+func isTestFile(p string) bool { return strings.HasSuffix(p, "_test.go") }
+
+// ignoredDir reports whether the go tool ignores files under p: testdata,
+// vendor and directories starting with "_" or ".".
+func ignoredDir(p string) bool {
+	for _, part := range strings.Split(path.Dir(p), "/") {
+		if part == "testdata" || part == "vendor" || (part != "." && part != ".." && (strings.HasPrefix(part, "_") || strings.HasPrefix(part, "."))) {
+			return true
+		}
+	}
+	return false
+}
+
+var generatedRE = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
+
+// skipReason says why a file's contents are not analysed, or "" when they are.
+func skipReason(p string, src []byte) string {
+	switch {
+	case len(src) > maxFileSize:
+		return fmt.Sprintf("larger than %d MiB", maxFileSize>>20)
+	case bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0:
+		return "binary"
+	case isGenerated(src):
+		return "generated"
+	}
+	return ""
+}
+
+// isGenerated applies Go's convention: a "Code generated … DO NOT EDIT." line
+// before the package clause.
+func isGenerated(src []byte) bool {
+	head := src
+	if i := bytes.Index(src, []byte("\npackage ")); i >= 0 {
+		head = src[:i]
+	} else if !bytes.HasPrefix(src, []byte("package ")) {
+		head = src[:min(len(src), 4096)]
+	} else {
+		return false
+	}
+	return generatedRE.Match(head)
+}
+
+// parseFile parses one version of a file. It never fails: a file with syntax
+// errors keeps the partial tree the parser produced and records the error.
+func parseFile(p string, src []byte) *srcFile {
+	f := &srcFile{Path: p, Src: src, Fset: token.NewFileSet()}
+	f.AST, f.Err = parser.ParseFile(f.Fset, p, src, parser.ParseComments|parser.SkipObjectResolution)
+	if f.AST != nil {
+		f.testingName = importName(f.AST, "testing")
+	}
+	return f
+}
+
+// importName returns the name under which file refers to the package with
+// import path ip: its alias, "." for a dot import, the last path element
+// otherwise, or "" when the file does not import it.
+func importName(file *ast.File, ip string) string {
+	for _, imp := range file.Imports {
+		p, err := strconv.Unquote(imp.Path.Value)
+		if err != nil || p != ip {
+			continue
+		}
+		if imp.Name != nil {
+			return imp.Name.Name
+		}
+		return path.Base(ip)
+	}
+	return ""
+}
+
+// line returns the 1-based line of pos in f.
+func (f *srcFile) line(pos token.Pos) int {
+	if !pos.IsValid() {
+		return 0
+	}
+	return f.Fset.Position(pos).Line
+}
+
+// text returns the source text of a node.
+func (f *srcFile) text(n ast.Node) string {
+	tf := f.Fset.File(n.Pos())
+	if tf == nil {
+		return ""
+	}
+	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
+	if start < 0 || end > len(f.Src) || start > end {
+		return ""
+	}
+	return string(f.Src[start:end])
+}
+
+// lines returns up to max source lines starting at the line of pos, each
+// prefixed with mark.
+func (f *srcFile) lines(from, to token.Pos, mark string, max int) []string {
+	tf := f.Fset.File(from)
+	if tf == nil || !to.IsValid() {
+		return nil
+	}
+	start, end := tf.Offset(tf.LineStart(f.line(from))), tf.Offset(to)
+	if start < 0 || end > len(f.Src) || start > end {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(f.Src[start:end]), "\n") {
+		if len(out) == max {
+			out = append(out, mark+" …")
+			break
+		}
+		out = append(out, mark+" "+strings.TrimRight(l, " \t\r"))
+	}
+	return out
+}
+
+// isTestingType reports whether expr names one of the testing package's types
+// among names (for example "T", "TB"), possibly behind a pointer.
+func (f *srcFile) isTestingType(expr ast.Expr, names ...string) bool {
+	if star, ok := expr.(*ast.StarExpr); ok {
+		expr = star.X
+	}
+	var sel string
+	switch e := expr.(type) {
+	case *ast.SelectorExpr:
+		x, ok := e.X.(*ast.Ident)
+		if !ok || f.testingName == "" || f.testingName == "." || x.Name != f.testingName {
+			return false
+		}
+		sel = e.Sel.Name
+	case *ast.Ident:
+		if f.testingName != "." {
+			return false
+		}
+		sel = e.Name
+	default:
+		return false
+	}
+	for _, n := range names {
+		if sel == n {
+			return true
+		}
+	}
+	return false
+}
+
+// callName splits a call's function into its receiver or package identifier
+// (if it is a plain identifier) and its name: t.Skip → ("t", "Skip"),
+// Parse → ("", "Parse").
+func callName(call *ast.CallExpr) (recv, name string) {
+	switch fn := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return "", fn.Name
+	case *ast.SelectorExpr:
+		if x, ok := ast.Unparen(fn.X).(*ast.Ident); ok {
+			return x.Name, fn.Sel.Name
+		}
+		return "?", fn.Sel.Name
+	case *ast.IndexExpr: // generic instantiation F[T](…)
+		if id, ok := fn.X.(*ast.Ident); ok {
+			return "", id.Name
+		}
+	}
+	return "?", ""
+}

@@ -1,0 +1,118 @@
+package detect
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+)
+
+var skippedTest = &Rule{
+	ID:       idSkippedTest,
+	Severity: Error,
+	Doc: `A t.Skip, t.Skipf or t.SkipNow is newly reachable in a test or subtest that exists
+in base (whatever its *testing.T is called), directly or through a helper of the
+package that the test passes its *testing.T to.
+
+The severity follows what the skip is gated on:
+  error    unconditional; gated on CI (CI, GITHUB_ACTIONS, GITLAB_CI …), which hides
+           the test exactly where it is enforced; or under the very condition that
+           used to fail the test (a t.Fatal turned into a t.Skip)
+  warning  testing.Short(); a missing credential or service (an environment
+           variable, a failed dial); runtime.GOOS/GOARCH checks that fire on
+           linux/amd64, where CI usually runs; a condition goodhart cannot classify
+  info     a platform guard that cannot fire on linux/amd64; a missing tool or
+           capability (exec.LookPath, testenv)
+
+Not flagged: a skip in a brand-new test, a skip that base already had under the
+same condition, a skip after the test's last check (nothing is lost), and a skip
+added in one commit and removed in a later one (the range is judged by its net
+change).
+
+Example:
+     func TestFetch(t *testing.T) {
+    +	if os.Getenv("CI") != "" {
+    +		t.Skip("flaky on CI")
+    +	}`,
+	run: runSkippedTest,
+}
+
+func runSkippedTest(a *analysis) {
+	for _, m := range a.matches {
+		if m.kind == matchGone || m.kind == matchFolded || !m.head.isTest() || m.head.Kind == kindMain {
+			continue
+		}
+		a.checkSkips(m)
+	}
+}
+
+func (a *analysis) checkSkips(m *match) {
+	bt, ht := m.base, m.head
+	baseSkips := map[string]int{}
+	failGates := map[string]bool{}
+	for _, s := range collectSites(a.base, bt) {
+		switch s.kind {
+		case siteSkip:
+			baseSkips[s.signature()]++
+		case siteFail:
+			failGates[gatesOnly(s)] = true
+		}
+	}
+	checks := newCheckScope(ht).checksIn(ht.Body)
+	for _, s := range collectSites(a.head, ht) {
+		if s.kind != siteSkip {
+			continue
+		}
+		if baseSkips[s.signature()] > 0 {
+			baseSkips[s.signature()]--
+			continue
+		}
+		if !s.inLoop && !checkAfter(checks, s.at.Pos()) {
+			continue // nothing left to check after it
+		}
+		sev, why := grade(s, failGates)
+		a.reportSkip(m, s, sev, why)
+	}
+}
+
+func checkAfter(checks []token.Pos, pos token.Pos) bool {
+	for _, c := range checks {
+		if c > pos {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) reportSkip(m *match, s *site, sev Severity, why string) {
+	bt, ht := m.base, m.head
+	line := ht.File.line(s.at.Pos())
+	how := strings.TrimSpace(firstLine(ht.File.text(s.at)))
+	if len(s.via) > 0 {
+		how += " (through " + strings.Join(s.via, " → ") + ")"
+	}
+	what := "test"
+	if bt.Kind == kindSubtest {
+		what = "subtest"
+	}
+	f := Finding{
+		Rule: idSkippedTest, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: line, OldFile: bt.File.Path, OldLine: bt.line(),
+		Excerpt: ht.File.lines(gateStart(s, ht), s.at.End(), "+", 4),
+		Message: fmt.Sprintf("The %s %s now skips %s: %s at line %d. A skipped test passes without checking anything. Check why it was skipped; if it was failing there, the failure is the thing to fix.",
+			what, ht.Name, why, how, line),
+	}
+	a.report(f)
+}
+
+// gateStart is where to begin a skip's excerpt: at its innermost condition
+// when that is close by, so the reader sees what it is gated on.
+func gateStart(s *site, ht *testFunc) token.Pos {
+	at := s.at.Pos()
+	if n := len(s.gates); n > 0 && s.gates[n-1].cond != nil && len(s.via) == 0 {
+		c := s.gates[n-1].cond.Pos()
+		if c < at && ht.File.line(at)-ht.File.line(c) <= 3 {
+			return c
+		}
+	}
+	return at
+}

@@ -1,0 +1,343 @@
+package detect
+
+import (
+	"go/ast"
+	"go/token"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// testKind says what go test does with a function.
+type testKind int
+
+const (
+	kindOther testKind = iota // not something go test runs: a helper, or a test that lost its name or signature
+	kindTest
+	kindBenchmark
+	kindFuzz
+	kindExample
+	kindMain // TestMain
+	kindSuite
+	kindSubtest
+)
+
+// testFunc is one test (or test-like function) found in a file: a top-level
+// function, a suite method, or a subtest run with a literal name.
+type testFunc struct {
+	Name   string // TestX, Suite.TestY, TestX/sub/case, or a helper's name
+	Kind   testKind
+	Dir    string // package directory
+	File   *srcFile
+	Decl   ast.Node // the *ast.FuncDecl, or the t.Run *ast.CallExpr of a subtest
+	Body   *ast.BlockStmt
+	Param  string // the name the body uses for its *testing.T (or suite receiver)
+	Parent *testFunc
+	// NotRun says why go test does not run it ("" when it does).
+	NotRun string
+
+	print *fingerprint // computed on first use
+}
+
+// isTest reports whether the function is a test of some kind (whether or not
+// its file is built by default).
+func (tf *testFunc) isTest() bool { return tf.Kind != kindOther }
+
+// runs reports whether go test runs it by default on linux/amd64.
+func (tf *testFunc) runs() bool { return tf.isTest() && tf.NotRun == "" }
+
+func (tf *testFunc) line() int { return tf.File.line(tf.Decl.Pos()) }
+
+// key identifies a test within the whole tree.
+func (tf *testFunc) key() string { return tf.Dir + "\x00" + tf.Name }
+
+// indexFile lists the tests and test-like functions of a file. In non-test
+// files only functions that look like tests are listed (a test moved out of a
+// _test.go file no longer runs).
+func indexFile(f *srcFile) []*testFunc {
+	if f.AST == nil {
+		return nil
+	}
+	notRun := fileNotRun(f)
+	var out []*testFunc
+	for _, d := range f.AST.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		tf := classifyFunc(f, fd)
+		if tf == nil {
+			continue
+		}
+		if tf.NotRun == "" && tf.isTest() {
+			tf.NotRun = notRun
+		}
+		out = append(out, tf)
+		if tf.isTest() && tf.Kind != kindMain {
+			out = append(out, subtests(tf, tf.Body, tf.Param)...)
+		}
+	}
+	return out
+}
+
+// fileNotRun says why go test would not run the tests of a file by default,
+// or "" when it would.
+func fileNotRun(f *srcFile) string {
+	switch {
+	case !isTestFile(f.Path):
+		return "it is in " + baseName(f.Path) + ", which is not a _test.go file"
+	case ignoredDir(f.Path):
+		return "its file is under a directory the go tool ignores"
+	}
+	if why := excludedByDefault(f); why != "" {
+		return why
+	}
+	return ""
+}
+
+// classifyFunc decides what go test makes of a top-level function.
+func classifyFunc(f *srcFile, fd *ast.FuncDecl) *testFunc {
+	tf := &testFunc{Name: fd.Name.Name, Dir: dirOf(f.Path), File: f, Decl: fd, Body: fd.Body}
+	params := fd.Type.Params.List
+	tf.Param = firstParamName(params)
+	testFile := isTestFile(f.Path)
+	if fd.Recv != nil {
+		return classifyMethod(f, fd, tf)
+	}
+	okSig := fd.Type.TypeParams == nil && fd.Type.Results == nil && countParams(params) == 1
+	switch {
+	case fd.Name.Name == "TestMain" && okSig && f.isTestingType(params[0].Type, "M"):
+		tf.Kind = kindMain
+	case isTestName(fd.Name.Name, "Test") && okSig && f.isTestingType(params[0].Type, "T"):
+		tf.Kind = kindTest
+	case isTestName(fd.Name.Name, "Benchmark") && okSig && f.isTestingType(params[0].Type, "B"):
+		tf.Kind = kindBenchmark
+	case isTestName(fd.Name.Name, "Fuzz") && okSig && f.isTestingType(params[0].Type, "F"):
+		tf.Kind = kindFuzz
+	case strings.HasPrefix(fd.Name.Name, "Example") && len(params) == 0 && fd.Type.Results == nil:
+		if !hasOutputComment(f, fd) {
+			tf.NotRun = "it has no // Output: comment, so go test only compiles it"
+		}
+		tf.Kind = kindExample
+	case testFile || looksLikeTest(f, fd):
+		tf.Kind = kindOther
+	default:
+		return nil
+	}
+	return tf
+}
+
+// classifyMethod recognises suite methods (testify's suite.Suite, gocheck):
+// methods named Test… in a _test.go file.
+func classifyMethod(f *srcFile, fd *ast.FuncDecl, tf *testFunc) *testFunc {
+	recvType := receiverType(fd)
+	recvName := firstParamName(fd.Recv.List)
+	if !isTestFile(f.Path) || !isTestName(fd.Name.Name, "Test") || countParams(fd.Type.Params.List) > 1 {
+		if isTestFile(f.Path) {
+			tf.Name = recvType + "." + fd.Name.Name
+			tf.Param = recvName
+			return tf // a method of the test file: a possible target of a moved or disabled test
+		}
+		return nil
+	}
+	tf.Kind = kindSuite
+	tf.Name = recvType + "." + fd.Name.Name
+	if tf.Param == "" {
+		tf.Param = recvName
+	}
+	return tf
+}
+
+func receiverType(fd *ast.FuncDecl) string {
+	t := fd.Recv.List[0].Type
+	if s, ok := t.(*ast.StarExpr); ok {
+		t = s.X
+	}
+	switch e := t.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.IndexExpr:
+		if id, ok := e.X.(*ast.Ident); ok {
+			return id.Name
+		}
+	}
+	return "?"
+}
+
+// looksLikeTest picks, in a non-test file, the functions worth indexing: a
+// test moved out of its _test.go file keeps its name or its *testing.T.
+func looksLikeTest(f *srcFile, fd *ast.FuncDecl) bool {
+	for _, p := range []string{"Test", "Benchmark", "Fuzz"} {
+		if strings.HasPrefix(fd.Name.Name, p) {
+			return true
+		}
+	}
+	for _, p := range fd.Type.Params.List {
+		if f.isTestingType(p.Type, "T", "B", "F", "TB") {
+			return true
+		}
+	}
+	return false
+}
+
+// isTestName applies go test's rule: the prefix, then nothing or a character
+// that is not a lower-case letter.
+func isTestName(name, prefix string) bool {
+	if !strings.HasPrefix(name, prefix) {
+		return false
+	}
+	if len(name) == len(prefix) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(name[len(prefix):])
+	return !unicode.IsLower(r)
+}
+
+func hasOutputComment(f *srcFile, fd *ast.FuncDecl) bool {
+	for _, cg := range f.AST.Comments {
+		if cg.Pos() < fd.Body.Lbrace || cg.End() > fd.Body.Rbrace {
+			continue
+		}
+		t := strings.TrimSpace(cg.Text())
+		if strings.HasPrefix(t, "Output:") || strings.HasPrefix(t, "Unordered output:") {
+			return true
+		}
+		if strings.Contains(t, "\nOutput:") || strings.Contains(t, "\nUnordered output:") {
+			return true
+		}
+	}
+	return false
+}
+
+func countParams(fields []*ast.Field) int {
+	n := 0
+	for _, f := range fields {
+		if len(f.Names) == 0 {
+			n++
+		}
+		n += len(f.Names)
+	}
+	return n
+}
+
+func firstParamName(fields []*ast.Field) string {
+	if len(fields) == 0 || len(fields[0].Names) == 0 {
+		return ""
+	}
+	return fields[0].Names[0].Name
+}
+
+// subtests finds the subtests run with a literal name inside body, where
+// param is the name of the enclosing test's *testing.T (or suite receiver).
+func subtests(parent *testFunc, body *ast.BlockStmt, param string) []*testFunc {
+	if param == "" || param == "_" {
+		return nil
+	}
+	var out []*testFunc
+	seen := map[string]int{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 2 {
+			return true
+		}
+		recv, name := callName(call)
+		lit, ok1 := call.Args[0].(*ast.BasicLit)
+		fn, ok2 := call.Args[1].(*ast.FuncLit)
+		if recv != param || name != "Run" || !ok1 || lit.Kind != token.STRING || !ok2 {
+			return true
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			return true
+		}
+		s = subtestName(s)
+		if k := seen[s]; k > 0 {
+			seen[s] = k + 1
+			s = s + "#" + twoDigits(k)
+		} else {
+			seen[s] = 1
+		}
+		sub := &testFunc{
+			Name: parent.Name + "/" + s, Kind: kindSubtest, Dir: parent.Dir, File: parent.File,
+			Decl: call, Body: fn.Body, Param: firstParamName(fn.Type.Params.List), Parent: parent,
+			NotRun: parent.NotRun,
+		}
+		if sub.Param == "" && parent.Kind == kindSuite {
+			sub.Param = param // suite.Run("name", func() { s.Equal(…) })
+		}
+		out = append(out, sub)
+		out = append(out, subtests(sub, fn.Body, sub.Param)...)
+		return false
+	})
+	return out
+}
+
+// subtestName rewrites a subtest name as go test reports it.
+func subtestName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func dirOf(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return "."
+	}
+	return p[:i]
+}
+
+func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+// suiteRunner recognises a test whose whole body hands its *testing.T to a
+// suite runner — suite.Run(t, new(S)), suite.Run(t, &S{}), check.TestingT(t)
+// — and returns the suite's type name ("" for gocheck, which runs every
+// registered suite).
+func suiteRunner(tf *testFunc) (suite string, ok bool) {
+	if len(tf.Body.List) != 1 {
+		return "", false
+	}
+	es, isExpr := tf.Body.List[0].(*ast.ExprStmt)
+	if !isExpr {
+		return "", false
+	}
+	call, isCall := es.X.(*ast.CallExpr)
+	if !isCall {
+		return "", false
+	}
+	switch recv, name := callName(call); {
+	case name == "TestingT" && len(call.Args) == 1:
+		return "", true
+	case name == "Run" && recv != tf.Param && len(call.Args) == 2:
+		return suiteType(call.Args[1]), true
+	}
+	return "", false
+}
+
+// suiteType reads the type out of new(S), &S{}, S{} or &S{…}.
+func suiteType(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "new" && len(x.Args) == 1 {
+			return suiteType(x.Args[0])
+		}
+	case *ast.UnaryExpr:
+		return suiteType(x.X)
+	case *ast.CompositeLit:
+		return suiteType(x.Type)
+	case *ast.Ident:
+		return x.Name
+	}
+	return "?"
+}
