@@ -134,7 +134,9 @@ func constraintSeverity(x constraint.Expr) (Severity, string) {
 	if tags["ignore"] && !x.Eval(func(t string) bool { return t != "ignore" }) {
 		return Error, "ignore"
 	}
-	custom := func(t string) bool { return t != "ignore" && !knownOS[t] && !knownArch[t] && !defaultTag(t) && t != "unix" }
+	custom := func(t string) bool {
+		return t != "ignore" && !knownOS[t] && !knownArch[t] && !defaultTag(t) && t != "unix"
+	}
 	// With every custom tag on, does the file build on the default platform?
 	withCustom := x.Eval(func(t string) bool { return defaultTag(t) || custom(t) })
 	if !withCustom {
