@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -30,7 +31,10 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 		agentOf = gitutil.AgentOf
 	}
 	mb, err := repo.MergeBase(base, head)
-	if err != nil {
+	var shallow *gitutil.ShallowError
+	if errors.As(err, &shallow) {
+		return nil, err // it says what is missing and how to fetch it
+	} else if err != nil {
 		return nil, fmt.Errorf("finding the merge base of %s and %s: %w", short(base), short(head), err)
 	}
 	res := &Result{Schema: 1, Range: Range{Base: mb, Head: head}, Commits: []CommitInfo{}, Findings: []Finding{}}

@@ -1,0 +1,40 @@
+package detect_test
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/goodhart-dev/goodhart/detect"
+)
+
+// TestReadmeRulesTable keeps the README's rules table in step with the rules:
+// one row per rule, with its default severity, and no row for a rule that
+// does not exist.
+func TestReadmeRulesTable(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (error|warning|info) \\|").FindAllStringSubmatch(string(data), -1) {
+		rows[m[1]] = m[2]
+	}
+	for _, r := range detect.Rules() {
+		sev, ok := rows[r.ID]
+		if !ok {
+			t.Errorf("README has no row for rule %s", r.ID)
+			continue
+		}
+		if sev != r.Severity.String() {
+			t.Errorf("README says %s is %s by default; the rule says %s", r.ID, sev, r.Severity)
+		}
+		delete(rows, r.ID)
+		if r.Doc == "" {
+			t.Errorf("rule %s has no doc", r.ID)
+		}
+	}
+	for id := range rows {
+		t.Errorf("README lists %s, which is not a rule", id)
+	}
+}
