@@ -281,14 +281,13 @@ func (r *gogitRepo) ListDir(commit, dir string) ([]File, error) {
 	}
 	dir = cleanDir(dir)
 	if dir != "" {
-		sub, err := tree.Tree(dir)
-		if errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
-			return nil, nil
+		e, err := tree.FindEntry(dir)
+		if err != nil || e.Mode != filemode.Dir {
+			return nil, nil // missing, or not a folder
 		}
-		if err != nil {
+		if tree, err = r.tree(e.Hash); err != nil {
 			return nil, err
 		}
-		tree = sub
 	}
 	var files []File
 	for _, e := range tree.Entries {

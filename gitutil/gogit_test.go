@@ -187,6 +187,9 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 func TestCommitsMatchGit(t *testing.T) {
 	for _, still := range []bool{false, true} {
 		tr := history(t, still)
+		if still {
+			tr.git("gc", "-q") // read from a packfile too
+		}
 		r := openRepo(t, tr.dir)
 		revs := tr.revs()
 		for _, base := range historyRevs {
@@ -435,5 +438,70 @@ func TestDefaultBase(t *testing.T) {
 	other.change("f.txt", "1\n")
 	if _, _, err := DefaultBase(openRepo(t, other.dir), "HEAD"); !errors.Is(err, ErrNoBase) {
 		t.Errorf("DefaultBase without main = %v, want ErrNoBase", err)
+	}
+}
+
+// A commit dated before its parents (clock skew) must not end the walk
+// early: base merges head with an old date, so head..base is empty.
+func TestCommitsClockSkew(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.clock = 1000
+	m1 := tr.change("m.txt", "1\n")
+	tr.git("checkout", "-q", "-b", "feature")
+	tr.clock = 2000
+	p := tr.change("f.txt", "p\n")
+	tr.git("checkout", "-q", "main")
+	tr.clock = 500
+	tr.git("merge", "-q", "--no-ff", "-m", "skewed merge", "feature")
+	x := tr.rev("HEAD")
+	r := openRepo(t, tr.dir)
+	for _, pair := range [][2]string{{x, p}, {p, x}, {m1, x}, {x, m1}} {
+		want := strings.Fields(tr.git("rev-list", "--reverse", "--topo-order", pair[0]+".."+pair[1]))
+		cs, err := r.Commits(pair[0], pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, hashes(cs)); diff != "" {
+			t.Errorf("Commits(%.8s, %.8s) (-git +got):\n%s", pair[0], pair[1], diff)
+		}
+	}
+}
+
+// The Repo can be shared between goroutines (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	tr := history(t, false)
+	tr.git("gc", "-q")
+	r := openRepo(t, tr.dir)
+	base, head := tr.rev("main~4"), tr.rev("feature")
+	want, err := r.Changes(base, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := 0; j < 20; j++ {
+				got, err := r.Changes(base, head)
+				if err == nil && !cmp.Equal(got, want) {
+					err = errors.New("Changes differ between goroutines")
+				}
+				if err == nil {
+					_, err = r.Commits(base, head)
+				}
+				if err == nil {
+					_, err = r.Blob(want[0].To.Blob)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -251,12 +251,22 @@ func (w *walker) start(h plumbing.Hash, flag uint8) error {
 	return nil
 }
 
+// slop is how many more commits limit walks once it could stop, as git
+// does, in case a commit's date is older than its parent's (clock skew).
+const slop = 5
+
 // limit walks until only uninteresting commits older than every interesting
 // one are left, and returns the commits reachable from head only.
 func (w *walker) limit() (map[*node]bool, error) {
 	var visited []*node
 	var oldest time.Time
-	for w.queue.len() > 0 && !w.limitDone(visited, oldest) {
+	left := slop
+	for w.queue.len() > 0 {
+		if !w.limitDone(visited, oldest) {
+			left = slop
+		} else if left--; left == 0 {
+			break
+		}
 		n := w.queue.get()
 		flag := uint8(interesting)
 		if n.flags&uninteresting != 0 {
