@@ -30,9 +30,13 @@ type gogitRepo struct {
 	shallow map[plumbing.Hash]bool // commits whose parents the clone lacks
 }
 
-// Open opens the repository that contains path: any folder of a work tree, of
-// a linked worktree, or a bare repository (or a folder inside it).
-// The Repo is safe for concurrent use; calls are serialised.
+// Open opens the repository that contains dir: any folder of a work tree, of
+// a linked worktree, or a bare repository (or a folder inside it). A folder
+// outside any repository gives a *NotRepoError.
+//
+// The Repo keeps pack files open until Close. It is safe for concurrent use;
+// calls are serialised. Beyond the Repo contract, Commits accepts an empty
+// base (all of head's history) and Changes an empty from (the empty tree).
 func Open(dir string) (Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
