@@ -2,6 +2,8 @@ package detect
 
 import (
 	"fmt"
+	"go/ast"
+	"go/token"
 	"sort"
 	"strings"
 
@@ -108,6 +110,32 @@ type pkgInfo struct {
 	declared map[string]bool // functions, methods and types of non-test files
 	uses     map[string]int  // identifier occurrences in all files
 	helpers  map[string]*helperFunc
+	varSpecs map[string]*ast.ValueSpec // package-level variables, built on first use
+}
+
+// vars maps the package's top-level variable names to their declarations.
+func (p *pkgInfo) vars() map[string]*ast.ValueSpec {
+	if p.varSpecs == nil {
+		p.varSpecs = map[string]*ast.ValueSpec{}
+		for _, f := range p.files {
+			if f.AST == nil {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for _, n := range vs.Names {
+						p.varSpecs[n.Name] = vs
+					}
+				}
+			}
+		}
+	}
+	return p.varSpecs
 }
 
 func (s *snapshot) pkg(dir string) *pkgInfo {

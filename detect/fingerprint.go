@@ -5,6 +5,8 @@ import (
 	"go/scanner"
 	"go/token"
 	"hash/fnv"
+	"math/bits"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -14,8 +16,9 @@ import (
 // same thing, and the bigram counts measure how alike two bodies are.
 type fingerprint struct {
 	hash     uint64
-	tokens   int
-	bigrams  map[string]int
+	tokens   []string
+	bigramsM map[string]int  // built on first use: only unmatched tests need it
+	sketch   [8]uint64       // a 512-bit set of the bigrams' hashes, to rule pairs out cheaply
 	literals map[string]bool // the body's non-trivial literals, outside messages
 }
 
@@ -27,18 +30,32 @@ func (tf *testFunc) fingerprint() *fingerprint {
 }
 
 func makeFingerprint(tf *testFunc) *fingerprint {
-	toks := bodyTokens(tf.File, tf.Body, map[string]string{tf.Param: "$t", shortName(tf.Name): "$name"})
-	fp := &fingerprint{tokens: len(toks), bigrams: make(map[string]int, len(toks)), literals: bodyLiterals(tf)}
+	src := normalizedBody(tf)
+	toks := scanTokens(src, map[string]string{tf.Param: "$t", shortName(tf.Name): "$name"})
+	fp := &fingerprint{tokens: toks, literals: bodyLiterals(tf)}
 	h := fnv.New64a()
-	for i, t := range toks {
+	for _, t := range toks {
 		h.Write([]byte(t))
 		h.Write([]byte{0})
-		if i > 0 {
-			fp.bigrams[toks[i-1]+" "+t]++
-		}
 	}
 	fp.hash = h.Sum64()
 	return fp
+}
+
+// bigrams counts the body's pairs of adjacent tokens.
+func (fp *fingerprint) bigrams() map[string]int {
+	if fp.bigramsM == nil {
+		fp.bigramsM = make(map[string]int, len(fp.tokens))
+		for i := 1; i < len(fp.tokens); i++ {
+			k := fp.tokens[i-1] + " " + fp.tokens[i]
+			fp.bigramsM[k]++
+			h := fnv.New32a()
+			h.Write([]byte(k))
+			bit := h.Sum32() % 512
+			fp.sketch[bit/64] |= 1 << (bit % 64)
+		}
+	}
+	return fp.bigramsM
 }
 
 func shortName(name string) string {
@@ -48,23 +65,92 @@ func shortName(name string) string {
 	return name
 }
 
-// bodyTokens scans the source of a block into tokens, dropping comments,
-// commas and semicolons (their placement is formatting) and renaming the
-// identifiers in rename.
-func bodyTokens(f *srcFile, body *ast.BlockStmt, rename map[string]string) []string {
-	tf := f.Fset.File(body.Pos())
-	if tf == nil || !body.Rbrace.IsValid() {
+// edit replaces src[start:end] with text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// normalizedBody returns a test body's source with the differences that do
+// not change what it checks rewritten to one form: failure and log messages
+// dropped (t.Errorf("…", x) → $fail()), t.Error/t.Fatal alike, and
+// assertion calls made library-neutral (assert.Equal(t, a, b),
+// require.Equal(t, a, b) and a suite's s.Equal(a, b) → $a.Equal(a, b)).
+func normalizedBody(tf *testFunc) []byte {
+	f := tf.File
+	tok := f.Fset.File(tf.Body.Pos())
+	if tok == nil || !tf.Body.Rbrace.IsValid() {
 		return nil
 	}
-	start, end := tf.Offset(body.Lbrace), tf.Offset(body.Rbrace)+1
-	if start < 0 || end > len(f.Src) || start >= end {
+	base := tok.Offset(tf.Body.Lbrace)
+	end := tok.Offset(tf.Body.Rbrace) + 1
+	if base < 0 || end > len(f.Src) || base >= end {
 		return nil
 	}
-	src := f.Src[start:end]
+	sc := newCheckScope(tf)
+	var edits []edit
+	off := func(p token.Pos) int { return tok.Offset(p) - base }
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		recv, name := callName(call)
+		switch {
+		case sc.testing[recv] && messageClass[name] != "":
+			edits = append(edits, edit{off(call.Pos()), off(call.End()), messageClass[name] + "()"})
+			return false
+		case recv != "" && recv != "?" && !sc.testing[recv] && len(call.Args) >= 2 && sc.isTestingArg(call.Args[0]):
+			edits = append(edits, edit{off(call.Pos()), off(call.Args[1].Pos()), "$a." + name + "("})
+		case sc.suite != "" && rootIdent(call.Fun) == sc.suite && !suiteNonChecks[name] && !isSuiteT(call, sc.suite):
+			edits = append(edits, edit{off(call.Fun.Pos()), off(call.Fun.End()), "$a." + name})
+		case rootIdent(call.Fun) != "" && sc.bound[rootIdent(call.Fun)]:
+			edits = append(edits, edit{off(call.Fun.Pos()), off(call.Fun.End()), "$a." + name})
+		}
+		return true
+	})
+	return applyEdits(f.Src[base:end], edits)
+}
+
+// messageClass groups the *testing.T methods whose arguments are messages.
+var messageClass = map[string]string{
+	"Error": "$fail", "Errorf": "$fail", "Fatal": "$fail", "Fatalf": "$fail",
+	"Log": "$log", "Logf": "$log", "Skip": "$skip", "Skipf": "$skip", "SkipNow": "$skip",
+}
+
+func (sc *checkScope) isTestingArg(e ast.Expr) bool {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		return sc.testing[id.Name]
+	}
+	return sc.suite != "" && isSuiteT(e, sc.suite)
+}
+
+func applyEdits(src []byte, edits []edit) []byte {
+	if len(edits) == 0 {
+		return src
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var out []byte
+	at := 0
+	for _, e := range edits {
+		if e.start < at || e.end > len(src) || e.start > e.end {
+			continue // overlapping or out of range: keep the original text
+		}
+		out = append(out, src[at:e.start]...)
+		out = append(out, e.text...)
+		at = e.end
+	}
+	return append(out, src[at:]...)
+}
+
+// scanTokens splits source into tokens, dropping comments, commas and
+// semicolons (their placement is formatting) and renaming the identifiers
+// in rename.
+func scanTokens(src []byte, rename map[string]string) []string {
 	var s scanner.Scanner
 	fs := token.NewFileSet()
 	s.Init(fs.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
-	var out []string
+	out := make([]string, 0, len(src)/4)
 	for {
 		_, tok, lit := s.Scan()
 		switch tok {
@@ -88,29 +174,36 @@ func bodyTokens(f *srcFile, body *ast.BlockStmt, rename map[string]string) []str
 // similarity is the Dice coefficient of two bodies' token bigrams: 1 for the
 // same body, near 1 for small edits.
 func similarity(a, b *fingerprint) float64 {
-	na, nb := total(a.bigrams), total(b.bigrams)
-	if na+nb == 0 {
+	na, nb := len(a.tokens)-1, len(b.tokens)-1
+	if na <= 0 && nb <= 0 {
 		return 1
 	}
-	return 2 * float64(common(a.bigrams, b.bigrams)) / float64(na+nb)
+	if 2*float64(na-missingAtLeast(a, b)) < nearSimilarity*float64(na+nb) {
+		return 0 // cannot reach the threshold
+	}
+	return 2 * float64(common(a.bigrams(), b.bigrams())) / float64(max(na, 0)+max(nb, 0))
+}
+
+// missingAtLeast is a lower bound on how many of a's distinct bigrams b
+// lacks: each sketch bit a has and b has not stands for at least one.
+func missingAtLeast(a, b *fingerprint) int {
+	a.bigrams()
+	b.bigrams()
+	n := 0
+	for i := range a.sketch {
+		n += bits.OnesCount64(a.sketch[i] &^ b.sketch[i])
+	}
+	return n
 }
 
 // containment is the share of a's bigrams that b also has: near 1 when b
 // holds all of a, for example a test renamed and extended.
 func containment(a, b *fingerprint) float64 {
-	na := total(a.bigrams)
-	if na == 0 {
+	na := len(a.tokens) - 1
+	if na <= 0 || float64(missingAtLeast(a, b)) > (1-containsShare)*float64(na) {
 		return 0
 	}
-	return float64(common(a.bigrams, b.bigrams)) / float64(na)
-}
-
-func total(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
+	return float64(common(a.bigrams(), b.bigrams())) / float64(na)
 }
 
 func common(a, b map[string]int) int {
@@ -129,13 +222,18 @@ func common(a, b map[string]int) int {
 // arguments of t.Errorf, t.Log, t.Run's name …) and trivial ones are left out.
 func bodyLiterals(tf *testFunc) map[string]bool {
 	out := map[string]bool{}
-	ast.Inspect(tf.Body, func(n ast.Node) bool {
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			if recv, name := callName(n); recv != "" && recv == tf.Param && messageMethod[name] {
-				return false
-			}
-			if recv, name := callName(n); recv == "fmt" || (recv != "" && (name == "Errorf" || name == "Sprintf")) {
+			recv, name := callName(n)
+			if (recv != "" && messageMethod[name]) || recv == "fmt" || name == "Errorf" || name == "Sprintf" {
+				// Messages are not test data, but a subtest's body is.
+				for _, arg := range n.Args {
+					if fl, ok := arg.(*ast.FuncLit); ok {
+						ast.Inspect(fl, visit)
+					}
+				}
 				return false
 			}
 		case *ast.BasicLit:
@@ -144,7 +242,8 @@ func bodyLiterals(tf *testFunc) map[string]bool {
 			}
 		}
 		return true
-	})
+	}
+	ast.Inspect(tf.Body, visit)
 	return out
 }
 
@@ -174,13 +273,34 @@ func literalValue(l *ast.BasicLit) string {
 	return l.Value
 }
 
-// literalsIn collects every literal value of a node (for finding a deleted
-// test's data in the table of another).
-func literalsIn(n ast.Node) map[string]bool {
+// tableLiterals collects the literal values inside composite literals —
+// the rows of test tables — in n and in the package-level variables n
+// refers to (a table declared next to the test).
+func tableLiterals(n ast.Node, pkgVars map[string]*ast.ValueSpec) map[string]bool {
 	out := map[string]bool{}
+	var addLits func(ast.Node)
+	addLits = func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if cl, ok := n.(*ast.CompositeLit); ok {
+				ast.Inspect(cl, func(n ast.Node) bool {
+					if l, ok := n.(*ast.BasicLit); ok {
+						out[literalValue(l)] = true
+					}
+					return true
+				})
+				return false
+			}
+			return true
+		})
+	}
+	addLits(n)
+	seen := map[string]bool{}
 	ast.Inspect(n, func(n ast.Node) bool {
-		if l, ok := n.(*ast.BasicLit); ok {
-			out[literalValue(l)] = true
+		if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+			seen[id.Name] = true
+			if vs := pkgVars[id.Name]; vs != nil {
+				addLits(vs)
+			}
 		}
 		return true
 	})

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"go/ast"
 	"sort"
 )
@@ -64,7 +65,7 @@ func (a *analysis) freshHead() []*testFunc {
 	for _, ht := range a.head.tests {
 		same := false
 		for _, bt := range a.base.byKey[ht.key()] {
-			if bt.fingerprint().hash == ht.fingerprint().hash {
+			if bytes.Equal(bt.bodySrc(), ht.bodySrc()) || bt.fingerprint().hash == ht.fingerprint().hash {
 				same = true
 			}
 		}
@@ -80,30 +81,33 @@ func (a *analysis) find(bt *testFunc, fresh []*testFunc) *match {
 		return &match{base: bt, head: preferRunning(hs), kind: matchSame}
 	}
 	fp := bt.fingerprint()
-	// The same body anywhere in head: moved or renamed. A running test is a
-	// better answer than a function go test ignores.
-	var exact []*testFunc
-	for _, ht := range a.head.tests {
-		if ht.fingerprint().hash == fp.hash && kindsCompatible(bt, ht) {
-			exact = append(exact, ht)
-		}
-	}
-	if len(exact) > 0 {
+	// The same body among the new or changed functions of head: moved or
+	// renamed. A running test is a better answer than a function go test
+	// ignores.
+	if exact := sameBody(fp, fresh, bt); len(exact) > 0 {
 		return &match{base: bt, head: preferRunning(exact), kind: matchMoved}
 	}
 	if ht := a.bestNear(bt, fresh); ht != nil {
 		return &match{base: bt, head: ht, kind: matchMoved}
 	}
-	if ht := folded(bt, fresh); ht != nil {
+	if ht := a.folded(bt, fresh); ht != nil {
 		return &match{base: bt, head: ht, kind: matchFolded}
 	}
 	// An identical test already elsewhere in the package: a duplicate removed.
-	for _, ht := range a.head.pkg(bt.Dir).tests {
-		if ht.isTest() && ht.fingerprint().hash == fp.hash {
-			return &match{base: bt, head: ht, kind: matchMoved}
-		}
+	if same := sameBody(fp, a.head.pkg(bt.Dir).tests, bt); len(same) > 0 {
+		return &match{base: bt, head: preferRunning(same), kind: matchMoved}
 	}
 	return &match{base: bt, kind: matchGone}
+}
+
+func sameBody(fp *fingerprint, candidates []*testFunc, bt *testFunc) []*testFunc {
+	var out []*testFunc
+	for _, ht := range candidates {
+		if len(ht.fingerprint().tokens) == len(fp.tokens) && ht.fingerprint().hash == fp.hash && kindsCompatible(bt, ht) {
+			out = append(out, ht)
+		}
+	}
+	return out
 }
 
 // kindsCompatible keeps a benchmark from matching a test of the same body
@@ -127,7 +131,7 @@ func preferRunning(hs []*testFunc) *testFunc {
 // kept a sibling subtest would otherwise seem to hold the deleted one.
 func (a *analysis) bestNear(bt *testFunc, fresh []*testFunc) *testFunc {
 	fp := bt.fingerprint()
-	if fp.tokens < minTokensForNear {
+	if len(fp.tokens) < minTokensForNear {
 		return nil
 	}
 	var best *testFunc
@@ -137,6 +141,9 @@ func (a *analysis) bestNear(bt *testFunc, fresh []*testFunc) *testFunc {
 			continue
 		}
 		hp := ht.fingerprint()
+		if len(hp.tokens) < len(fp.tokens)*2/3 {
+			continue // too small to be alike or to hold bt
+		}
 		score := 0.0
 		if olds := a.base.byKey[ht.key()]; len(olds) > 0 {
 			if c := containment(fp, hp); ht.isTest() && c >= containsShare && c-containment(fp, olds[0].fingerprint()) >= 0.2 {
@@ -164,9 +171,10 @@ func isAncestorKey(tf *testFunc, key string) bool {
 	return false
 }
 
-// folded returns a new or changed head test whose literals include nearly
-// all of bt's inputs and expected values: bt became rows of its table.
-func folded(bt *testFunc, fresh []*testFunc) *testFunc {
+// folded returns a new or changed head test whose table rows hold nearly
+// all of bt's inputs and expected values: bt became rows of its table. A
+// test that existed in base must have gained those rows.
+func (a *analysis) folded(bt *testFunc, fresh []*testFunc) *testFunc {
 	want := bt.fingerprint().literals
 	if bt.Kind == kindSubtest {
 		want = copySet(want)
@@ -176,21 +184,28 @@ func folded(bt *testFunc, fresh []*testFunc) *testFunc {
 			}
 		}
 	}
-	if len(want) == 0 {
-		return nil
+	if len(want) < 2 {
+		return nil // one shared literal is a coincidence, not a table row
 	}
 	for _, ht := range fresh {
 		if !ht.isTest() {
 			continue
 		}
-		have := literalsIn(ht.Decl)
-		n := 0
+		have := a.head.tableLiterals(ht)
+		var had map[string]bool
+		if olds := a.base.byKey[ht.key()]; len(olds) > 0 {
+			had = a.base.tableLiterals(olds[0])
+		}
+		n, gained := 0, 0
 		for v := range want {
 			if have[v] {
 				n++
+				if !had[v] {
+					gained++
+				}
 			}
 		}
-		if float64(n) >= foldedShare*float64(len(want)) && n >= min(len(want), 2) {
+		if float64(n) >= foldedShare*float64(len(want)) && gained > 0 {
 			return ht
 		}
 	}
@@ -208,3 +223,11 @@ func copySet(m map[string]bool) map[string]bool {
 // isTestish reports whether a file can hold tests go test would still find
 // if they were named right: a _test.go file.
 func (f *srcFile) isTestish() bool { return isTestFile(f.Path) }
+
+// tableLiterals returns, once per test, the literals of its table rows.
+func (s *snapshot) tableLiterals(tf *testFunc) map[string]bool {
+	if tf.table == nil {
+		tf.table = tableLiterals(tf.Decl, s.pkg(tf.Dir).vars())
+	}
+	return tf.table
+}

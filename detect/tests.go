@@ -37,7 +37,8 @@ type testFunc struct {
 	// NotRun says why go test does not run it ("" when it does).
 	NotRun string
 
-	print *fingerprint // computed on first use
+	print *fingerprint    // computed on first use
+	table map[string]bool // literals of its table rows, computed on first use
 }
 
 // isTest reports whether the function is a test of some kind (whether or not
@@ -340,4 +341,17 @@ func suiteType(e ast.Expr) string {
 		return x.Name
 	}
 	return "?"
+}
+
+// bodySrc is the source text of the body, for a cheap test of "unchanged".
+func (tf *testFunc) bodySrc() []byte {
+	tok := tf.File.Fset.File(tf.Body.Pos())
+	if tok == nil || !tf.Body.Rbrace.IsValid() {
+		return nil
+	}
+	start, end := tok.Offset(tf.Body.Lbrace), tok.Offset(tf.Body.Rbrace)+1
+	if start < 0 || end > len(tf.File.Src) || start > end {
+		return nil
+	}
+	return tf.File.Src[start:end]
 }
