@@ -50,14 +50,11 @@ type site struct {
 	inLoop bool
 }
 
-// signature identifies a site by its gates, not its position, so that the
-// same skip in base and head compare equal.
+// signature identifies a site by its gates, not its position or the
+// helpers on the way, so that the same skip in base and head compare equal
+// even when it moved into a helper.
 func (s *site) signature() string {
-	var parts []string
-	for _, g := range s.gates {
-		parts = append(parts, g.String())
-	}
-	return strings.Join(parts, " && ") + "|" + strings.Join(s.via, ">") + "|" + s.helper
+	return gatesOnly(s) + "|" + s.helper
 }
 
 func (s *site) gateText() string {
