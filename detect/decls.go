@@ -91,6 +91,32 @@ func nearestLine(baseFile, headFile *srcFile, pos token.Pos) int {
 	return max(1, headFile.line(headFile.AST.Package))
 }
 
+// slot returns the stretch of head's file between the declarations that
+// surrounded pos in base and survived: where something at pos would stand.
+func slot(baseFile, headFile *srcFile, pos token.Pos) (lo, hi token.Pos) {
+	lo, hi = headFile.AST.Package, headFile.AST.End()
+	if baseFile.AST == nil {
+		return lo, hi
+	}
+	head := map[string]ast.Decl{}
+	for _, d := range headFile.AST.Decls {
+		head[declKey(d)] = d
+	}
+	for _, d := range baseFile.AST.Decls {
+		hd, ok := head[declKey(d)]
+		if !ok {
+			continue
+		}
+		if d.End() <= pos {
+			lo = hd.End()
+		} else if d.Pos() > pos {
+			hi = hd.Pos()
+			break
+		}
+	}
+	return lo, hi
+}
+
 // calledNames lists the functions and methods a body calls by name, leaving
 // out calls on the test's own *testing.T.
 func calledNames(tf *testFunc) map[string]bool {

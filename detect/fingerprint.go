@@ -172,13 +172,14 @@ func scanTokens(src []byte, rename map[string]string) []string {
 }
 
 // similarity is the Dice coefficient of two bodies' token bigrams: 1 for the
-// same body, near 1 for small edits.
-func similarity(a, b *fingerprint) float64 {
+// same body, near 1 for small edits. It returns 0 early when the result
+// cannot reach atLeast.
+func similarity(a, b *fingerprint, atLeast float64) float64 {
 	na, nb := len(a.tokens)-1, len(b.tokens)-1
 	if na <= 0 && nb <= 0 {
 		return 1
 	}
-	if 2*float64(na-missingAtLeast(a, b)) < nearSimilarity*float64(na+nb) {
+	if 2*float64(na-missingAtLeast(a, b)) < atLeast*float64(na+nb) {
 		return 0 // cannot reach the threshold
 	}
 	return 2 * float64(common(a.bigrams(), b.bigrams())) / float64(max(na, 0)+max(nb, 0))
@@ -197,10 +198,11 @@ func missingAtLeast(a, b *fingerprint) int {
 }
 
 // containment is the share of a's bigrams that b also has: near 1 when b
-// holds all of a, for example a test renamed and extended.
-func containment(a, b *fingerprint) float64 {
+// holds all of a, for example a test renamed and extended. It returns 0
+// early when the result cannot reach atLeast.
+func containment(a, b *fingerprint, atLeast float64) float64 {
 	na := len(a.tokens) - 1
-	if na <= 0 || float64(missingAtLeast(a, b)) > (1-containsShare)*float64(na) {
+	if na <= 0 || float64(missingAtLeast(a, b)) > (1-atLeast)*float64(na) {
 		return 0
 	}
 	return float64(common(a.bigrams(), b.bigrams())) / float64(na)
@@ -305,4 +307,17 @@ func tableLiterals(n ast.Node, pkgVars map[string]*ast.ValueSpec) map[string]boo
 		return true
 	})
 	return out
+}
+
+// bodyTokens scans the source of a block into tokens (see scanTokens).
+func bodyTokens(f *srcFile, body *ast.BlockStmt, rename map[string]string) []string {
+	tok := f.Fset.File(body.Pos())
+	if tok == nil || !body.Rbrace.IsValid() {
+		return nil
+	}
+	start, end := tok.Offset(body.Lbrace), tok.Offset(body.Rbrace)+1
+	if start < 0 || end > len(f.Src) || start >= end {
+		return nil
+	}
+	return scanTokens(f.Src[start:end], rename)
 }

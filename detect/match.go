@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"strings"
 	"go/ast"
 	"sort"
 )
@@ -84,7 +85,7 @@ func (a *analysis) find(bt *testFunc, fresh []*testFunc) *match {
 	// The same body among the new or changed functions of head: moved or
 	// renamed. A running test is a better answer than a function go test
 	// ignores.
-	if exact := sameBody(fp, fresh, bt); len(exact) > 0 {
+	if exact := identicalTests(fp, fresh, bt); len(exact) > 0 {
 		return &match{base: bt, head: preferRunning(exact), kind: matchMoved}
 	}
 	if ht := a.bestNear(bt, fresh); ht != nil {
@@ -93,14 +94,17 @@ func (a *analysis) find(bt *testFunc, fresh []*testFunc) *match {
 	if ht := a.folded(bt, fresh); ht != nil {
 		return &match{base: bt, head: ht, kind: matchFolded}
 	}
+	if ht := a.rewrittenInPlace(bt, fresh); ht != nil {
+		return &match{base: bt, head: ht, kind: matchMoved}
+	}
 	// An identical test already elsewhere in the package: a duplicate removed.
-	if same := sameBody(fp, a.head.pkg(bt.Dir).tests, bt); len(same) > 0 {
+	if same := identicalTests(fp, a.head.pkg(bt.Dir).tests, bt); len(same) > 0 {
 		return &match{base: bt, head: preferRunning(same), kind: matchMoved}
 	}
 	return &match{base: bt, kind: matchGone}
 }
 
-func sameBody(fp *fingerprint, candidates []*testFunc, bt *testFunc) []*testFunc {
+func identicalTests(fp *fingerprint, candidates []*testFunc, bt *testFunc) []*testFunc {
 	var out []*testFunc
 	for _, ht := range candidates {
 		if len(ht.fingerprint().tokens) == len(fp.tokens) && ht.fingerprint().hash == fp.hash && kindsCompatible(bt, ht) {
@@ -146,16 +150,16 @@ func (a *analysis) bestNear(bt *testFunc, fresh []*testFunc) *testFunc {
 		}
 		score := 0.0
 		if olds := a.base.byKey[ht.key()]; len(olds) > 0 {
-			if c := containment(fp, hp); ht.isTest() && c >= containsShare && c-containment(fp, olds[0].fingerprint()) >= 0.2 {
+			if c := containment(fp, hp, containsShare); ht.isTest() && c >= containsShare && c-containment(fp, olds[0].fingerprint(), 0) >= 0.2 {
 				score = c
 			}
 		} else {
-			score = similarity(fp, hp)
-			if score < nearSimilarity && ht.isTest() && containment(fp, hp) >= containsShare {
+			score = similarity(fp, hp, nearSimilarity)
+			if score < nearSimilarity && ht.isTest() && containment(fp, hp, containsShare) >= containsShare {
 				score = nearSimilarity // renamed and extended
 			}
 		}
-		if score >= nearSimilarity && (score > bestScore || (score == bestScore && ht.runs() && !best.runs())) {
+		if score >= nearSimilarity && keepsData(bt, ht) && (score > bestScore || (score == bestScore && ht.runs() && !best.runs())) {
 			best, bestScore = ht, score
 		}
 	}
@@ -198,9 +202,9 @@ func (a *analysis) folded(bt *testFunc, fresh []*testFunc) *testFunc {
 		}
 		n, gained := 0, 0
 		for v := range want {
-			if have[v] {
+			if hv, ok := findLiteral(v, have); ok {
 				n++
-				if !had[v] {
+				if !had[hv] {
 					gained++
 				}
 			}
@@ -230,4 +234,102 @@ func (s *snapshot) tableLiterals(tf *testFunc) map[string]bool {
 		tf.table = tableLiterals(tf.Decl, s.pkg(tf.Dir).vars())
 	}
 	return tf.table
+}
+
+// findLiteral looks for a literal among a table's: the same value, or for a
+// long string (a fixture, an expected output) one that differs in a few
+// lines only, as happens when a test's data is reformatted into a row.
+func findLiteral(v string, have map[string]bool) (string, bool) {
+	if have[v] {
+		return v, true
+	}
+	if len(v) < 24 || v[0] != '"' {
+		return "", false
+	}
+	for hv := range have {
+		if len(hv) >= 24 && hv[0] == '"' && lineSimilarity(v, hv) >= 0.8 {
+			return hv, true
+		}
+	}
+	return "", false
+}
+
+// lineSimilarity is the Dice coefficient of two strings' lines.
+func lineSimilarity(a, b string) float64 {
+	la, lb := strings.Split(a, `\n`), strings.Split(b, `\n`)
+	count := map[string]int{}
+	for _, l := range la {
+		count[strings.TrimSpace(l)]++
+	}
+	common := 0
+	for _, l := range lb {
+		if k := strings.TrimSpace(l); count[k] > 0 {
+			count[k]--
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(la)+len(lb))
+}
+
+// Thresholds for a test rewritten in place: a new test standing exactly
+// where the deleted one stood (between the same surviving declarations)
+// needs less likeness to be its successor than a test anywhere else.
+const (
+	inPlaceSimilarity  = 0.5
+	inPlaceContainment = 0.6
+)
+
+// rewrittenInPlace finds a new test that took a deleted test's place in its
+// file and keeps much of its body: the test was renamed and reworked.
+func (a *analysis) rewrittenInPlace(bt *testFunc, fresh []*testFunc) *testFunc {
+	hf := a.headFile(bt.File.Path)
+	if bt.Parent != nil || hf == nil || len(bt.fingerprint().tokens) < minTokensForNear {
+		return nil
+	}
+	lo, hi := slot(bt.File, hf, bt.Decl.Pos())
+	var best *testFunc
+	bestScore := 0.0
+	for _, ht := range fresh {
+		if ht.File != hf || ht.Parent != nil || !ht.isTest() || len(a.base.byKey[ht.key()]) > 0 ||
+			ht.Decl.Pos() < lo || ht.Decl.Pos() > hi {
+			continue
+		}
+		sim, cont := similarity(bt.fingerprint(), ht.fingerprint(), inPlaceSimilarity), containment(bt.fingerprint(), ht.fingerprint(), inPlaceContainment)
+		if (sim >= inPlaceSimilarity || cont >= inPlaceContainment) && keepsData(bt, ht) && max(sim, cont) > bestScore {
+			best, bestScore = ht, max(sim, cont)
+		}
+	}
+	return best
+}
+
+// keepsData reports whether a head function still holds at least half of a
+// base test's inputs and expected values. A test "moved with small edits"
+// whose data all changed now tests something else: renaming
+// TestParseOverflow to TestParseOK and feeding it "1" instead of an
+// overflowing number is a deletion, however alike the code looks.
+func keepsData(bt, ht *testFunc) bool {
+	want := bt.fingerprint().literals
+	if len(want) == 0 {
+		return true
+	}
+	have := literalsIn(ht.Decl)
+	n := 0
+	for v := range want {
+		if _, ok := findLiteral(v, have); ok {
+			n++
+		}
+	}
+	return 2*n >= len(want)
+}
+
+// literalsIn collects every literal value of a node.
+func literalsIn(n ast.Node) map[string]bool {
+	out := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if l, ok := n.(*ast.BasicLit); ok {
+			out[literalValue(l)] = true
+		}
+		return true
+	})
+	return out
 }
