@@ -2,9 +2,9 @@ package detect
 
 import (
 	"bytes"
-	"strings"
 	"go/ast"
 	"sort"
+	"strings"
 )
 
 // How a base test was found again in head.
