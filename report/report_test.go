@@ -38,7 +38,7 @@ func full() *detect.Result {
 				Symbol:  "TestDivByZero",
 				Message: "TestDivByZero now calls t.Skip(\"flaky\") before any of its checks, so it no longer tests anything. Check that the skip is justified.",
 				Commit:  head, Agent: "claude",
-				Excerpt: []string{"+\tt.Skip(\"flaky\")"},
+				Excerpt: []string{"+ \tt.Skip(\"flaky\")"},
 			},
 			{
 				Rule: "deleted-test", Severity: detect.Error,
@@ -46,7 +46,7 @@ func full() *detect.Result {
 				Symbol:  "TestParseSub",
 				Message: "TestParseSub was deleted and nothing in head checks what it checked.\n\nParse, which it tested, is still there.",
 				Commit:  head, Agent: "claude",
-				Excerpt: []string{"-func TestParseSub(t *testing.T) {", "-\tgot, err := Parse(\"5 - 3\")", "-}"},
+				Excerpt: []string{"- func TestParseSub(t *testing.T) {", "- \tgot, err := Parse(\"5 - 3\")", "- }"},
 			},
 			{
 				Rule: "deleted-test", Severity: detect.Info,
