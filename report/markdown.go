@@ -164,10 +164,14 @@ func severityCounts(fs []detect.Finding) string {
 		counts[min(max(int(f.Severity), 0), 2)]++
 	}
 	var parts []string
-	for _, s := range []detect.Severity{detect.Error, detect.Warning, detect.Info} {
-		if n := counts[s]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+s.String())
-		}
+	if n := counts[detect.Error]; n > 0 {
+		parts = append(parts, plural(n, "error"))
+	}
+	if n := counts[detect.Warning]; n > 0 {
+		parts = append(parts, plural(n, "warning"))
+	}
+	if n := counts[detect.Info]; n > 0 {
+		parts = append(parts, strconv.Itoa(n)+" info")
 	}
 	if len(parts) == 0 {
 		return ""

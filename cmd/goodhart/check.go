@@ -1,9 +1,11 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -17,21 +19,32 @@ import (
 type checkConfig struct {
 	Repo        string // a folder of the repository
 	Base, Head  string // revisions; Base "" means gitutil.DefaultBase
-	Format      string // "text" or "json"
+	Formats     []string
 	AssumeAgent bool
-	Color       bool // colour the text report
+	// PRAuthor is the login of the pull request's author: when it is an
+	// agent's, commits that name no agent count as that agent's.
+	PRAuthor   string
+	ReportLink string // where the full report is, for github and markdown
+	Color      bool   // colour the text report on a terminal
 }
 
-var formatFlag = &cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"}
+var formatFlag = &cli.StringSliceFlag{
+	Name:      "format",
+	KeepSpace: true, // a path may have spaces
+	Usage: "`FORMAT` (standard output) or FORMAT=PATH (a file), repeatable; FORMAT is " +
+		strings.Join(report.Formats, ", ") + " (default: text on standard output)",
+}
 
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check the commits of a branch for test-gaming shortcuts",
-		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV] [--format text|json] [--fail-on error|warning|info|never] [--assume-agent]",
+		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent]",
 		Description: "Compares the merge base of --base and --head with --head and reports each\n" +
 			"shortcut with the commit that introduced it. Without --base, the first of\n" +
 			strings.Join(gitutil.BaseCandidates, ", ") + " that exists is used.\n\n" +
+			"--format may be given more than once: each FORMAT=PATH writes a file, and\n" +
+			"standard output gets text unless a --format without PATH names another format.\n\n" +
 			"Exit status: 0 when nothing at or above --fail-on was found, 1 when something\n" +
 			"was, 2 for a usage or runtime error.",
 		OnUsageError: usageError,
@@ -42,6 +55,8 @@ func checkCommand() *cli.Command {
 			formatFlag,
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or above: error, warning, info or never"},
 			&cli.BoolFlag{Name: "assume-agent", Usage: "treat every commit as made by a coding agent"},
+			&cli.StringFlag{Name: "pr-author", Usage: "the GitHub `LOGIN` that opened the pull request: when it is a coding agent's, every commit counts as that agent's"},
+			&cli.StringFlag{Name: "report-link", Usage: "where readers find the full report (`TEXT`, e.g. a URL), for the github and markdown formats when they leave findings out"},
 		},
 		Action: check,
 	}
@@ -59,8 +74,10 @@ func check(c *cli.Context) error {
 		Repo:        c.String("repo"),
 		Base:        c.String("base"),
 		Head:        c.String("head"),
-		Format:      c.String("format"),
+		Formats:     c.StringSlice("format"),
 		AssumeAgent: c.Bool("assume-agent"),
+		PRAuthor:    c.String("pr-author"),
+		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
 	}
 	res, err := runCheck(c.App.Writer, cfg)
@@ -86,10 +103,10 @@ func parseFailOn(s string) (min detect.Severity, never bool, err error) {
 }
 
 // runCheck opens the repository, resolves the range, runs the analysis and
-// writes the report. It is the one path from flags to findings, shared by
-// check and demo.
+// writes the reports. It is the one path from flags to findings, shared by
+// check, demo and the pre-push hook.
 func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
-	write, err := writerFor(cfg)
+	outputs, err := parseOutputs(cfg.Formats)
 	if err != nil {
 		return nil, err
 	}
@@ -102,25 +119,134 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := detect.Check(repo, base, head, detect.Options{AssumeAgent: cfg.AssumeAgent})
+	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: prAgent(cfg.PRAuthor)}
+	res, err := detect.Check(repo, base, head, opts)
 	if err != nil {
 		return nil, err
 	}
-	return res, write(w, res)
+	return res, writeReports(w, outputs, res, cfg)
 }
 
-// writerFor picks the report writer, before any work is done, so that a bad
-// --format fails fast.
-func writerFor(cfg checkConfig) (func(io.Writer, *detect.Result) error, error) {
-	switch cfg.Format {
-	case "text":
-		return func(w io.Writer, r *detect.Result) error {
-			return report.Text(w, r, report.TextOptions{Color: cfg.Color})
-		}, nil
-	case "json":
-		return report.JSON, nil
+// parseOutputs reads the --format values, before any work is done so that
+// a bad one fails fast. Standard output gets text unless one of them claims
+// it; only one may.
+func parseOutputs(specs []string) ([]report.Output, error) {
+	var outputs []report.Output
+	stdout := 0
+	for _, spec := range specs {
+		o, err := report.ParseOutput(spec)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("unknown --format %q (want %s, each optionally =PATH)", spec, formatList()), exitError)
+		}
+		if o.Path == "" {
+			stdout++
+		}
+		outputs = append(outputs, o)
 	}
-	return nil, cli.Exit(fmt.Sprintf("unknown --format %q (want text or json)", cfg.Format), exitError)
+	if stdout > 1 {
+		return nil, cli.Exit("only one --format can write to standard output (give the others a =PATH)", exitError)
+	}
+	if stdout == 0 {
+		outputs = append([]report.Output{{Format: "text"}}, outputs...)
+	}
+	return outputs, nil
+}
+
+// formatList is "text, json, sarif, github or markdown".
+func formatList() string {
+	n := len(report.Formats)
+	return strings.Join(report.Formats[:n-1], ", ") + " or " + report.Formats[n-1]
+}
+
+// stdoutFormat is the format that goes to standard output.
+func stdoutFormat(specs []string) string {
+	outputs, err := parseOutputs(specs)
+	if err != nil {
+		return ""
+	}
+	for _, o := range outputs {
+		if o.Path == "" {
+			return o.Format
+		}
+	}
+	return ""
+}
+
+// writeReports writes every requested report, files after standard output.
+func writeReports(w io.Writer, outputs []report.Output, res *detect.Result, cfg checkConfig) error {
+	for _, o := range outputs {
+		opts := report.Options{
+			Color:      cfg.Color && o.Path == "",
+			Version:    currentVersion(),
+			FullReport: fullReport(o, outputs, cfg.ReportLink),
+		}
+		var err error
+		if o.Path == "" {
+			err = writeStdout(w, o.Format, res, opts)
+		} else {
+			err = writeFile(o.Path, o.Format, res, opts)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fullReport says where the complete report is, for the formats that may
+// leave findings out: --report-link, else a file another --format writes
+// (the github format's default is its own log group).
+func fullReport(o report.Output, outputs []report.Output, link string) string {
+	if link != "" || o.Format == "github" {
+		return link
+	}
+	for _, other := range outputs {
+		if other.Path != "" && other != o && other.Format != "github" {
+			return other.Path
+		}
+	}
+	return ""
+}
+
+// writeFile writes a report to a file, making its folder if need be (a
+// SARIF file for upload usually goes in one of its own).
+func writeFile(path, format string, res *detect.Result, opts report.Options) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("--format %s: %w", format, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--format %s: %w", format, err)
+	}
+	if err := report.Write(f, format, res, opts); err != nil {
+		f.Close()
+		return fmt.Errorf("--format %s: %w", format, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--format %s: %w", format, err)
+	}
+	return nil
+}
+
+// writeStdout writes a report to standard output. In a GitHub Actions step
+// every line printed there is read for workflow commands, and the text and
+// markdown reports quote the checked code verbatim: fence them, so that a
+// line of that code cannot act as a command. (The github format fences
+// itself; JSON and SARIF quote every string.)
+func writeStdout(w io.Writer, format string, res *detect.Result, opts report.Options) error {
+	fence := os.Getenv("GITHUB_ACTIONS") == "true" && (format == "text" || format == "markdown")
+	if !fence {
+		return report.Write(w, format, res, opts)
+	}
+	token := "goodhart-" + rand.Text()
+	if _, err := fmt.Fprintf(w, "::stop-commands::%s\n", token); err != nil {
+		return err
+	}
+	if err := report.Write(w, format, res, opts); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "::%s::\n", token)
+	return err
 }
 
 // resolveRange turns the revisions into commit hashes; an empty base means

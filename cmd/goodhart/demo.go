@@ -30,12 +30,12 @@ func demo(c *cli.Context) error {
 	}
 	w := c.App.Writer
 	cfg := checkConfig{
-		Base:   fixtures.BaseBranch,
-		Head:   "HEAD",
-		Format: c.String("format"),
-		Color:  colorFor(w),
+		Base:    fixtures.BaseBranch,
+		Head:    "HEAD",
+		Formats: c.StringSlice("format"),
+		Color:   colorFor(w),
 	}
-	if _, err := writerFor(cfg); err != nil {
+	if _, err := parseOutputs(cfg.Formats); err != nil {
 		return err // before leaving a folder behind
 	}
 	s, err := fixtures.Demo()
@@ -53,8 +53,8 @@ func demo(c *cli.Context) error {
 		return err
 	}
 	cfg.Repo = dir
-	// JSON output stays pure JSON: the story is for people.
-	if cfg.Format == "text" {
+	// Other formats stay pure: the story is for people.
+	if stdoutFormat(cfg.Formats) == "text" {
 		fmt.Fprintf(w, "%s\n\n", s.Comment)
 	}
 	if _, err := runCheck(w, cfg); err != nil {

@@ -58,12 +58,15 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideVersion: true,
 		// urfave exits the process itself unless told otherwise; run decides.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError:   usageError,
-		Action:         noCommand,
+		// --format json=a,b.json is one path, not two formats.
+		DisableSliceFlagSeparator: true,
+		OnUsageError:              usageError,
+		Action:                    noCommand,
 		Commands: []*cli.Command{
 			checkCommand(),
 			rulesCommand(),
 			demoCommand(),
+			hookCommand(),
 			versionCommand(),
 		},
 	}

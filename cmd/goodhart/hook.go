@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// hookMarker is in every hook goodhart writes, and tells it apart from a
+// hook someone else wrote.
+const hookMarker = "# goodhart pre-push hook"
+
+// backupSuffix names where install --force keeps the hook it replaced, for
+// uninstall to put back.
+const backupSuffix = ".goodhart-backup"
+
+func hookCommand() *cli.Command {
+	repoFlag := &cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository"}
+	failOn := &cli.StringFlag{Name: "fail-on", Value: "error", Usage: "block the push on findings of this `SEVERITY` or above: error, warning, info or never"}
+	assume := &cli.BoolFlag{Name: "assume-agent", Usage: "treat every commit as made by a coding agent"}
+	return &cli.Command{
+		Name:  "hook",
+		Usage: "check what you push, in a git pre-push hook",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "install",
+				Usage:     "install a pre-push hook that blocks pushes with findings at or above --fail-on",
+				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]",
+				Description: "Writes the repository's pre-push hook (core.hooksPath is honoured). A hook\n" +
+					"that goodhart did not write is left alone unless --force, which keeps it\n" +
+					"as pre-push" + backupSuffix + " for uninstall to restore. The hook runs goodhart\n" +
+					"from PATH; git push --no-verify skips it.",
+				OnUsageError: usageError,
+				Flags: []cli.Flag{repoFlag, failOn, assume,
+					&cli.BoolFlag{Name: "force", Usage: "replace a pre-push hook that goodhart did not write"}},
+				Action: hookInstall,
+			},
+			{
+				Name:         "uninstall",
+				Usage:        "remove goodhart's pre-push hook (and restore the one it replaced)",
+				OnUsageError: usageError,
+				Flags:        []cli.Flag{repoFlag},
+				Action:       hookUninstall,
+			},
+			{
+				Name:  "pre-push",
+				Usage: "check the refs being pushed, as git's pre-push hook does",
+				Description: "Reads the lines git gives a pre-push hook on standard input\n" +
+					"(<local ref> <local sha> <remote ref> <remote sha>) and checks each pushed\n" +
+					"branch from what the remote has, or from the usual base branch for a new\n" +
+					"one. Without input it checks $PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF, as\n" +
+					"the pre-commit framework sets them. Exits 1 to block the push.",
+				ArgsUsage:    "[REMOTE [URL]]",
+				OnUsageError: usageError,
+				Flags:        []cli.Flag{repoFlag, failOn, assume},
+				Action:       hookPrePush,
+			},
+		},
+	}
+}
+
+// hookScript is the pre-push hook: it hands its arguments and standard
+// input to goodhart, with the options given to install.
+func hookScript(failOn string, assumeAgent bool) string {
+	args := "--fail-on " + failOn
+	if assumeAgent {
+		args += " --assume-agent"
+	}
+	return "#!/bin/sh\n" +
+		hookMarker + ": written by `goodhart hook install`, removed by `goodhart hook uninstall`.\n" +
+		"# It checks the commits you push for test-gaming shortcuts; `git push --no-verify` skips it.\n" +
+		"if ! command -v goodhart >/dev/null 2>&1; then\n" +
+		"\techo 'goodhart pre-push hook: goodhart is not in PATH (install it, or run: goodhart hook uninstall)' >&2\n" +
+		"\texit 1\n" +
+		"fi\n" +
+		"exec goodhart hook pre-push " + args + " \"$@\"\n"
+}
+
+func hookInstall(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	if _, _, err := parseFailOn(c.String("fail-on")); err != nil {
+		return err
+	}
+	path, err := hookPath(c.String("repo"))
+	if err != nil {
+		return err
+	}
+	replaced, err := makeRoom(path, c.Bool("force"))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(hookScript(c.String("fail-on"), c.Bool("assume-agent"))), 0o755); err != nil {
+		return err
+	}
+	// WriteFile keeps the mode of a file that was there.
+	if err := os.Chmod(path, 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "installed %s: pushes with findings at or above %s are blocked\n", path, c.String("fail-on"))
+	if replaced != "" {
+		fmt.Fprintf(c.App.Writer, "the hook it replaced is kept as %s\n", replaced)
+	}
+	return nil
+}
+
+// makeRoom checks that the hook at path can be written: there is none, it
+// is goodhart's, or force says to replace it, in which case it is kept as a
+// backup whose path is returned.
+func makeRoom(path string, force bool) (backup string, err error) {
+	ours, exists, err := ownHook(path)
+	if err != nil || !exists || ours {
+		return "", err
+	}
+	if !force {
+		return "", cli.Exit(fmt.Sprintf("%s is a pre-push hook that goodhart did not write; "+
+			"--force replaces it (keeping it as pre-push%s)", path, backupSuffix), exitError)
+	}
+	backup = path + backupSuffix
+	if _, err := os.Lstat(backup); err == nil {
+		return "", cli.Exit(fmt.Sprintf("%s is in the way of the backup; move it first", backup), exitError)
+	}
+	return backup, os.Rename(path, backup)
+}
+
+func hookUninstall(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	path, err := hookPath(c.String("repo"))
+	if err != nil {
+		return err
+	}
+	ours, exists, err := ownHook(path)
+	switch {
+	case err != nil:
+		return err
+	case !exists:
+		fmt.Fprintf(c.App.Writer, "no pre-push hook at %s: nothing to remove\n", path)
+		return nil
+	case !ours:
+		return cli.Exit(fmt.Sprintf("%s was not written by goodhart; leaving it", path), exitError)
+	}
+	if err := os.Remove(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "removed %s\n", path)
+	backup := path + backupSuffix
+	if _, err := os.Lstat(backup); err == nil {
+		if err := os.Rename(backup, path); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.Writer, "restored the hook it had replaced\n")
+	}
+	return nil
+}
+
+// ownHook reports whether a hook exists at path and whether goodhart wrote
+// it.
+func ownHook(path string) (ours, exists bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, true, err
+	}
+	return strings.Contains(string(b), hookMarker), true, nil
+}
+
+// hookPath is where git looks for the repository's pre-push hook. git
+// itself says, so that core.hooksPath, worktrees and bare repositories are
+// all right.
+func hookPath(repo string) (string, error) {
+	cmd := exec.Command("git", "rev-parse", "--git-path", "hooks")
+	cmd.Dir = repo
+	out, err := cmd.Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return "", fmt.Errorf("%s: git rev-parse: %s", repo, strings.TrimSpace(string(exit.Stderr)))
+		}
+		return "", err
+	}
+	dir := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(repo, dir)
+	}
+	return filepath.Join(dir, "pre-push"), nil
+}
+
+// pushedRange is one ref update git is about to push.
+type pushedRange struct {
+	ref        string // the local ref pushed, e.g. refs/heads/topic
+	base, head string // base "" means the usual base branch
+}
+
+const zeroSHA = "0000000000000000000000000000000000000000"
+
+// pushedRanges reads git's pre-push input: one line per ref,
+// "<local ref> <local sha> <remote ref> <remote sha>". Deletions push no
+// commits, and tags name commits their branches bring, so both are left out.
+func pushedRanges(in io.Reader) ([]pushedRange, error) {
+	var out []pushedRange
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) != 4 {
+			return nil, fmt.Errorf("unexpected pre-push input line %q", sc.Text())
+		}
+		local, localSHA, remoteSHA := fields[0], fields[1], fields[3]
+		if isZero(localSHA) || strings.HasPrefix(local, "refs/tags/") {
+			continue
+		}
+		r := pushedRange{ref: local, head: localSHA}
+		if !isZero(remoteSHA) {
+			r.base = remoteSHA
+		}
+		out = append(out, r)
+	}
+	return out, sc.Err()
+}
+
+func isZero(sha string) bool { return strings.Trim(sha, "0") == "" }
+
+// preCommitRange is the range the pre-commit framework gives a pre-push
+// hook in its environment (it keeps git's standard input to itself).
+func preCommitRange() []pushedRange {
+	to := os.Getenv("PRE_COMMIT_TO_REF")
+	if to == "" {
+		return nil
+	}
+	r := pushedRange{ref: cmp.Or(os.Getenv("PRE_COMMIT_LOCAL_BRANCH"), to), head: to}
+	if from := os.Getenv("PRE_COMMIT_FROM_REF"); !isZero(from) {
+		r.base = from
+	}
+	return []pushedRange{r}
+}
+
+func hookPrePush(c *cli.Context) error {
+	if c.Args().Len() > 2 {
+		return cli.Exit(fmt.Sprintf("unexpected argument %q (see goodhart hook pre-push --help)", c.Args().Get(2)), exitError)
+	}
+	failOn, never, err := parseFailOn(c.String("fail-on"))
+	if err != nil {
+		return err
+	}
+	ranges, err := pushedRanges(c.App.Reader)
+	if err != nil {
+		return err
+	}
+	if len(ranges) == 0 {
+		ranges = preCommitRange()
+	}
+	blocking := 0
+	for _, r := range ranges {
+		res, err := checkPushed(c, r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.ref, err)
+		}
+		if res != nil && !never {
+			blocking += res.Count(failOn)
+		}
+	}
+	if blocking > 0 {
+		return cli.Exit(fmt.Sprintf("push blocked: %s at or above %s (git push --no-verify skips this check)",
+			plural(blocking, "finding"), failOn), exitFindings)
+	}
+	return nil
+}
+
+// checkPushed checks one pushed ref and prints its report; a new branch
+// with no base to compare with is let through with a word.
+func checkPushed(c *cli.Context, r pushedRange) (*detect.Result, error) {
+	w := c.App.Writer
+	base := r.base
+	if base != "" && !hasCommit(c.String("repo"), base) {
+		// The remote has commits this clone has not fetched: compare
+		// with the usual base branch instead.
+		base = ""
+	}
+	fmt.Fprintf(w, "goodhart: checking %s\n", r.ref)
+	res, err := runCheck(w, checkConfig{
+		Repo:        c.String("repo"),
+		Base:        base,
+		Head:        r.head,
+		AssumeAgent: c.Bool("assume-agent"),
+		Color:       colorFor(w),
+	})
+	var headIsBase *gitutil.HeadIsBaseError
+	if errors.As(err, &headIsBase) || errors.Is(err, gitutil.ErrNoBase) {
+		fmt.Fprintf(w, "goodhart: %s: nothing to compare with (%v); not checked\n", r.ref, err)
+		return nil, nil
+	}
+	return res, err
+}
+
+// hasCommit reports whether the repository has the commit.
+func hasCommit(dir, sha string) bool {
+	repo, err := gitutil.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer repo.Close()
+	_, err = repo.Commit(sha)
+	return err == nil
+}
+
+// plural is "1 finding", "2 findings".
+func plural(n int, word string) string {
+	if n != 1 {
+		word += "s"
+	}
+	return fmt.Sprintf("%d %s", n, word)
+}
