@@ -49,19 +49,30 @@ func newCheckScope(tf *testFunc) *checkScope {
 					}
 				}
 			}
-		case *ast.AssignStmt:
-			// a := assert.New(t), g := NewWithT(t), c := qt.New(t)
-			if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
-				if call, ok := n.Rhs[0].(*ast.CallExpr); ok && sc.passesT(call) {
-					if id, ok := n.Lhs[0].(*ast.Ident); ok {
-						sc.bound[id.Name] = true
-					}
+		}
+		return true
+	})
+	sc.bindObjects(tf.Body)
+	return sc
+}
+
+// bindObjects records the objects a body binds to its *testing.T:
+// a := assert.New(t), g := NewWithT(t), c := qt.New(t), is := is.New(t).
+func (sc *checkScope) bindObjects(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		if call, ok := as.Rhs[0].(*ast.CallExpr); ok && sc.passesT(call) {
+			if _, name := callName(call); name == "New" || name == "NewWithT" || name == "NewGomegaWithT" || name == "Require" || name == "Assert" {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok {
+					sc.bound[id.Name] = true
 				}
 			}
 		}
 		return true
 	})
-	return sc
 }
 
 func (tf *testFunc) root() *testFunc {

@@ -237,32 +237,39 @@ func mRun(tf *testFunc) token.Pos {
 }
 
 // checkHollowed flags a test still in place that can no longer fail: its
-// body emptied or commented out, a return before its first check, or no
-// check left at all.
+// body emptied or commented out, or a return before its first check. (A
+// test that merely lost its checks is removed-assertion's.)
 func (a *analysis) checkHollowed(m *match) {
-	bt, ht := m.base, m.head
-	if len(newCheckScope(bt).checksIn(bt.Body)) == 0 {
+	what, line := a.hollowed(m)
+	if what == "" {
 		return
 	}
-	sc := newCheckScope(ht)
-	switch {
-	case len(ht.Body.List) == 0:
-		how := "emptied"
-		if hasComments(ht) {
-			how = "commented out"
-		}
-		a.reportDisabled(m, Error, fmt.Sprintf("The body of %s was %s: it still runs but can no longer fail.", bt.Name, how), "")
-	case startsWithSkip(ht, sc):
-		// skipped-test reports it.
-	case len(sc.checksIn(ht.Body)) == 0:
-		a.reportDisabled(m, Error, fmt.Sprintf("%s no longer makes any check: every call that could fail it (t.Error, t.Fatal, assertions, helpers given t) is gone, so it can no longer fail.", bt.Name), "")
-	case liveChecks(bt) > 0 && liveChecks(ht) == 0:
-		ret := firstReturn(ht.Body)
-		line := ht.File.line(ret.Pos())
-		f := a.reportDisabled(m, Error, fmt.Sprintf("%s now returns (line %d) before its first check: everything after it is dead code, so it can no longer fail.", bt.Name, line), "")
+	f := a.reportDisabled(m, Error, what, "")
+	if line > 0 {
+		ht := m.head
 		f.Line = line
-		f.Excerpt = ht.File.lines(ret.Pos(), ht.Body.Rbrace, "+", 3)
+		f.Excerpt = ht.File.lines(ht.File.Fset.File(ht.Body.Pos()).LineStart(line), ht.Body.Rbrace, "+", 3)
 	}
+}
+
+// hollowed says how a kept test was made unable to fail — emptied,
+// commented out, returning before its first check — or "" when it was not;
+// line is where the early return stands.
+func (a *analysis) hollowed(m *match) (what string, line int) {
+	bt, ht := m.base, m.head
+	if len(newCheckScope(bt).checksIn(bt.Body)) == 0 {
+		return "", 0
+	}
+	switch {
+	case len(ht.Body.List) == 0 && hasComments(ht):
+		return fmt.Sprintf("The body of %s was commented out: it still runs but can no longer fail.", bt.Name), 0
+	case len(ht.Body.List) == 0:
+		return fmt.Sprintf("The body of %s was emptied: it still runs but can no longer fail.", bt.Name), 0
+	case liveChecks(bt) > 0 && liveChecks(ht) == 0 && firstReturn(ht.Body) != nil && len(newCheckScope(ht).checksIn(ht.Body)) > 0:
+		l := ht.File.line(firstReturn(ht.Body).Pos())
+		return fmt.Sprintf("%s now returns (line %d) before its first check: everything after it is dead code, so it can no longer fail.", bt.Name, l), l
+	}
+	return "", 0
 }
 
 // liveChecks counts the checks a test reaches before its first

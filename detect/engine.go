@@ -105,37 +105,51 @@ func (s *snapshot) add(f *srcFile) {
 // when a rule asks: every file (changed or not), its tests, the names it
 // declares and how often each identifier is used.
 type pkgInfo struct {
-	files    []*srcFile
-	tests    []*testFunc
-	declared map[string]bool // functions, methods and types of non-test files
-	uses     map[string]int  // identifier occurrences in all files
-	helpers  map[string]*helperFunc
-	varSpecs map[string]*ast.ValueSpec // package-level variables, built on first use
+	files      []*srcFile
+	tests      []*testFunc
+	declared   map[string]bool // functions, methods and types of non-test files
+	uses       map[string]int  // identifier occurrences in all files
+	helpers    map[string]*helperFunc
+	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
+	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
 }
 
 // vars maps the package's top-level variable names to their declarations.
 func (p *pkgInfo) vars() map[string]*ast.ValueSpec {
 	if p.varSpecs == nil {
-		p.varSpecs = map[string]*ast.ValueSpec{}
-		for _, f := range p.files {
-			if f.AST == nil {
+		p.varSpecs = p.specs(token.VAR)
+	}
+	return p.varSpecs
+}
+
+// consts maps the package's top-level constant names to their declarations.
+func (p *pkgInfo) consts() map[string]*ast.ValueSpec {
+	if p.constSpecs == nil {
+		p.constSpecs = p.specs(token.CONST)
+	}
+	return p.constSpecs
+}
+
+func (p *pkgInfo) specs(tok token.Token) map[string]*ast.ValueSpec {
+	out := map[string]*ast.ValueSpec{}
+	for _, f := range p.files {
+		if f.AST == nil {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != tok {
 				continue
 			}
-			for _, d := range f.AST.Decls {
-				gd, ok := d.(*ast.GenDecl)
-				if !ok || gd.Tok != token.VAR {
-					continue
-				}
-				for _, spec := range gd.Specs {
-					vs := spec.(*ast.ValueSpec)
-					for _, n := range vs.Names {
-						p.varSpecs[n.Name] = vs
-					}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for _, n := range vs.Names {
+					out[n.Name] = vs
 				}
 			}
 		}
 	}
-	return p.varSpecs
+	return out
 }
 
 func (s *snapshot) pkg(dir string) *pkgInfo {
@@ -187,6 +201,8 @@ type analysis struct {
 	deleted    map[string]bool   // base paths gone from head
 	matches    []*match
 	findings   []Finding
+	diffs      map[*match]*assertDiff // assertion comparisons, shared by the assertion rules
+	checks     map[*testFunc][]*site  // each test's checks, computed once
 }
 
 // relevant reports whether a changed path can hold Go tests: Go files, and
@@ -226,7 +242,7 @@ func analyze(ld *loader, base, head string) (*analysis, error) {
 	}
 	a.matchTests()
 	for _, r := range rules {
-		r.run(a)
+		a.runRule(r)
 	}
 	sort.SliceStable(a.findings, func(i, j int) bool { return findingLess(&a.findings[i], &a.findings[j]) })
 	return a, nil
@@ -253,6 +269,17 @@ func findingLess(x, y *Finding) bool {
 		return x.Rule < y.Rule
 	}
 	return x.Symbol < y.Symbol
+}
+
+// runRule runs one rule. A bug in a rule must not cost the user the whole
+// report: a panic becomes a note naming the rule, and the other rules run.
+func (a *analysis) runRule(r *Rule) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.ld.note("internal error: rule %s failed (%v); its findings are missing from this report", r.ID, p)
+		}
+	}()
+	r.run(a)
 }
 
 // report records a finding.

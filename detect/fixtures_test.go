@@ -2,6 +2,7 @@ package detect_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -72,6 +73,11 @@ func wantLine(f detect.Finding, b *fixtures.Built) string {
 // schema: a message, a place, a commit.
 func checkFindingShape(t *testing.T, res *detect.Result) {
 	t.Helper()
+	for _, n := range res.Notes {
+		if strings.Contains(n, "internal error") {
+			t.Errorf("note: %s", n)
+		}
+	}
 	for _, f := range res.Findings {
 		if f.Message == "" || f.Commit == "" {
 			t.Errorf("finding without message or commit: %+v", f)

@@ -34,9 +34,11 @@ func (g gate) String() string {
 type siteKind int
 
 const (
-	siteSkip siteKind = iota // t.Skip…, or a helper that skips
-	siteFail                 // t.Error…, t.Fatal…
-	siteExit                 // os.Exit(0) or return, in TestMain
+	siteSkip   siteKind = iota // t.Skip…, or a helper that skips
+	siteFail                   // t.Error…, t.Fatal…
+	siteExit                   // os.Exit(0) or return, in TestMain
+	siteAssert                 // an assertion library's call, or another package's helper given t
+	siteLog                    // t.Log, t.Logf: looks like a check, cannot fail
 )
 
 // site is a place a test stops or fails early.
@@ -48,6 +50,16 @@ type site struct {
 	via    []string // helpers followed to reach it
 	helper string   // an external helper whose name says it skips
 	inLoop bool
+
+	// For failures and assertions: the canonical failure condition, the
+	// values it compares, a numeric tolerance if it has one, and the call
+	// itself (inside the helper, when reached through one).
+	key      string
+	operands []string
+	tol      ast.Expr
+	call     ast.Node
+	callFile *srcFile
+	scope    *siteWalker // the walker that found it: resolves its names
 }
 
 // signature identifies a site by its gates, not its position or the
@@ -75,7 +87,8 @@ type siteWalker struct {
 	sites []*site
 	depth int
 	via   []string
-	outer ast.Node // the call in the test body that led into a helper
+	outer ast.Node          // the call in the test body that led into a helper
+	subst map[string]string // a helper's parameters → the test's arguments
 }
 
 func collectSites(snap *snapshot, tf *testFunc) []*site {
@@ -225,13 +238,28 @@ func (w *siteWalker) exprs(n ast.Node, gates []gate, loop bool) {
 // inside the call's arguments.
 func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 	recv, name := callName(call)
-	switch {
-	case w.isLiteralSubtest(call):
+	if w.isLiteralSubtest(call) {
 		return false // a subtest of its own, checked on its own
-	case w.sc.isSkipCall(call):
-		w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop})
+	}
+	if w.sc.isSkipCall(call) {
+		key, ops := w.failKey(gates)
+		w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, key: key, operands: ops})
+		return true
+	}
+	if key, ops, tol, ok := w.assertionKey(call); ok {
+		w.add(&site{kind: siteAssert, at: call, gates: gates, inLoop: loop, key: key, operands: ops, tol: tol})
+		return false
+	}
+	switch {
 	case w.sc.isFailCall(call):
-		w.add(&site{kind: siteFail, at: call, gates: gates, inLoop: loop})
+		key, ops := w.failKey(gates)
+		w.add(&site{kind: siteFail, at: call, gates: gates, inLoop: loop, key: key, operands: ops})
+	case recv != "" && w.sc.testing[recv] && (name == "Log" || name == "Logf"):
+		key, ops := w.failKey(gates)
+		w.add(&site{kind: siteLog, at: call, gates: gates, inLoop: loop, key: key, operands: ops})
+	case recv == "" && name == "panic" && len(gates) > 0:
+		key, ops := w.failKey(gates)
+		w.add(&site{kind: siteFail, at: call, gates: gates, inLoop: loop, key: key, operands: ops})
 	case w.exits && w.depth == 0 && recv == "os" && name == "Exit" && isZero(call):
 		w.add(&site{kind: siteExit, at: call, gates: gates, inLoop: loop})
 	case recv == "" && w.sc.passesT(call):
@@ -263,12 +291,12 @@ func isZero(call *ast.CallExpr) bool {
 // add records a site, placing it at the call in the test's own body when it
 // was reached through helpers.
 func (w *siteWalker) add(s *site) {
-	s.file = w.top
+	s.file, s.call, s.callFile, s.scope = w.top, s.at, w.sc.file, w
 	if w.outer != nil {
 		s.at = w.outer
 		s.via = append([]string(nil), w.via...)
 	}
-	if s.kind == siteSkip || w.depth == 0 {
+	if s.kind != siteExit || w.depth == 0 {
 		w.sites = append(w.sites, s)
 	}
 }
@@ -282,8 +310,9 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 		}
 		return
 	}
-	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: h.scope(call, w.sc), top: w.top, depth: w.depth + 1,
-		via: append(append([]string(nil), w.via...), name), outer: w.outer}
+	sc, subst := h.scope(call, w.sc, w)
+	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: sc, top: w.top, depth: w.depth + 1,
+		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst}
 	if inner.outer == nil {
 		inner.outer = call
 	}
@@ -326,10 +355,12 @@ func (p *pkgInfo) helper(name string) *helperFunc {
 	return p.helpers[name]
 }
 
-// scope builds the check scope of the helper's body: its parameters that
-// receive the caller's *testing.T.
-func (h *helperFunc) scope(call *ast.CallExpr, caller *checkScope) *checkScope {
+// scope builds the check scope of the helper's body (its parameters that
+// receive the caller's *testing.T) and maps its other parameters to the
+// caller's arguments, so that what it checks reads in the test's terms.
+func (h *helperFunc) scope(call *ast.CallExpr, caller *checkScope, w *siteWalker) (*checkScope, map[string]string) {
 	sc := &checkScope{file: h.file, testing: map[string]bool{}, bound: map[string]bool{}}
+	subst := map[string]string{}
 	var names []string
 	for _, f := range h.decl.Type.Params.List {
 		if len(f.Names) == 0 {
@@ -346,9 +377,12 @@ func (h *helperFunc) scope(call *ast.CallExpr, caller *checkScope) *checkScope {
 		id, ok := ast.Unparen(arg).(*ast.Ident)
 		if (ok && (caller.testing[id.Name] || caller.bound[id.Name])) || (caller.suite != "" && isSuiteT(arg, caller.suite)) {
 			sc.testing[names[i]] = true
+		} else if names[i] != "_" && !call.Ellipsis.IsValid() {
+			subst[names[i]] = w.text(arg)
 		}
 	}
-	return sc
+	sc.bindObjects(h.decl.Body)
+	return sc, subst
 }
 
 // ciVariables are environment variables that CI services set: a test that

@@ -24,8 +24,15 @@ type srcFile struct {
 	AST  *ast.File // nil when the file could not be read as Go at all
 	Err  error     // the parse error, if any; AST then holds what could be parsed
 
-	testingName string // local name of the "testing" import: "testing", an alias, "." or ""
+	testingName string            // local name of the "testing" import: "testing", an alias, "." or ""
+	imports     map[string]string // local name → import path ("." entries listed under ".path")
 }
+
+// importPath returns the import path a file's local package name refers to.
+func (f *srcFile) importPath(local string) string { return f.imports[local] }
+
+// dotImports reports whether the file dot-imports the package at path.
+func (f *srcFile) dotImports(path string) bool { return f.imports["."+path] != "" }
 
 // isTestFile reports whether go test compiles the file as a test file.
 func isTestFile(p string) bool { return strings.HasSuffix(p, "_test.go") }
@@ -77,6 +84,21 @@ func parseFile(p string, src []byte) *srcFile {
 	f.AST, f.Err = parser.ParseFile(f.Fset, p, src, parser.ParseComments|parser.SkipObjectResolution)
 	if f.AST != nil {
 		f.testingName = importName(f.AST, "testing")
+		f.imports = map[string]string{}
+		for _, imp := range f.AST.Imports {
+			p, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				continue
+			}
+			name := importLocalName(p)
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			if name == "." {
+				name = "." + p
+			}
+			f.imports[name] = p
+		}
 	}
 	return f
 }
@@ -96,6 +118,21 @@ func importName(file *ast.File, ip string) string {
 		return path.Base(ip)
 	}
 	return ""
+}
+
+// importLocalName guesses the package name of an import path as Go code
+// usually refers to it: the last element, without a major version suffix or
+// a gopkg.in version (gopkg.in/check.v1 → check, .../go-git/v5 → go-git).
+func importLocalName(p string) string {
+	parts := strings.Split(p, "/")
+	last := parts[len(parts)-1]
+	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		last = parts[len(parts)-2]
+	}
+	if i := strings.Index(last, ".v"); i > 0 {
+		last = last[:i]
+	}
+	return last
 }
 
 // line returns the 1-based line of pos in f.

@@ -12,7 +12,7 @@ type Rule struct {
 }
 
 // rules lists every rule, in the order reports present them.
-var rules = []*Rule{deletedTest, disabledTest, skippedTest}
+var rules = []*Rule{deletedTest, disabledTest, skippedTest, removedAssertion, weakenedAssertion}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*Rule { return rules }
@@ -22,4 +22,7 @@ const (
 	idDeletedTest  = "deleted-test"
 	idDisabledTest = "disabled-test"
 	idSkippedTest  = "skipped-test"
+
+	idRemovedAssertion  = "removed-assertion"
+	idWeakenedAssertion = "weakened-assertion"
 )
