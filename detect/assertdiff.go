@@ -486,7 +486,7 @@ func (a *analysis) explained(m *match, b *site, hs []*site) bool {
 		}
 	}
 	for _, h := range hs {
-		if h.kind == siteAssert && containsAll(types.ExprString(h.call.(ast.Expr)), b.operands) {
+		if h.kind == siteAssert && containsAll(h.callFile.text(h.call), b.operands) {
 			return true
 		}
 	}
@@ -505,12 +505,15 @@ func (a *analysis) explained(m *match, b *site, hs []*site) bool {
 	return a.operandVanished(m, b)
 }
 
+// containsAll reports whether every operand occurs in text as whole tokens
+// (so that 1 is not found in 10).
 func containsAll(text string, ops []string) bool {
 	if len(ops) == 0 {
 		return false
 	}
+	hay := " " + strings.Join(scanTokens([]byte(text), nil), " ") + " "
 	for _, op := range ops {
-		if op != "nil" && !strings.Contains(text, op) {
+		if op != "nil" && !strings.Contains(hay, " "+strings.Join(scanTokens([]byte(op), nil), " ")+" ") {
 			return false
 		}
 	}

@@ -55,8 +55,15 @@ func runRemovedAssertion(a *analysis) {
 			Rule: idRemovedAssertion, Severity: Error, Symbol: ht.Name, Pkg: ht.Dir,
 			File: ht.File.Path, Line: ht.line(), OldFile: bt.File.Path, OldLine: first.file.line(first.at.Pos()),
 			Excerpt: excerpt,
-			Message: fmt.Sprintf("%s checks less than it did: %d of its %d assertions are gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
-				ht.Name, d.baseCount-d.headCount, d.baseCount, strings.Join(list, ", ")),
+			Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
+				ht.Name, d.baseCount, d.headCount, plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
 		})
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
