@@ -38,6 +38,9 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("findings differ (-want +got):\n%s\nfull findings:\n%s", diff, dump(res))
 			}
 			checkFindingShape(t, res)
+			if testing.Verbose() {
+				t.Logf("findings:\n%s", dump(res))
+			}
 		})
 	}
 }
