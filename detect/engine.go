@@ -112,6 +112,7 @@ type pkgInfo struct {
 	helpers    map[string]*helperFunc
 	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
 	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
+	xref       *pkgXref                  // the production-code rules' cross-reference, built on first use
 }
 
 // vars maps the package's top-level variable names to their declarations.

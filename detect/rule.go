@@ -12,7 +12,7 @@ type Rule struct {
 }
 
 // rules lists every rule, in the order reports present them.
-var rules = []*Rule{deletedTest, disabledTest, skippedTest, removedAssertion, weakenedAssertion}
+var rules = []*Rule{deletedTest, disabledTest, skippedTest, removedAssertion, weakenedAssertion, hardcodedReturn, specialCasedInput, testAwareCode}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*Rule { return rules }
@@ -25,4 +25,8 @@ const (
 
 	idRemovedAssertion  = "removed-assertion"
 	idWeakenedAssertion = "weakened-assertion"
+
+	idHardcodedReturn   = "hardcoded-return"
+	idSpecialCasedInput = "special-cased-input"
+	idTestAwareCode     = "test-aware-code"
 )

@@ -1,0 +1,626 @@
+package detect
+
+import (
+	"go/ast"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// This file holds what the production-code rules (hardcoded-return,
+// special-cased-input, test-aware-code) share: the changed functions of
+// non-test files paired with their base versions, what counts as a constant
+// value, which values derive from a function's inputs, and which statements
+// only produce output.
+
+// prodFunc is a function or method of a changed non-test file in head,
+// with its base version when it had one.
+type prodFunc struct {
+	dir    string
+	file   *srcFile
+	decl   *ast.FuncDecl
+	base   *srcFile      // nil for a new function
+	old    *ast.FuncDecl // nil for a new function
+	symbol string        // Name, or Recv.Name for a method
+}
+
+// changedFuncs lists the functions of head's changed non-test files whose
+// body differs from base, in file and line order. New functions are listed
+// too, with old nil.
+func (a *analysis) changedFuncs() []*prodFunc {
+	var out []*prodFunc
+	for _, f := range a.prodFiles() {
+		dir := dirOf(f.Path)
+		for _, d := range f.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			pf := &prodFunc{dir: dir, file: f, decl: fd, symbol: funcSymbol(fd)}
+			pf.base, pf.old = a.baseFunc(dir, declKey(fd), f.Path)
+			if pf.old != nil && sameBody(pf.base, pf.old, f, fd) {
+				continue
+			}
+			out = append(out, pf)
+		}
+	}
+	return out
+}
+
+// prodFiles lists head's changed non-test Go files that go build compiles,
+// sorted by path.
+func (a *analysis) prodFiles() []*srcFile {
+	var out []*srcFile
+	for p, f := range a.head.files {
+		if strings.HasSuffix(p, ".go") && !isTestFile(p) && !ignoredDir(p) && f.AST != nil {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// baseFunc finds the base version of a declaration: in the same file (or
+// the file it was renamed from) first, then anywhere in the package, since
+// functions move between files.
+func (a *analysis) baseFunc(dir, key, headPath string) (*srcFile, *ast.FuncDecl) {
+	basePath := headPath
+	for from, to := range a.renamed {
+		if to == headPath {
+			basePath = from
+		}
+	}
+	files := a.base.pkg(dir).files
+	if bf, ok := a.base.files[basePath]; ok {
+		files = append([]*srcFile{bf}, files...)
+	}
+	for _, bf := range files {
+		if bf.AST == nil || isTestFile(bf.Path) {
+			continue
+		}
+		for _, d := range bf.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && declKey(fd) == key {
+				return bf, fd
+			}
+		}
+	}
+	return nil, nil
+}
+
+// sameBody compares two bodies token by token, ignoring formatting and
+// comments.
+func sameBody(bf *srcFile, bd *ast.FuncDecl, hf *srcFile, hd *ast.FuncDecl) bool {
+	return tokenText(bf, bd.Body) == tokenText(hf, hd.Body)
+}
+
+// tokenText is the source of a node as a string of tokens, without comments
+// or layout.
+func tokenText(f *srcFile, n ast.Node) string {
+	src := []byte(f.text(n))
+	var s scanner.Scanner
+	fs := token.NewFileSet()
+	s.Init(fs.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	var b strings.Builder
+	for {
+		_, tok, lit := s.Scan()
+		switch {
+		case tok == token.EOF:
+			return b.String()
+		case tok == token.SEMICOLON && lit == "\n":
+			continue
+		case lit != "":
+			b.WriteString(lit)
+		default:
+			b.WriteString(tok.String())
+		}
+		b.WriteByte(' ')
+	}
+}
+
+func funcSymbol(fd *ast.FuncDecl) string {
+	if fd.Recv != nil && len(fd.Recv.List) > 0 {
+		return receiverType(fd) + "." + fd.Name.Name
+	}
+	return fd.Name.Name
+}
+
+// takesTesting reports whether a function has a *testing.T-like parameter:
+// a test helper living in a non-test file, which only runs under go test.
+func takesTesting(f *srcFile, fd *ast.FuncDecl) bool {
+	for _, p := range fd.Type.Params.List {
+		if f.isTestingType(p.Type, "T", "B", "F", "TB", "M") {
+			return true
+		}
+	}
+	return false
+}
+
+// testSupport reports whether a file is test support rather than production
+// code: in a package or directory such as internal/testutil, httptest, mocks
+// or stubs, or a file such as testing.go or mock_store.go.
+func testSupport(f *srcFile) bool {
+	names := strings.Split(dirOf(f.Path), "/")
+	if f.AST != nil {
+		names = append(names, f.AST.Name.Name)
+	}
+	for _, n := range names {
+		if testSupportName(strings.ToLower(n)) {
+			return true
+		}
+	}
+	// File names: testing.go, testutil.go, mock_store.go, fake_clock.go — not
+	// stub.go, the usual name of a platform's stand-in in production code.
+	b := strings.ToLower(strings.TrimSuffix(baseName(f.Path), ".go"))
+	for _, part := range strings.FieldsFunc(b, func(r rune) bool { return r == '_' || r == '-' }) {
+		if strings.HasPrefix(part, "test") || strings.HasPrefix(part, "mock") || strings.HasPrefix(part, "fake") {
+			return true
+		}
+	}
+	return false
+}
+
+func testSupportName(n string) bool {
+	switch n {
+	case "mock", "mocks", "fake", "fakes", "stub", "stubs", "testutil", "testutils":
+		return true
+	}
+	return strings.HasPrefix(n, "test") || strings.HasSuffix(n, "test") || strings.HasSuffix(n, "testing") ||
+		strings.HasSuffix(n, "tests") || strings.HasPrefix(n, "mock") || strings.HasPrefix(n, "fake")
+}
+
+// trivialValue lists the literals too common to say anything about a test:
+// they never tie production code to a test.
+var trivialValue = setOf(`""`, "0", "1", "-1", "nil", "true", "false")
+
+// litValue returns the normalised value of a literal, including a negative
+// number (-3) and the identifiers true, false and nil, or "" when e is not
+// a literal.
+func litValue(e ast.Expr) string {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return literalValue(e)
+	case *ast.UnaryExpr:
+		if l, ok := ast.Unparen(e.X).(*ast.BasicLit); ok && e.Op == token.SUB && l.Kind != token.STRING && l.Kind != token.CHAR {
+			return "-" + literalValue(l)
+		}
+	case *ast.Ident:
+		if e.Name == "true" || e.Name == "false" || e.Name == "nil" {
+			return e.Name
+		}
+	}
+	return ""
+}
+
+// literalsOf lists the literal values inside an expression, trivial ones
+// included, in source order.
+func literalsOf(n ast.Node) []string {
+	var out []string
+	ast.Inspect(n, func(n ast.Node) bool {
+		if e, ok := n.(ast.Expr); ok {
+			if v := litValue(e); v != "" {
+				out = append(out, v)
+				return false
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// funcScope knows, for one function, which names are its own (parameters,
+// results, locals) and which of them only ever hold constants.
+type funcScope struct {
+	file    *srcFile
+	imports map[string]bool // local names of the file's imports
+	types   map[string]bool // type names declared in the package
+	inputs  map[string]bool // parameters and receiver
+	locals  map[string]bool // every name the function binds, inputs included
+	consts  map[string]bool // locals that only ever hold constants
+}
+
+func newFuncScope(f *srcFile, fd *ast.FuncDecl, types map[string]bool) *funcScope {
+	s := &funcScope{file: f, imports: importNames(f), types: types, inputs: map[string]bool{}, locals: map[string]bool{}, consts: map[string]bool{}}
+	var fields []*ast.Field
+	if fd.Recv != nil {
+		fields = append(fields, fd.Recv.List...)
+	}
+	fields = append(fields, fd.Type.Params.List...)
+	for _, fl := range fields {
+		for _, n := range fl.Names {
+			if n.Name != "_" {
+				s.inputs[n.Name] = true
+				s.locals[n.Name] = true
+			}
+		}
+	}
+	var results []string
+	if fd.Type.Results != nil {
+		for _, fl := range fd.Type.Results.List {
+			for _, n := range fl.Names {
+				s.locals[n.Name] = true
+				results = append(results, n.Name)
+			}
+		}
+	}
+	// A local holds a constant when every value bound to it is one: named
+	// results start at their zero value, `var x T` too.
+	assigned := map[string][]ast.Expr{}
+	for _, r := range results {
+		assigned[r] = nil
+	}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					continue
+				}
+				s.locals[id.Name] = true
+				var v ast.Expr = id // x += y, or a, b := f(): not a constant
+				if len(n.Lhs) == len(n.Rhs) && (n.Tok == token.DEFINE || n.Tok == token.ASSIGN) {
+					v = n.Rhs[i]
+				}
+				assigned[id.Name] = append(assigned[id.Name], v)
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				s.locals[id.Name] = true
+				if i < len(n.Values) && len(n.Values) == len(n.Names) {
+					assigned[id.Name] = append(assigned[id.Name], n.Values[i])
+				} else if len(n.Values) > 0 {
+					assigned[id.Name] = append(assigned[id.Name], id)
+				} else if _, ok := assigned[id.Name]; !ok {
+					assigned[id.Name] = nil
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					s.locals[id.Name] = true
+					assigned[id.Name] = append(assigned[id.Name], id)
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := n.X.(*ast.Ident); ok {
+				assigned[id.Name] = append(assigned[id.Name], id)
+			}
+		case *ast.UnaryExpr:
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+				assigned[id.Name] = append(assigned[id.Name], id) // &x escapes: anything may write it
+			}
+		case *ast.TypeSwitchStmt:
+			if as, ok := n.Assign.(*ast.AssignStmt); ok {
+				for _, l := range as.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						s.locals[id.Name] = true
+						assigned[id.Name] = append(assigned[id.Name], id)
+					}
+				}
+			}
+		}
+		return true
+	})
+	for changed := true; changed; {
+		changed = false
+		for name, vals := range assigned {
+			if s.consts[name] || s.inputs[name] {
+				continue
+			}
+			all := true
+			for _, v := range vals {
+				if !s.isConst(v) {
+					all = false
+					break
+				}
+			}
+			if all {
+				s.consts[name] = true
+				changed = true
+			}
+		}
+	}
+	return s
+}
+
+// importNames returns the local names under which a file refers to its imports.
+func importNames(f *srcFile) map[string]bool {
+	out := map[string]bool{}
+	if f.AST == nil {
+		return out
+	}
+	for _, imp := range f.AST.Imports {
+		p := strings.Trim(imp.Path.Value, "\"`")
+		if imp.Name != nil {
+			out[imp.Name.Name] = true
+			continue
+		}
+		name := baseName(p)
+		if isMajorVersion(name) && dirOf(p) != "." { // example.com/x/v2 is package x
+			name = baseName(dirOf(p))
+		}
+		if i := strings.IndexAny(name, ".-"); i > 0 {
+			name = name[:i]
+		}
+		out[name] = true
+	}
+	return out
+}
+
+func isMajorVersion(s string) bool {
+	if len(s) < 2 || s[0] != 'v' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var builtinTypes = setOf("bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
+	"uint32", "uint64", "uintptr", "float32", "float64", "complex64", "complex128", "byte", "rune", "error", "any")
+
+// constCalls are calls whose value is fixed when their arguments are:
+// error and time constructors, formatting of constants.
+var constCalls = setOf("errors.New", "fmt.Errorf", "fmt.Sprintf", "fmt.Sprint", "time.Date", "time.Unix",
+	"time.UnixMilli", "time.Duration", "time.Month", "big.NewInt", "big.NewFloat", "strconv.Itoa", "netip.MustParseAddr",
+	"net.ParseIP", "url.URL")
+
+// isConst reports whether an expression always has the same value in this
+// function: literals, named constants and package-level values, zero
+// values, and composites, conversions and constructors of those.
+func (s *funcScope) isConst(e ast.Expr) bool {
+	switch e := e.(type) {
+	case nil:
+		return false
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		if s.locals[e.Name] {
+			return s.consts[e.Name]
+		}
+		return true // a package-level constant or variable, or true/false/nil
+	case *ast.ParenExpr:
+		return s.isConst(e.X)
+	case *ast.SelectorExpr:
+		if id, ok := e.X.(*ast.Ident); ok && s.imports[id.Name] && !s.locals[id.Name] {
+			return true // http.StatusOK, io.EOF
+		}
+		return s.isConst(e.X)
+	case *ast.UnaryExpr:
+		return e.Op != token.ARROW && s.isConst(e.X)
+	case *ast.BinaryExpr:
+		return s.isConst(e.X) && s.isConst(e.Y)
+	case *ast.CompositeLit:
+		for _, el := range e.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			if !s.isConst(el) {
+				return false
+			}
+		}
+		return true
+	case *ast.CallExpr:
+		return s.isConstCall(e)
+	}
+	return false
+}
+
+func (s *funcScope) isConstCall(call *ast.CallExpr) bool {
+	for _, arg := range call.Args {
+		if !s.isConst(arg) {
+			return false
+		}
+	}
+	switch fn := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if fn.Name == "new" || builtinTypes[fn.Name] || (s.types[fn.Name] && !s.locals[fn.Name]) {
+			return true // new(T), int64(3), Level(2)
+		}
+	case *ast.SelectorExpr:
+		if id, ok := fn.X.(*ast.Ident); ok && s.imports[id.Name] {
+			return constCalls[id.Name+"."+fn.Sel.Name]
+		}
+	case *ast.ArrayType, *ast.StarExpr, *ast.MapType:
+		return true // []byte("x"), (*T)(nil)
+	}
+	return false
+}
+
+// derived computes which locals of a function hold values derived from its
+// inputs: the parameters and receiver, and whatever is computed from them
+// without leaving the function's own logic (a network call breaks the chain:
+// a status code from an HTTP response is not an input of the function).
+func (s *funcScope) derived(body *ast.BlockStmt) map[string]bool {
+	d := map[string]bool{}
+	for n := range s.inputs {
+		d[n] = true
+	}
+	for changed, rounds := true, 0; changed && rounds < 8; rounds++ {
+		changed = false
+		mark := func(lhs []ast.Expr, from bool) {
+			for _, l := range lhs {
+				if id, ok := l.(*ast.Ident); ok && from && !d[id.Name] && id.Name != "_" {
+					d[id.Name] = true
+					changed = true
+				}
+			}
+		}
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				any := false
+				for _, r := range n.Rhs {
+					any = any || s.isDerived(r, d)
+				}
+				mark(n.Lhs, any)
+			case *ast.ValueSpec:
+				any := false
+				for _, v := range n.Values {
+					any = any || s.isDerived(v, d)
+				}
+				var lhs []ast.Expr
+				for _, id := range n.Names {
+					lhs = append(lhs, id)
+				}
+				mark(lhs, any)
+			case *ast.RangeStmt:
+				mark([]ast.Expr{n.Key, n.Value}, s.isDerived(n.X, d))
+			case *ast.TypeSwitchStmt:
+				if as, ok := n.Assign.(*ast.AssignStmt); ok {
+					mark(as.Lhs, len(as.Rhs) == 1 && s.isDerived(as.Rhs[0], d))
+				}
+			}
+			return true
+		})
+	}
+	return d
+}
+
+// pureCalls are the packages whose functions transform a value without
+// reaching outside the program.
+var purePackages = setOf("strings", "strconv", "bytes", "unicode", "utf8", "path", "filepath", "math", "time", "fmt", "url", "slices", "maps", "sort", "netip", "big", "regexp")
+
+// isDerived reports whether an expression is computed from the inputs.
+func (s *funcScope) isDerived(e ast.Expr, d map[string]bool) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return d[e.Name]
+	case *ast.ParenExpr:
+		return s.isDerived(e.X, d)
+	case *ast.SelectorExpr:
+		return s.isDerived(e.X, d)
+	case *ast.IndexExpr:
+		return s.isDerived(e.X, d) || s.isDerived(e.Index, d)
+	case *ast.SliceExpr:
+		return s.isDerived(e.X, d)
+	case *ast.StarExpr:
+		return s.isDerived(e.X, d)
+	case *ast.UnaryExpr:
+		return e.Op != token.ARROW && s.isDerived(e.X, d)
+	case *ast.BinaryExpr:
+		return s.isDerived(e.X, d) || s.isDerived(e.Y, d)
+	case *ast.TypeAssertExpr:
+		return s.isDerived(e.X, d)
+	case *ast.CallExpr:
+		return s.isDerivedCall(e, d)
+	}
+	return false
+}
+
+func (s *funcScope) isDerivedCall(call *ast.CallExpr, d map[string]bool) bool {
+	anyArg := false
+	for _, a := range call.Args {
+		anyArg = anyArg || s.isDerived(a, d)
+	}
+	switch fn := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return anyArg // len(s), string(b), normalize(s): the package's own logic
+	case *ast.SelectorExpr:
+		if id, ok := fn.X.(*ast.Ident); ok && s.imports[id.Name] && !s.locals[id.Name] {
+			return anyArg && purePackages[id.Name]
+		}
+		// A method of an input: an accessor (d.Year(), s.String()) derives;
+		// one that takes arguments may reach outside (c.client.Do(req)).
+		return s.isDerived(fn.X, d) && len(call.Args) == 0
+	case *ast.ArrayType:
+		return anyArg
+	}
+	return false
+}
+
+// outputOnly reports whether statements only log, print or change how
+// output looks: branches that leave the program's behaviour alone.
+func outputOnly(list []ast.Stmt) bool {
+	if len(list) == 0 {
+		return false
+	}
+	for _, st := range list {
+		if !isOutputStmt(st) {
+			return false
+		}
+	}
+	return true
+}
+
+var outputWords = []string{"color", "colour", "ansi", "format", "pretty", "style", "verbose", "quiet", "progress",
+	"spinner", "interactive", "tty", "width", "emoji", "output", "loglevel", "logger", "log"}
+
+func isOutputStmt(st ast.Stmt) bool {
+	switch st := st.(type) {
+	case *ast.ExprStmt:
+		call, ok := st.X.(*ast.CallExpr)
+		return ok && isOutputCall(call)
+	case *ast.AssignStmt:
+		for _, l := range st.Lhs {
+			name := ""
+			switch l := l.(type) {
+			case *ast.Ident:
+				name = l.Name
+			case *ast.SelectorExpr:
+				name = l.Sel.Name
+			}
+			if !hasOutputWord(name) {
+				return false
+			}
+		}
+		return true
+	case *ast.EmptyStmt:
+		return true
+	}
+	return false
+}
+
+func hasOutputWord(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range outputWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var logReceivers = setOf("log", "slog", "logger", "l", "lg", "logrus", "klog", "glog", "zap", "zerolog", "fmt", "color", "Logger", "Log")
+
+// isOutputCall recognises logging and printing: log.Printf, slog.Info,
+// s.logger.Debug, fmt.Fprintln, logger.SetLevel, color.NoColor().
+func isOutputCall(call *ast.CallExpr) bool {
+	recv, name := callName(call)
+	if recv == "" {
+		return false
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && recv == "?" {
+		if inner, ok := sel.X.(*ast.SelectorExpr); ok {
+			recv = inner.Sel.Name // s.logger.Info
+		}
+	}
+	for _, p := range []string{"Print", "Fprint", "Debug", "Info", "Warn", "Trace", "Log", "Set", "Disable", "Enable", "NoColor"} {
+		if strings.HasPrefix(name, p) && (logReceivers[recv] || hasOutputWord(recv)) {
+			return true
+		}
+	}
+	return (name == "Error" || name == "Errorf") && (logReceivers[recv] || hasOutputWord(recv)) && recv != "fmt"
+}
+
+// funcAt returns the function declaration of a file that contains pos.
+func funcAt(f *srcFile, pos token.Pos) *ast.FuncDecl {
+	for _, d := range f.AST.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Pos() <= pos && pos < fd.End() {
+			return fd
+		}
+	}
+	return nil
+}
+
+// bodyExcerpt shows the first lines of a body (without its braces).
+func bodyExcerpt(f *srcFile, body *ast.BlockStmt, mark string, max int) []string {
+	if len(body.List) == 0 {
+		return f.lines(body.Lbrace, body.Rbrace+1, mark, max)
+	}
+	return f.lines(body.List[0].Pos(), body.List[len(body.List)-1].End(), mark, max)
+}
