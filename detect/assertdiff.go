@@ -77,7 +77,7 @@ func (a *analysis) compareAssertions(m *match) *assertDiff {
 			switch {
 			case neverFails(h):
 				d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s can no longer fail: %s", callText(b), neverWhy(h))})
-			case strength(h.key) < strength(b.key):
+			case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && strength(h.key) < strength(b.key):
 				d.weakened = append(d.weakened, weakening{b, h, Warning, fmt.Sprintf("%s became the weaker %s", callText(b), callText(h))})
 			}
 			continue // otherwise a rewrite of the same check
@@ -90,6 +90,7 @@ func (a *analysis) compareAssertions(m *match) *assertDiff {
 		}
 	}
 	d.weakened = append(d.weakened, a.wantFromGot(m, hs)...)
+	gone = tableDriven(gone, hs)
 	for _, b := range gone {
 		if findSite(headSites, func(h *site) bool { return h.kind == siteSkip && h.key == b.key }) >= 0 {
 			continue // the failure became a skip: skipped-test reports it
@@ -152,6 +153,12 @@ func sharesOperand(b, h *site) bool {
 		}
 	}
 	return false
+}
+
+// simpleKey reports whether a check tests one condition (not a conjunction
+// of gates), the only kind whose strength compares meaningfully.
+func simpleKey(s *site) bool {
+	return !strings.Contains(s.key, " && ") && !strings.Contains(s.key, " || ")
 }
 
 func sameRelation(b, h *site) bool {
@@ -334,10 +341,60 @@ func (w *siteWalker) numeric(e ast.Expr) (float64, bool) {
 // cmpopts.Ignore… options: it now compares less.
 func newIgnores(b, h *site) (weakening, bool) {
 	nb, nh := countIgnores(b), countIgnores(h)
-	if nh <= nb {
+	if nh <= nb || equalizedBefore(b, h) {
 		return weakening{}, false
 	}
 	return weakening{b, h, Warning, fmt.Sprintf("the comparison %s gained %d cmpopts.Ignore… option(s): it now skips part of the values it compared", callText(h), nh-nb)}, true
+}
+
+// equalizedBefore recognises cmpopts.IgnoreFields(T{}, "F") replacing what
+// base did by hand before comparing: x.F = y.F.
+func equalizedBefore(b, h *site) bool {
+	var fields []string
+	for _, n := range checkedNodesAndCtx(h) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if recv, name := callName(call); recv == "cmpopts" && name == "IgnoreFields" {
+					for _, arg := range call.Args[min(1, len(call.Args)):] {
+						if s := stringArg(&ast.CallExpr{Args: []ast.Expr{arg}}, 0); s != "" {
+							fields = append(fields, s)
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(fields) == 0 {
+		return false
+	}
+	body := b.scope.body
+	for _, f := range fields {
+		equalized := false
+		ast.Inspect(body, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+				l, lok := as.Lhs[0].(*ast.SelectorExpr)
+				r, rok := as.Rhs[0].(*ast.SelectorExpr)
+				if lok && rok && l.Sel.Name == f && r.Sel.Name == f {
+					equalized = true
+				}
+			}
+			return true
+		})
+		if !equalized {
+			return false
+		}
+	}
+	return true
+}
+
+func checkedNodesAndCtx(s *site) []ast.Node {
+	out := checkedNodes(s)
+	for _, g := range s.gates {
+		out = append(out, g.ctx...)
+	}
+	return out
 }
 
 func countIgnores(s *site) int {
@@ -489,6 +546,9 @@ func (a *analysis) explained(m *match, b *site, hs []*site) bool {
 		if h.kind == siteAssert && containsAll(h.callFile.text(h.call), b.operands) {
 			return true
 		}
+	}
+	if a.rowsHold(m, b) {
+		return true
 	}
 	if lits := siteLiterals(b); len(lits) > 0 {
 		have := a.head.tableLiterals(m.head)
@@ -651,4 +711,166 @@ func (a *analysis) checksIn(snap *snapshot, tf *testFunc) []*site {
 	cs, _ := checksOf(collectSites(snap, tf))
 	a.checks[tf] = cs
 	return cs
+}
+
+// rowsHold recognises a check turned into a table row: the function it
+// called, with the same arguments, is now called from a new or changed
+// test of the package whose table has a row starting with those arguments
+// (if ObjectsAreEqualValues(0, nil) {…} → {0, nil, false} in a table).
+func (a *analysis) rowsHold(m *match, b *site) bool {
+	var calls []*ast.CallExpr
+	for _, n := range checkedNodes(b) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && len(c.Args) > 0 {
+				calls = append(calls, c)
+			}
+			return true
+		})
+	}
+	for _, c := range calls {
+		_, name := callName(c)
+		args := make([]string, len(c.Args))
+		for i, arg := range c.Args {
+			args[i] = types.ExprString(arg)
+		}
+		for _, ht := range a.head.pkg(m.head.Dir).tests {
+			if ht.isTest() && (ht == m.head || ht.Kind != kindSubtest) && calledNames(ht)[name] && a.head.hasRow(ht, args) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkedNodes are the expressions a check evaluates: the assertion call,
+// or the conditions guarding a failure.
+func checkedNodes(s *site) []ast.Node {
+	if s.kind == siteAssert {
+		return []ast.Node{s.call}
+	}
+	var out []ast.Node
+	for _, g := range s.gates {
+		if g.cond != nil {
+			out = append(out, g.cond)
+		}
+	}
+	return out
+}
+
+// hasRow reports whether a table in the test (or a package variable it
+// reads) has a row whose elements include args, in order and adjacent.
+func (s *snapshot) hasRow(tf *testFunc, args []string) bool {
+	found := false
+	visit := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			row, ok := n.(*ast.CompositeLit)
+			if !ok || found {
+				return !found
+			}
+			var elems []string
+			for _, e := range row.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					e = kv.Value
+				}
+				elems = append(elems, types.ExprString(e))
+			}
+			found = hasRun(elems, args)
+			return !found
+		})
+	}
+	visit(tf.Decl)
+	vars := s.pkg(tf.Dir).vars()
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && vars[id.Name] != nil && !found {
+			visit(vars[id.Name])
+		}
+		return !found
+	})
+	return found
+}
+
+// hasRun reports whether run occurs in xs as adjacent elements.
+func hasRun(xs, run []string) bool {
+	for i := 0; i+len(run) <= len(xs); i++ {
+		match := true
+		for j := range run {
+			if xs[i+j] != run[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// tableDriven drops the base checks that became one check inside a loop
+// over a table: the same check with one value read from the row
+// (c.Assert(sig, Equals, sig2) → c.Assert(sig, Equals, tc.sig)), as long as
+// the table has at least as many rows as checks it replaced.
+func tableDriven(gone, hs []*site) []*site {
+	budget := map[*site]int{}
+	var left []*site
+	for _, b := range gone {
+		i := findSite(hs, func(h *site) bool {
+			if len(h.ranges) == 0 || !rowShaped(b, h) {
+				return false
+			}
+			if _, ok := budget[h]; !ok {
+				budget[h] = h.ranges[len(h.ranges)-1].rows
+			}
+			return budget[h] != 0
+		})
+		if i < 0 {
+			left = append(left, b)
+			continue
+		}
+		budget[hs[i]]-- // unknown sizes (-1) never run out
+	}
+	return left
+}
+
+// rowShaped reports whether h is b with some values replaced by fields of a
+// table row.
+func rowShaped(b, h *site) bool {
+	rb, _, _ := strings.Cut(b.key, "(")
+	rh, _, _ := strings.Cut(h.key, "(")
+	if rb != rh || len(b.operands) != len(h.operands) || len(b.operands) == 0 {
+		return false
+	}
+	row := map[string]bool{}
+	for _, r := range h.ranges {
+		row[r.name] = true
+	}
+	fromRow := func(op string) bool {
+		root, _, _ := strings.Cut(op, ".")
+		return row[root]
+	}
+	used := make([]bool, len(h.operands))
+	replaced := 0
+	for _, x := range b.operands {
+		j := -1
+		for k, y := range h.operands {
+			if !used[k] && x == y {
+				j = k
+				break
+			}
+		}
+		if j < 0 {
+			for k, y := range h.operands {
+				if !used[k] && fromRow(y) {
+					j = k
+					replaced++
+					break
+				}
+			}
+		}
+		if j < 0 {
+			return false
+		}
+		used[j] = true
+	}
+	return replaced > 0
 }

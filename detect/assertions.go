@@ -58,6 +58,36 @@ var assertForms = map[string]assertForm{
 	"Contains": {"notcontains", 2}, "NotContains": {"contains", 2},
 }
 
+// testifyExtra are testify assertions beyond assertForms, for recognising
+// a suite's own assertion methods (s.Greater, s.Panics …).
+var testifyExtra = setOf("Fail", "FailNow", "Panics", "NotPanics", "PanicsWithValue", "PanicsWithError",
+	"Eventually", "EventuallyWithT", "Never", "WithinDuration", "WithinRange", "Regexp", "NotRegexp", "Subset",
+	"NotSubset", "FileExists", "NoFileExists", "DirExists", "NoDirExists", "Greater", "GreaterOrEqual", "Less",
+	"LessOrEqual", "Positive", "Negative", "IsType", "Implements", "Condition", "EqualExportedValues",
+	"IsIncreasing", "IsDecreasing", "IsNonIncreasing", "IsNonDecreasing", "Conditionf", "ErrorAs", "NotErrorIs")
+
+// isSuiteAssertion matches a testify suite's assertions: s.Equal(…),
+// s.Require().NoError(…), s.Assert().Len(…) — not other calls on the suite
+// (s.server.Close(), s.Worktree.Filesystem.Create(…)).
+func isSuiteAssertion(call *ast.CallExpr, suite string) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	name := strings.TrimSuffix(sel.Sel.Name, "f")
+	if _, known := assertForms[name]; !known && !testifyExtra[name] && !testifyExtra[sel.Sel.Name] {
+		return false
+	}
+	switch x := ast.Unparen(sel.X).(type) {
+	case *ast.Ident:
+		return x.Name == suite
+	case *ast.CallExpr:
+		recv, n := callName(x)
+		return recv == suite && (n == "Require" || n == "Assert")
+	}
+	return false
+}
+
 // strength grades how much a failure condition checks: comparing values is
 // stronger than checking presence, which is stronger than a constant.
 func strength(key string) int {
@@ -96,7 +126,7 @@ func (w *siteWalker) assertionKey(call *ast.CallExpr) (key string, operands []st
 			return w.checkerKey(args)
 		}
 		return w.formKey(name, args)
-	case w.sc.suite != "" && root == w.sc.suite && !suiteNonChecks[name] && !isSuiteT(call, w.sc.suite):
+	case w.sc.suite != "" && isSuiteAssertion(call, w.sc.suite):
 		return w.formKey(name, args)
 	case recv != "" && w.sc.testing[recv] && (name == "Assert" || name == "Check") && len(args) >= 2:
 		return w.checkerKey(args) // gocheck: c.Assert(got, Equals, want)
@@ -134,8 +164,23 @@ func (w *siteWalker) formKey(name string, args []ast.Expr) (string, []string, as
 	return relKey(form.rel, ops), ops, tol, true
 }
 
-// relKey writes a relation over operands; symmetric relations sort them.
+// relKey writes a relation over operands; symmetric relations sort them,
+// and comparisons with a boolean or nil read as the check they are:
+// Equal(t, false, ok) is False(t, ok), Equal(t, nil, err) is NoError.
 func relKey(rel string, ops []string) string {
+	if (rel == "ne" || rel == "eq") && len(ops) == 2 {
+		for i, o := range ops {
+			other := ops[1-i]
+			switch {
+			case o == "nil" && other != "nil":
+				return rel + "(" + other + ",nil)"
+			case (o == "true") == (rel == "ne") && (o == "true" || o == "false"):
+				return "not(" + other + ")"
+			case o == "true" || o == "false":
+				return other
+			}
+		}
+	}
 	switch rel {
 	case "ne", "eq", "delta":
 		ops = append([]string(nil), ops...)

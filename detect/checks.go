@@ -115,7 +115,7 @@ func (sc *checkScope) isCheck(call *ast.CallExpr) bool {
 		return true
 	case root != "" && sc.bound[root]:
 		return true
-	case sc.suite != "" && root == sc.suite && !suiteNonChecks[name] && !isSuiteT(call, sc.suite):
+	case sc.suite != "" && isSuiteAssertion(call, sc.suite):
 		return true
 	case recv == "" && (name == "panic" || globalMatchers[name]):
 		return true

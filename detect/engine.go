@@ -41,7 +41,10 @@ func (l *loader) file(f *gitutil.File, rev string) *srcFile {
 	case err != nil:
 		l.note("%s: could not be read at %s: %v", f.Path, short(rev), err)
 	case skipReason(f.Path, src) == "generated":
-		// Generated files are regenerated, not edited: nothing to judge.
+		// Generated files are regenerated, not edited: nothing to judge,
+		// but the package's helpers and declarations may live there.
+		sf = parseFile(f.Path, src)
+		sf.Generated = true
 	case skipReason(f.Path, src) != "":
 		l.note("%s: skipped at %s (%s)", f.Path, short(rev), skipReason(f.Path, src))
 	default:
@@ -231,12 +234,12 @@ func analyze(ld *loader, base, head string) (*analysis, error) {
 			a.renamed[c.From.Path] = c.To.Path
 		}
 		if c.From != nil && relevant(c.From.Path) {
-			if f := ld.file(c.From, base); f != nil {
+			if f := ld.file(c.From, base); f != nil && !f.Generated {
 				a.base.add(f)
 			}
 		}
 		if c.To != nil && relevant(c.To.Path) {
-			if f := ld.file(c.To, head); f != nil {
+			if f := ld.file(c.To, head); f != nil && !f.Generated {
 				a.head.add(f)
 			}
 		}

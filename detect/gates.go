@@ -50,6 +50,7 @@ type site struct {
 	via    []string // helpers followed to reach it
 	helper string   // an external helper whose name says it skips
 	inLoop bool
+	ranges []rangeVar // the range loops over tables it stands in
 
 	// For failures and assertions: the canonical failure condition, the
 	// values it compares, a numeric tolerance if it has one, and the call
@@ -79,20 +80,76 @@ func (s *site) gateText() string {
 
 // siteWalker walks a test body, following the package's own helpers.
 type siteWalker struct {
-	snap  *snapshot
-	dir   string
-	sc    *checkScope
-	top   *srcFile // the test's file, where reported positions live
-	exits bool     // collect TestMain exits
-	sites []*site
-	depth int
-	via   []string
-	outer ast.Node          // the call in the test body that led into a helper
-	subst map[string]string // a helper's parameters → the test's arguments
+	snap   *snapshot
+	dir    string
+	sc     *checkScope
+	top    *srcFile // the test's file, where reported positions live
+	exits  bool     // collect TestMain exits
+	sites  []*site
+	depth  int
+	via    []string
+	outer  ast.Node          // the call in the test body that led into a helper
+	subst  map[string]string // a helper's parameters → the test's arguments
+	ranges []rangeVar        // enclosing range loops
+	body   *ast.BlockStmt    // the test's body, to find its tables
+}
+
+// rangeVar is the value variable of a range loop, and how many rows the
+// table it ranges over has (-1 when unknown).
+type rangeVar struct {
+	name string
+	rows int
+}
+
+// tableRows counts the rows of the table a range loop reads: a composite
+// literal, or a variable of the test or the package bound to one.
+func (w *siteWalker) tableRows(x ast.Expr) int {
+	switch e := ast.Unparen(x).(type) {
+	case *ast.CompositeLit:
+		return len(e.Elts)
+	case *ast.Ident:
+		rows := -1
+		if w.body != nil {
+			ast.Inspect(w.body, func(n ast.Node) bool {
+				switch d := n.(type) {
+				case *ast.AssignStmt:
+					for i, l := range d.Lhs {
+						if id, ok := l.(*ast.Ident); ok && id.Name == e.Name && i < len(d.Rhs) {
+							if cl, ok := d.Rhs[i].(*ast.CompositeLit); ok {
+								rows = len(cl.Elts)
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					for i, id := range d.Names {
+						if id.Name == e.Name && i < len(d.Values) {
+							if cl, ok := d.Values[i].(*ast.CompositeLit); ok {
+								rows = len(cl.Elts)
+							}
+						}
+					}
+				}
+				return true
+			})
+		}
+		if rows < 0 {
+			if vs := w.snap.pkg(w.dir).vars()[e.Name]; vs != nil {
+				for i, id := range vs.Names {
+					if id.Name == e.Name && i < len(vs.Values) {
+						if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+							rows = len(cl.Elts)
+						}
+					}
+				}
+			}
+		}
+		return rows
+	}
+	return -1
 }
 
 func collectSites(snap *snapshot, tf *testFunc) []*site {
-	w := &siteWalker{snap: snap, dir: tf.Dir, sc: newCheckScope(tf), top: tf.File, exits: tf.Kind == kindMain}
+	w := &siteWalker{snap: snap, dir: tf.Dir, sc: newCheckScope(tf), top: tf.File, exits: tf.Kind == kindMain, body: tf.root().Body}
 	w.block(tf.Body.List, nil, false)
 	return w.sites
 }
@@ -149,6 +206,10 @@ func (w *siteWalker) stmt(s ast.Stmt, prev []ast.Stmt, gates []gate, loop bool) 
 		w.block(s.Body.List, gates, true)
 	case *ast.RangeStmt:
 		w.exprs(s.X, gates, loop)
+		if id, ok := s.Value.(*ast.Ident); ok && id.Name != "_" {
+			w.ranges = append(w.ranges, rangeVar{name: id.Name, rows: w.tableRows(s.X)})
+			defer func() { w.ranges = w.ranges[:len(w.ranges)-1] }()
+		}
 		w.block(s.Body.List, gates, true)
 	case *ast.BlockStmt:
 		w.block(s.List, gates, loop)
@@ -292,6 +353,7 @@ func isZero(call *ast.CallExpr) bool {
 // was reached through helpers.
 func (w *siteWalker) add(s *site) {
 	s.file, s.call, s.callFile, s.scope = w.top, s.at, w.sc.file, w
+	s.ranges = append([]rangeVar(nil), w.ranges...)
 	if w.outer != nil {
 		s.at = w.outer
 		s.via = append([]string(nil), w.via...)
@@ -305,14 +367,18 @@ func (w *siteWalker) add(s *site) {
 func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
 	h := w.snap.pkg(w.dir).helper(name)
 	if h == nil || w.depth >= 3 || contains(w.via, name) {
-		if strings.Contains(name, "Skip") || strings.Contains(name, "skip") {
+		switch {
+		case strings.Contains(name, "Skip") || strings.Contains(name, "skip"):
 			w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: name})
+		default: // a helper goodhart cannot see into: count it as one check
+			ops := w.texts(call.Args)
+			w.add(&site{kind: siteAssert, at: call, gates: gates, inLoop: loop, key: "call:" + name + "(" + strings.Join(ops, ",") + ")", operands: ops})
 		}
 		return
 	}
 	sc, subst := h.scope(call, w.sc, w)
 	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: sc, top: w.top, depth: w.depth + 1,
-		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst}
+		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body}
 	if inner.outer == nil {
 		inner.outer = call
 	}

@@ -24,6 +24,8 @@ type srcFile struct {
 	AST  *ast.File // nil when the file could not be read as Go at all
 	Err  error     // the parse error, if any; AST then holds what could be parsed
 
+	Generated bool // "Code generated … DO NOT EDIT.": read for context, never judged
+
 	testingName string            // local name of the "testing" import: "testing", an alias, "." or ""
 	imports     map[string]string // local name → import path ("." entries listed under ".path")
 }
