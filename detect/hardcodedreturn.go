@@ -41,11 +41,30 @@ Example:
 
 func runHardcodedReturn(a *analysis) {
 	for _, pf := range a.changedFuncs() {
-		if pf.old == nil || pf.decl.Type.Results == nil || takesTesting(pf.file, pf.decl) || deprecated(pf.decl) {
+		if pf.old == nil || pf.decl.Type.Results == nil || !mayBeConstant(pf.decl) || takesTesting(pf.file, pf.decl) || deprecated(pf.decl) {
 			continue
 		}
 		a.checkHardcoded(pf)
 	}
+}
+
+// mayBeConstant is a cheap first look at a body: no loop, switch or
+// closure, and a return at its top level. Only such bodies are worth the
+// package's cross-reference.
+func mayBeConstant(fd *ast.FuncDecl) bool {
+	top := false
+	for _, st := range fd.Body.List {
+		_, top = st.(*ast.ReturnStmt)
+	}
+	ok := top
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
 
 func deprecated(fd *ast.FuncDecl) bool {

@@ -71,21 +71,29 @@ func (a *analysis) baseFunc(dir, key, headPath string) (*srcFile, *ast.FuncDecl)
 			basePath = from
 		}
 	}
-	files := a.base.pkg(dir).files
 	if bf, ok := a.base.files[basePath]; ok {
-		files = append([]*srcFile{bf}, files...)
-	}
-	for _, bf := range files {
-		if bf.AST == nil || isTestFile(bf.Path) {
-			continue
+		if fd := findFunc(bf, key); fd != nil {
+			return bf, fd
 		}
-		for _, d := range bf.AST.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && declKey(fd) == key {
-				return bf, fd
-			}
+	}
+	for _, bf := range a.base.pkg(dir).files {
+		if fd := findFunc(bf, key); fd != nil {
+			return bf, fd
 		}
 	}
 	return nil, nil
+}
+
+func findFunc(f *srcFile, key string) *ast.FuncDecl {
+	if f.AST == nil || isTestFile(f.Path) {
+		return nil
+	}
+	for _, d := range f.AST.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && declKey(fd) == key {
+			return fd
+		}
+	}
+	return nil
 }
 
 // sameBody compares two bodies token by token, ignoring formatting and

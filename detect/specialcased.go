@@ -5,9 +5,12 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 var specialCasedInput = &Rule{
@@ -23,7 +26,9 @@ Error when a returned literal is also a value the tests expect, or when a
 comment at the branch mentions tests; warning when only the inputs match. The
 message names the test file and line of each literal.
 
-Not flagged: trivial literals ("", 0, 1, -1, nil, true, false); branches that
+Not flagged: trivial literals ("", 0, 1, -1, nil, true, false); a keyword
+mapped to a keyword ("yml" → "yaml", "person" → "people": vocabulary, not test
+data, unless a comment ties it to tests); branches that
 return named constants or computed values; lookup tables whose values are the
 package's named constants (an enum or alias table such as "warn": LevelWarn);
 a new case in a switch, if-chain or map that base already had on the same
@@ -41,11 +46,38 @@ Example:
 
 func runSpecialCasedInput(a *analysis) {
 	for _, pf := range a.changedFuncs() {
-		if pf.old == nil || takesTesting(pf.file, pf.decl) {
+		if pf.old == nil || !mayBranchOnLiteral(pf.decl) || takesTesting(pf.file, pf.decl) {
 			continue
 		}
 		a.checkSpecialCases(pf)
 	}
+}
+
+// mayBranchOnLiteral is a cheap first look at a body: a comparison with a
+// non-trivial literal, a case of one, or an index expression.
+func mayBranchOnLiteral(fd *ast.FuncDecl) bool {
+	found := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL {
+				for _, eq := range equalityOf(n.X, n.Y) {
+					found = found || !trivialValue[eq.value]
+				}
+			}
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				v := litValue(e)
+				found = found || (v != "" && !trivialValue[v])
+			}
+		case *ast.CallExpr:
+			found = found || len(equalities(n)) > 0
+		case *ast.IndexExpr:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // specialCase is one new branch on a literal input.
@@ -428,7 +460,43 @@ func (sc *specialScan) crossCheck(c *specialCase) bool {
 		}
 	}
 	c.comment = testComment(sc.pf.file, c.at)
-	return true
+	if c.comment || specificLiteral(c.lit) {
+		return true
+	}
+	for _, e := range c.exps {
+		if specificLiteral(e.value) {
+			return true
+		}
+	}
+	return false // a keyword mapped to a keyword ("yml" → "yaml"): a feature as often as a shortcut
+}
+
+// specificLiteral tells test data from vocabulary: a date, a sentence, an
+// address or a number such as 1994 is specific; a keyword such as "none",
+// "yaml" or "warning", a small or round number is not.
+func specificLiteral(v string) bool {
+	if s, err := strconv.Unquote(v); err == nil && strings.HasPrefix(v, `"`) {
+		if len(s) > 24 {
+			return true
+		}
+		for _, r := range s {
+			if !unicode.IsLetter(r) && r != '-' && r != '_' && r != '.' && r != '/' && r != '+' {
+				return true // digits, spaces, @, punctuation
+			}
+		}
+		return false
+	}
+	n, err := strconv.ParseFloat(strings.TrimPrefix(v, "-"), 64)
+	if err != nil {
+		return false // a character or an imaginary number
+	}
+	if n != math.Trunc(n) {
+		return true // 2.5
+	}
+	for n >= 10 && math.Mod(n, 10) == 0 {
+		n /= 10
+	}
+	return n >= 100 // 1994, 404; not 7, 60, 1000
 }
 
 var testCommentRE = regexp.MustCompile(`(?i)\b(tests?|testing|test ?cases?|hard-?cod\w*|hack\w*|workaround)\b|\b(Test|Example)[A-Z_0-9]\w*`)

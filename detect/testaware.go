@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -24,10 +25,13 @@ Error when what it guards changes behaviour (returns early, skips work, returns
 something else); warning when it only guards logging or output formatting, or
 when goodhart cannot see what the answer changes (an environment variable read
 as data); info in test-support code (internal/testutil, httptest-style
-packages, mocks, fakes, files such as testing.go).
+packages, mocks, fakes, files such as testing.go) and in test hooks
+(SetClockForTesting).
 
 Not flagged: importing testing only for its types (helpers taking testing.TB),
-functions that take a *testing.T (they only run under tests), a check that
+functions that take a *testing.T (they only run under tests), a guard that
+only panics (if !testing.Testing() { panic(…) }: a test hook refusing
+production use, which makes no test pass), a check that
 base already had and that merely moved to another file or function of the
 package, feature flags read from environment variables that say nothing of
 tests or CI, and ".test" compared with anything but the program's own name (a
@@ -56,7 +60,9 @@ type probe struct {
 func runTestAwareCode(a *analysis) {
 	dirs := map[string]bool{}
 	for _, f := range a.prodFiles() {
-		dirs[dirOf(f.Path)] = true
+		if mayProbe(f) {
+			dirs[dirOf(f.Path)] = true
+		}
 	}
 	var list []string
 	for d := range dirs {
@@ -66,6 +72,18 @@ func runTestAwareCode(a *analysis) {
 	for _, dir := range list {
 		a.checkTestAware(dir)
 	}
+}
+
+// mayProbe is a cheap first look at a changed file: only a file that
+// mentions the environment, the testing package, test flags or the
+// program's name can hold a new probe.
+func mayProbe(f *srcFile) bool {
+	for _, w := range []string{"Getenv", "LookupEnv", "testing.", "test.", "Args", "Executable"} {
+		if bytes.Contains(f.Src, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analysis) checkTestAware(dir string) {
@@ -317,6 +335,9 @@ func (a *analysis) reportProbe(dir string, p *probe) {
 	if p.signal && (!g.checked || g.data) {
 		return // a variable the tests set, read as configuration data
 	}
+	if g.failsOnly() {
+		return // if !testing.Testing() { panic(…) }: a test hook refusing production use, which makes nothing pass
+	}
 	sev, what := Error, ""
 	switch {
 	case len(g.bodies) == 0 && p.inherent:
@@ -340,7 +361,7 @@ func (a *analysis) reportProbe(dir string, p *probe) {
 	default:
 		msg += " Check that it changes nothing the tests are meant to check."
 	}
-	if testSupport(p.file) {
+	if testSupport(p.file) || testHook(p.symbol) {
 		sev = Info
 		msg += " (It is test-support code, hence info.)"
 	}
@@ -359,6 +380,38 @@ type guarded struct {
 	checked bool      // its value is tested in a condition
 	data    bool      // its value is handed to other code as data
 	near    token.Pos // the end of the first branch it guards, when that is in the probe's own declaration
+}
+
+// failsOnly reports whether every branch the probe decides only panics or
+// exits: code that refuses to run somewhere, which makes no test pass.
+func (g *guarded) failsOnly() bool {
+	if len(g.bodies) == 0 {
+		return false
+	}
+	for _, b := range g.bodies {
+		if len(b) == 0 {
+			continue
+		}
+		es, ok := b[len(b)-1].(*ast.ExprStmt)
+		if !ok {
+			return false
+		}
+		call, ok := es.X.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		recv, name := callName(call)
+		if !(recv == "" && name == "panic") && !(recv == "log" && strings.HasPrefix(name, "Fatal")) && !(recv == "log" && strings.HasPrefix(name, "Panic")) {
+			return false
+		}
+	}
+	return true
+}
+
+// testHook recognises functions that exist for tests: SetClockForTesting,
+// ResetForTest.
+func testHook(symbol string) bool {
+	return strings.Contains(symbol, "ForTest") || strings.Contains(symbol, "ForTesting") || strings.HasSuffix(symbol, "TestHook")
 }
 
 func (g *guarded) outputOnly() bool {
