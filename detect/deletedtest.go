@@ -151,6 +151,9 @@ func (a *analysis) deletionGrade(bt *testFunc) (Severity, string) {
 	if bt.Kind == kindBenchmark {
 		return Warning, "Benchmarks do not run under a plain go test, but the measurement is lost. Check the removal was intended."
 	}
+	if a.parentRestructured(bt) {
+		return Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
+	}
 	return Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
 }
 
@@ -181,6 +184,9 @@ func (a *analysis) subjectGone(bt *testFunc) string {
 		if basePkg.declared[name] && !headPkg.declared[name] {
 			return name + " is gone from " + bt.Dir
 		}
+	}
+	if name := a.removedAlongside(bt); name != "" {
+		return name + ", which it is named after, was removed"
 	}
 	var called, gone []string
 	for name := range calledNames(bt) {
@@ -261,4 +267,97 @@ func (a *analysis) survivingLine(bt *testFunc) (string, int) {
 func (a *analysis) unparsedInHead(bt *testFunc) bool {
 	hf := a.headFile(bt.File.Path)
 	return hf != nil && hf.Err != nil && strings.Contains(string(hf.Src), shortName(bt.Name))
+}
+
+// removedAlongside finds code the range removed that the test is named
+// after: a declaration (TestHCL and a removed hclCodec) or a non-test file
+// or directory (TestIni and internal/encoding/ini). Names shorter than
+// three letters say too little to count.
+func (a *analysis) removedAlongside(bt *testFunc) string {
+	subjects := subjectNames(bt.root().Name)
+	if len(subjects) == 0 || len(subjects[0]) < 3 {
+		return ""
+	}
+	subject := strings.ToLower(subjects[0])
+	for p := range a.deleted {
+		if isTestFile(p) || !strings.HasSuffix(p, ".go") {
+			continue
+		}
+		for _, part := range strings.Split(strings.TrimSuffix(p, ".go"), "/") {
+			if strings.ToLower(part) == subject || (len(subject) >= 5 && strings.Contains(strings.ToLower(part), subject)) {
+				return p
+			}
+		}
+	}
+	for _, name := range a.removedDecls() {
+		if l := strings.ToLower(name); l == subject || (len(subject) >= 4 && strings.Contains(l, subject)) {
+			return name
+		}
+	}
+	return ""
+}
+
+// removedDecls lists the top-level names that non-test files of base
+// declared and no changed file of head declares any more.
+func (a *analysis) removedDecls() []string {
+	if a.gone != nil {
+		return a.gone
+	}
+	have := map[string]bool{}
+	for _, f := range a.head.files {
+		if f.AST != nil && !isTestFile(f.Path) {
+			for _, d := range f.AST.Decls {
+				for _, n := range declNames(d) {
+					have[n] = true
+				}
+			}
+		}
+	}
+	a.gone = []string{}
+	for _, f := range a.base.files {
+		if f.AST == nil || isTestFile(f.Path) {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			for _, n := range declNames(d) {
+				if !have[n] && n != "_" && !a.head.pkg(dirOf(f.Path)).declared[n] {
+					a.gone = append(a.gone, n)
+				}
+			}
+		}
+	}
+	return a.gone
+}
+
+// parentRestructured reports whether a deleted subtest's parent was kept and
+// rewritten into something that checks at least as much as the parent and
+// all its subtests did.
+func (a *analysis) parentRestructured(bt *testFunc) bool {
+	if bt.Parent == nil {
+		return false
+	}
+	var head *testFunc
+	for _, m := range a.matches {
+		if m.base == bt.Parent && m.kind == matchSame {
+			head = m.head
+		}
+	}
+	if head == nil {
+		return false
+	}
+	return a.familyChecks(a.head, head) >= a.familyChecks(a.base, bt.Parent)
+}
+
+// familyChecks counts the checks of a test and of all its subtests.
+func (a *analysis) familyChecks(s *snapshot, tf *testFunc) int {
+	n := len(a.checksIn(s, tf))
+	for _, other := range s.tests {
+		for p := other.Parent; p != nil; p = p.Parent {
+			if p == tf {
+				n += len(a.checksIn(s, other))
+				break
+			}
+		}
+	}
+	return n
 }

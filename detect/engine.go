@@ -205,6 +205,7 @@ type analysis struct {
 	deleted    map[string]bool   // base paths gone from head
 	matches    []*match
 	findings   []Finding
+	gone       []string               // declarations removed by the range, computed once
 	diffs      map[*match]*assertDiff // assertion comparisons, shared by the assertion rules
 	checks     map[*testFunc][]*site  // each test's checks, computed once
 }

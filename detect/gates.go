@@ -556,7 +556,8 @@ func (f *gateFact) call(call *ast.CallExpr) {
 		(recv == "http" && (name == "Get" || name == "Head")) || (recv == "grpc" && strings.HasPrefix(name, "Dial")) || (recv == "net" && name == "Listen"):
 		f.service = recv + "." + name
 	case (recv == "exec" && (name == "LookPath" || name == "Command" || name == "CommandContext")) || recv == "testenv" ||
-		(recv == "runtime" && (name == "Version" || name == "NumCPU")) || (recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat")):
+		(recv == "runtime" && (name == "Version" || name == "NumCPU" || name == "GOMAXPROCS")) || (recv == "testing" && name == "CoverMode") ||
+		(recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat")):
 		f.probe = recv + "." + name
 	}
 }
