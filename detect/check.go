@@ -3,7 +3,6 @@ package detect
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
@@ -58,6 +57,7 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	notes := ld.noteList() // replays may meet broken intermediate states: not the reader's concern
 	if err := attribute(ld, mb, commits, a.findings); err != nil {
 		return nil, err
 	}
@@ -83,10 +83,7 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 			res.Summary.Info++
 		}
 	}
-	for n := range ld.notes {
-		res.Notes = append(res.Notes, n)
-	}
-	sort.Strings(res.Notes)
+	res.Notes = notes
 	return res, nil
 }
 
@@ -107,7 +104,7 @@ func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Fin
 		open[k] = append(open[k], &findings[i])
 	}
 	for i := last - 1; i >= 0 && len(open) > 0; i-- {
-		a, err := analyze(ld, base, commits[i].Hash)
+		a, err := analyzeWith(ld, base, commits[i].Hash, rulesOf(open))
 		if err != nil {
 			return err
 		}
@@ -126,4 +123,20 @@ func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Fin
 		}
 	}
 	return nil
+}
+
+// rulesOf lists the rules whose findings are still being placed: a replay
+// runs only those.
+func rulesOf(open map[string][]*Finding) []*Rule {
+	want := map[string]bool{}
+	for _, fs := range open {
+		want[fs[0].Rule] = true
+	}
+	var out []*Rule
+	for _, r := range rules {
+		if want[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
@@ -13,6 +15,7 @@ import (
 // loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type loader struct {
+	mu     sync.Mutex // guards parsed and notes: prefetch parses in parallel
 	repo   gitutil.Repo
 	parsed map[string]*srcFile // blob + path
 	dirs   map[string][]gitutil.File
@@ -23,7 +26,23 @@ func newLoader(repo gitutil.Repo) *loader {
 	return &loader{repo: repo, parsed: map[string]*srcFile{}, dirs: map[string][]gitutil.File{}, notes: map[string]bool{}}
 }
 
-func (l *loader) note(format string, args ...any) { l.notes[fmt.Sprintf(format, args...)] = true }
+func (l *loader) note(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.notes[fmt.Sprintf(format, args...)] = true
+}
+
+// noteList returns the notes so far, sorted.
+func (l *loader) noteList() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for n := range l.notes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // file parses one file of a tree, or returns nil when it is not analysed
 // (binary, generated, too large, unreadable).
@@ -32,10 +51,12 @@ func (l *loader) file(f *gitutil.File, rev string) *srcFile {
 		return nil
 	}
 	k := f.Blob + "\x00" + f.Path
-	if sf, ok := l.parsed[k]; ok {
+	l.mu.Lock()
+	sf, ok := l.parsed[k]
+	l.mu.Unlock()
+	if ok {
 		return sf
 	}
-	var sf *srcFile
 	src, err := l.repo.Blob(f.Blob)
 	switch {
 	case err != nil:
@@ -53,8 +74,55 @@ func (l *loader) file(f *gitutil.File, rev string) *srcFile {
 			l.note("%s: does not parse at %s (%s); analysed as far as possible", f.Path, short(rev), firstLine(sf.Err.Error()))
 		}
 	}
+	l.mu.Lock()
 	l.parsed[k] = sf
+	l.mu.Unlock()
 	return sf
+}
+
+// prefetch reads and parses the relevant files of a change set on every
+// core: parsing is most of a large check's time. The repository serialises
+// its own reads; the parses run side by side.
+func (l *loader) prefetch(changes []gitutil.Change, base, head string) {
+	type job struct {
+		f   *gitutil.File
+		rev string
+	}
+	var jobs []job
+	for _, c := range changes {
+		if c.From != nil && relevant(c.From.Path) && !l.has(c.From) {
+			jobs = append(jobs, job{c.From, base})
+		}
+		if c.To != nil && relevant(c.To.Path) && !l.has(c.To) {
+			jobs = append(jobs, job{c.To, head})
+		}
+	}
+	if len(jobs) < 8 {
+		return // not worth the goroutines
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				l.file(j.f, j.rev)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (l *loader) has(f *gitutil.File) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.parsed[f.Blob+"\x00"+f.Path]
+	return ok
 }
 
 // dir parses the Go files directly inside dir at a revision.
@@ -205,9 +273,10 @@ type analysis struct {
 	deleted    map[string]bool   // base paths gone from head
 	matches    []*match
 	findings   []Finding
-	gone       []string               // declarations removed by the range, computed once
-	diffs      map[*match]*assertDiff // assertion comparisons, shared by the assertion rules
-	checks     map[*testFunc][]*site  // each test's checks, computed once
+	gone       []string                   // declarations removed by the range, computed once
+	affected   map[string]map[string]bool // per package: helpers the range changed, and their callers
+	diffs      map[*match]*assertDiff     // assertion comparisons, shared by the assertion rules
+	checks     map[*testFunc][]*site      // each test's checks, computed once
 }
 
 // relevant reports whether a changed path can hold Go tests: Go files, and
@@ -222,10 +291,16 @@ func relevant(p string) bool {
 
 // analyze compares base and head and runs every rule.
 func analyze(ld *loader, base, head string) (*analysis, error) {
+	return analyzeWith(ld, base, head, rules)
+}
+
+// analyzeWith compares base and head and runs the given rules.
+func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) {
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
 		return nil, err
 	}
+	ld.prefetch(changes, base, head)
 	a := &analysis{ld: ld, base: newSnapshot(ld, base), head: newSnapshot(ld, head), renamed: map[string]string{}, deleted: map[string]bool{}}
 	for _, c := range changes {
 		switch {
@@ -246,7 +321,7 @@ func analyze(ld *loader, base, head string) (*analysis, error) {
 		}
 	}
 	a.matchTests()
-	for _, r := range rules {
+	for _, r := range run {
 		a.runRule(r)
 	}
 	sort.SliceStable(a.findings, func(i, j int) bool { return findingLess(&a.findings[i], &a.findings[j]) })

@@ -404,7 +404,10 @@ type helperFunc struct {
 	file *srcFile
 }
 
-func (p *pkgInfo) helper(name string) *helperFunc {
+func (p *pkgInfo) helper(name string) *helperFunc { return p.helperMap()[name] }
+
+// helperMap maps the package's functions (not methods) to their declarations.
+func (p *pkgInfo) helperMap() map[string]*helperFunc {
 	if p.helpers == nil {
 		p.helpers = map[string]*helperFunc{}
 		for _, f := range p.files {
@@ -418,7 +421,7 @@ func (p *pkgInfo) helper(name string) *helperFunc {
 			}
 		}
 	}
-	return p.helpers[name]
+	return p.helpers
 }
 
 // scope builds the check scope of the helper's body (its parameters that

@@ -333,3 +333,93 @@ func literalsIn(n ast.Node) map[string]bool {
 	})
 	return out
 }
+
+// untouched reports whether a test kept its name and its exact body, and
+// calls no helper of its package that the range changed: nothing about it
+// can have changed, and the rules that compare a test's two versions skip
+// it. (A test whose body did not change but whose helper gained a skip is
+// still compared.)
+func (a *analysis) untouched(m *match) bool {
+	if m.kind != matchSame || !bytes.Equal(m.base.bodySrc(), m.head.bodySrc()) {
+		return false
+	}
+	affected := a.affectedHelpers(m.head.Dir)
+	untouched := true
+	ast.Inspect(m.head.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && affected[id.Name] {
+			untouched = false
+		}
+		return untouched
+	})
+	return untouched
+}
+
+// affectedHelpers lists the functions, constants and variables of a package
+// directory that the range changed, added or removed, and the functions
+// that call them, transitively.
+func (a *analysis) affectedHelpers(dir string) map[string]bool {
+	if got, ok := a.affected[dir]; ok {
+		return got
+	}
+	bodies := func(s *snapshot) map[string]string {
+		out := map[string]string{}
+		for path, f := range s.files {
+			if dirOf(path) != dir || f.AST == nil {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil && d.Body != nil {
+						out[d.Name.Name] = f.text(d)
+					}
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						if vs, ok := spec.(*ast.ValueSpec); ok {
+							for _, n := range vs.Names {
+								out[n.Name] = f.text(vs)
+							}
+						}
+					}
+				}
+			}
+		}
+		return out
+	}
+	before, after := bodies(a.base), bodies(a.head)
+	affected := map[string]bool{}
+	for name, body := range after {
+		if before[name] != body {
+			affected[name] = true
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			affected[name] = true
+		}
+	}
+	// Callers of affected helpers are affected too.
+	calls := map[string]map[string]bool{}
+	for name, h := range a.head.pkg(dir).helperMap() {
+		calls[name] = calledNames(&testFunc{Body: h.decl.Body})
+	}
+	for changed := true; changed; {
+		changed = false
+		for name, callees := range calls {
+			if affected[name] {
+				continue
+			}
+			for c := range callees {
+				if affected[c] {
+					affected[name], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	if a.affected == nil {
+		a.affected = map[string]map[string]bool{}
+	}
+	a.affected[dir] = affected
+	return affected
+}

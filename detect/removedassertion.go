@@ -34,7 +34,7 @@ Example:
 
 func runRemovedAssertion(a *analysis) {
 	for _, m := range a.matches {
-		if !comparable(m) || !m.head.runs() {
+		if !comparable(m) || !m.head.runs() || a.untouched(m) {
 			continue
 		}
 		if what, _ := a.hollowed(m); what != "" {

@@ -38,7 +38,7 @@ Example:
 
 func runSkippedTest(a *analysis) {
 	for _, m := range a.matches {
-		if m.kind == matchGone || m.kind == matchFolded || !m.head.isTest() || m.head.Kind == kindMain {
+		if m.kind == matchGone || m.kind == matchFolded || !m.head.isTest() || m.head.Kind == kindMain || a.untouched(m) {
 			continue
 		}
 		a.checkSkips(m)

@@ -32,7 +32,7 @@ Example:
 
 func runWeakenedAssertion(a *analysis) {
 	for _, m := range a.matches {
-		if !comparable(m) || !m.head.runs() {
+		if !comparable(m) || !m.head.runs() || a.untouched(m) {
 			continue
 		}
 		for _, w := range a.diffAssertions(m).weakened {
