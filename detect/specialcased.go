@@ -18,7 +18,8 @@ var specialCasedInput = &Rule{
 	Severity: Error,
 	Doc: `A function or method of a non-test file that exists in base gained a branch for
 exact inputs of the tests: an if or switch case comparing its inputs (or values
-computed from them) with literals, or a lookup of them in a new map literal,
+computed from them) with literals (==, strings.EqualFold, HasPrefix, HasSuffix,
+Contains), or a lookup of them in a new map literal,
 that returns or assigns literals there — where those literals are inputs of the
 package's tests (base or head) that reach the function.
 
@@ -373,8 +374,14 @@ func equalities(e ast.Expr) []equality {
 			return equalityOf(e.X, e.Y)
 		}
 	case *ast.CallExpr:
-		if _, name := callName(e); (name == "EqualFold" || name == "Equal" || name == "DeepEqual") && len(e.Args) == 2 {
+		switch _, name := callName(e); {
+		case (name == "EqualFold" || name == "Equal" || name == "DeepEqual") && len(e.Args) == 2:
 			return equalityOf(unconvert(e.Args[0]), unconvert(e.Args[1]))
+		case (name == "HasPrefix" || name == "HasSuffix" || name == "Contains") && len(e.Args) == 2:
+			// strings.Contains(s, "2024-02-30"): only the literal searched for
+			if v := litValue(unconvert(e.Args[1])); v != "" && litValue(e.Args[0]) == "" {
+				return []equality{{e.Args[0], v}}
+			}
 		}
 	}
 	return nil

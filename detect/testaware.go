@@ -19,7 +19,10 @@ or os.Executable() ending in .test, -test. arguments), os.Getenv/LookupEnv of
 a CI variable (CI, GITHUB_ACTIONS, GITLAB_CI, BUILDKITE, CIRCLECI, JENKINS_URL,
 TF_BUILD, TRAVIS …), of a variable whose name says test (MYAPP_TEST, GO_TEST…),
 or of a variable the package's tests set for the whole package (os.Setenv in
-TestMain or init, not t.Setenv) when the code only checks its value.
+TestMain or init, not t.Setenv) when the code only checks its value; an
+environment or mode setting compared with a test value (os.Getenv("APP_ENV")
+== "test", cfg.Environment == "testing", switch env { case "test": }); a
+look for testing.tRunner on the call stack.
 
 Error when what it guards changes behaviour (returns early, skips work, returns
 something else); warning when it only guards logging or output formatting, or
@@ -78,7 +81,7 @@ func runTestAwareCode(a *analysis) {
 // mentions the environment, the testing package, test flags or the
 // program's name can hold a new probe.
 func mayProbe(f *srcFile) bool {
-	for _, w := range []string{"Getenv", "LookupEnv", "testing.", "test.", "Args", "Executable"} {
+	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`} {
 		if bytes.Contains(f.Src, []byte(w)) {
 			return true
 		}
@@ -163,12 +166,14 @@ type prober struct {
 	f        *srcFile
 	x        *pkgXref
 	envSet   func(string) *testLit
-	os, flag string   // local names of those imports
-	argNames []string // locals holding the program's name or arguments
+	os, flag string            // local names of those imports
+	argNames []string          // locals holding the program's name or arguments
+	envVars  map[string]string // locals holding an environment variable's value → the call reading it
 }
 
 func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 	pr.argNames = pr.programNames(body)
+	pr.envVars = pr.envLocals(body)
 	var out []*probe
 	ast.Inspect(body, func(n ast.Node) bool {
 		var p *probe
@@ -178,6 +183,20 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 		case *ast.BinaryExpr:
 			if n.Op == token.EQL || n.Op == token.NEQ {
 				p = pr.binaryName(n, n.X, n.Y)
+				if p == nil {
+					p = pr.modeCompare(n, n.X, n.Y)
+				}
+			}
+		case *ast.SwitchStmt:
+			p = pr.modeSwitch(n)
+			if p != nil {
+				p.file, p.decl, p.symbol = pr.f, decl, symbol
+				out = append(out, p)
+				p = nil // its node is a case value; the tag may hold other probes
+			}
+		case *ast.BasicLit:
+			if strings.Contains(n.Value, "testing.tRunner") {
+				p = &probe{sig: "stack testing.tRunner", what: "whether go test is on the call stack (" + n.Value + ")", inherent: true}
 			}
 		}
 		if p != nil {
@@ -192,6 +211,94 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 
 // testFlagFuncs are the testing functions that only mean something under go test.
 var testFlagFuncs = setOf("Testing", "Short", "Verbose", "CoverMode")
+
+// testValues are the values an environment or mode setting takes under test.
+var testValues = setOf("test", "testing", "tests", "unittest", "unit-test", "unit_test")
+
+// modeCompare recognises a check of the environment or mode against a test
+// value: os.Getenv("APP_ENV") == "test", cfg.Environment == "testing".
+func (pr *prober) modeCompare(at ast.Node, x, y ast.Expr) *probe {
+	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
+		v := stringLit(pair[1])
+		if !testValues[strings.ToLower(v)] {
+			continue
+		}
+		if what := pr.modeSetting(pair[0]); what != "" {
+			text := pr.f.text(at)
+			if call := pr.envVars[exprName(pair[0])]; call != "" {
+				text += ", where " + exprName(pair[0]) + " is " + call
+			}
+			return &probe{sig: "mode " + what + "=" + v, what: fmt.Sprintf("whether it runs in a test environment (%s)", text)}
+		}
+	}
+	return nil
+}
+
+// modeSwitch recognises switch os.Getenv("APP_ENV") { case "test": … }; the
+// probe is the case value, so that what it guards is that case.
+func (pr *prober) modeSwitch(sw *ast.SwitchStmt) *probe {
+	if sw.Tag == nil {
+		return nil
+	}
+	what := pr.modeSetting(sw.Tag)
+	if what == "" {
+		return nil
+	}
+	for _, st := range sw.Body.List {
+		for _, e := range st.(*ast.CaseClause).List {
+			if v := stringLit(e); testValues[strings.ToLower(v)] {
+				return &probe{node: e, sig: "mode " + what + "=" + v, what: fmt.Sprintf("whether it runs in a test environment (switch %s, case %s)", pr.f.text(sw.Tag), pr.f.text(e))}
+			}
+		}
+	}
+	return nil
+}
+
+// modeSetting names what an expression holds when it is an environment or
+// mode setting: an environment variable (read here or into a local) or a
+// variable or field named like env, environment, mode, stage or profile.
+func (pr *prober) modeSetting(e ast.Expr) string {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok {
+		if recv, name := callName(call); recv == pr.os && pr.os != "" && (name == "Getenv" || name == "LookupEnv") {
+			return "env " + stringArg(call, 0)
+		}
+		if _, name := callName(call); (name == "ToLower" || name == "TrimSpace") && len(call.Args) == 1 {
+			return pr.modeSetting(call.Args[0])
+		}
+		return ""
+	}
+	name := exprName(e)
+	if call := pr.envVars[name]; call != "" {
+		return "env " + call
+	}
+	n := strings.ToLower(name)
+	for _, w := range []string{"env", "mode", "stage", "profile"} {
+		if strings.HasSuffix(n, w) || strings.HasPrefix(n, w) {
+			return name
+		}
+	}
+	return ""
+}
+
+// envLocals lists the locals a body assigns an environment variable to.
+func (pr *prober) envLocals(body ast.Node) map[string]string {
+	out := map[string]string{}
+	if pr.os == "" {
+		return out
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 {
+			if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
+				if recv, name := callName(call); recv == pr.os && (name == "Getenv" || name == "LookupEnv") {
+					out[exprName(as.Lhs[0])] = pr.f.text(call)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
 
 func (pr *prober) call(call *ast.CallExpr) *probe {
 	recv, name := callName(call)
