@@ -53,6 +53,27 @@ func many() *detect.Result {
 
 func fixedToken() string { return "TOKEN" }
 
+// testRules stand for detect's rules in the golden files, so that those
+// change with the formats and not with every edit of a rule's doc.
+var testRules = []*detect.Rule{
+	{ID: "deleted-test", Severity: detect.Error, Doc: `A test that exists in base is gone from head.
+
+Not flagged: a test moved or renamed.
+
+Example:
+    -func TestParse(t *testing.T) {
+    -}`},
+	{ID: "skipped-test", Severity: detect.Error, Doc: `A t.Skip is newly reachable in a test.
+
+The severity follows what the skip is gated on:
+  error    unconditional, or gated on CI
+  warning  testing.Short()
+
+Example:
+     func TestFetch(t *testing.T) {
+    +	t.Skip("flaky")`},
+}
+
 var results = map[string]func() *detect.Result{"full": full, "clean": clean, "empty": empty, "hostile": hostile}
 
 func TestGoldenFormats(t *testing.T) {
@@ -61,7 +82,7 @@ func TestGoldenFormats(t *testing.T) {
 		for name, r := range results {
 			t.Run(format+"/"+name, func(t *testing.T) {
 				var buf bytes.Buffer
-				opts := Options{Version: "1.2.3", Token: fixedToken}
+				opts := Options{Version: "1.2.3", Token: fixedToken, Rules: testRules}
 				if err := Write(&buf, format, r(), opts); err != nil {
 					t.Fatal(err)
 				}
@@ -158,9 +179,11 @@ func decodeSARIF(t *testing.T, r *detect.Result) sarifLog {
 func TestSARIFRulesAndResults(t *testing.T) {
 	log := decodeSARIF(t, full())
 	run := log.Runs[0]
-	if run.Tool.Driver.Version != "v1.2.3" || run.Tool.Driver.SemanticVersion != "1.2.3" {
+	if run.Tool.Driver.Version != "1.2.3" || run.Tool.Driver.SemanticVersion != "1.2.3" {
 		t.Errorf("driver version %q, semantic %q", run.Tool.Driver.Version, run.Tool.Driver.SemanticVersion)
 	}
+	// Every rule goodhart runs is described, then the ones only findings
+	// name.
 	rules := run.Tool.Driver.Rules
 	for i, r := range detect.Rules() {
 		d := rules[i]
@@ -168,12 +191,12 @@ func TestSARIFRulesAndResults(t *testing.T) {
 			d.Help.Text == "" || d.Help.Markdown == "" || d.DefaultConfiguration.Level != level(r.Severity) {
 			t.Errorf("rule %d: %+v", i, d)
 		}
-	}
-	if rules[0].Name != "DeletedTest" {
-		t.Errorf("name of deleted-test is %q", rules[0].Name)
-	}
-	if !strings.Contains(rules[0].Help.Markdown, "```diff\n-func TestParseNegative") {
-		t.Errorf("the example is not a diff block:\n%s", rules[0].Help.Markdown)
+		if r.ID == "deleted-test" && d.Name != "DeletedTest" {
+			t.Errorf("name of deleted-test is %q", d.Name)
+		}
+		if strings.Contains(r.Doc, "Example:\n    -") && !strings.Contains(d.Help.Markdown, "```diff\n-") {
+			t.Errorf("the example of %s is not a diff block:\n%s", r.ID, d.Help.Markdown)
+		}
 	}
 	for i, res := range run.Results {
 		f := full().Findings[i]
@@ -244,6 +267,17 @@ func TestFingerprintsIgnoreLines(t *testing.T) {
 	got := fingerprintsOf(twins)
 	if !strings.HasSuffix(got[0], ":2") || !strings.HasSuffix(got[1], ":1") || got[0][:32] != got[1][:32] {
 		t.Errorf("twins fingerprinted %q", got)
+	}
+}
+
+func TestToolVersion(t *testing.T) {
+	for v, want := range map[string]string{
+		"v1.2.3": "1.2.3", "1.2.3-rc.1": "1.2.3-rc.1", "(devel)": "0.0.0-devel", "": "0.0.0-devel",
+		"main": "0.0.0-main", "feature/x": "0.0.0-feature-x",
+	} {
+		if got := toolVersion(v); got != want {
+			t.Errorf("toolVersion(%q) = %q, want %q", v, got, want)
+		}
 	}
 }
 

@@ -40,6 +40,9 @@ func ParseOutput(spec string) (Output, error) {
 type Options struct {
 	Color   bool   // text: colour severities
 	Version string // sarif: goodhart's version, for the tool driver
+	// Rules are the rules the sarif format describes; nil means
+	// detect.Rules().
+	Rules []*detect.Rule
 	// FullReport says where the complete report can be read, for the
 	// formats that may leave something out (github, markdown).
 	FullReport string
@@ -58,7 +61,7 @@ func Write(w io.Writer, format string, r *detect.Result, opts Options) error {
 	case "json":
 		return JSON(w, r)
 	case "sarif":
-		return SARIF(w, r, SARIFOptions{Version: opts.Version})
+		return SARIF(w, r, SARIFOptions{Version: opts.Version, Rules: opts.Rules})
 	case "github":
 		return GitHub(w, r, GitHubOptions{FullReport: opts.FullReport, Token: opts.Token})
 	case "markdown":

@@ -30,6 +30,9 @@ const (
 // SARIFOptions tune the SARIF report.
 type SARIFOptions struct {
 	Version string // goodhart's version, for the tool driver
+	// Rules are the rules to describe in the tool driver; nil means
+	// detect.Rules().
+	Rules []*detect.Rule
 }
 
 // SARIF writes the result as a SARIF 2.1.0 log in the shape GitHub code
@@ -41,14 +44,17 @@ func SARIF(w io.Writer, r *detect.Result, opts SARIFOptions) error {
 		return errNoResult
 	}
 	run := sarif.NewRunWithInformationURI(toolName, toolURI)
-	if opts.Version != "" {
-		run.Tool.Driver.WithVersion(opts.Version)
-	}
-	if semver.MatchString(opts.Version) {
-		run.Tool.Driver.WithSemanticVersion(strings.TrimPrefix(opts.Version, "v"))
+	version := toolVersion(opts.Version)
+	run.Tool.Driver.WithVersion(version)
+	if semver.MatchString(version) {
+		run.Tool.Driver.WithSemanticVersion(version)
 	}
 	ruleIndex := map[string]int{}
-	for _, d := range ruleDescriptors(r.Findings) {
+	rules := opts.Rules
+	if rules == nil {
+		rules = detect.Rules()
+	}
+	for _, d := range ruleDescriptors(rules, r.Findings) {
 		ruleIndex[*d.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.AddRule(d)
 	}
@@ -122,16 +128,30 @@ func isUnset(key string, v any) bool {
 	return false
 }
 
-// semver matches the versions that are semantic versions (v1.2.3, 1.2.3-rc.1),
-// as opposed to "(devel)".
-var semver = regexp.MustCompile(`^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$`)
+// semver matches semantic versions (1.2.3, 1.2.3-rc.1).
+var semver = regexp.MustCompile(`^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$`)
+
+// toolVersion is goodhart's version as SARIF viewers compare versions:
+// starting with a number. v1.2.3 is 1.2.3; a build that is no release
+// ("(devel)", or a branch the action was run from) is a pre-release of
+// 0.0.0 named after it.
+func toolVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	name := strings.Trim(nonIdent.ReplaceAllString(v, "-"), "-")
+	return "0.0.0-" + cmp.Or(name, "devel")
+}
+
+var nonIdent = regexp.MustCompile(`[^0-9A-Za-z]+`)
 
 // ruleDescriptors describes every rule goodhart runs, and any other rule a
 // finding names (so that every result has its rule in the driver).
-func ruleDescriptors(fs []detect.Finding) []*sarif.ReportingDescriptor {
+func ruleDescriptors(rules []*detect.Rule, fs []detect.Finding) []*sarif.ReportingDescriptor {
 	var out []*sarif.ReportingDescriptor
 	known := map[string]bool{}
-	for _, r := range detect.Rules() {
+	for _, r := range rules {
 		known[r.ID] = true
 		out = append(out, ruleDescriptor(r))
 	}

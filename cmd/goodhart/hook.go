@@ -241,6 +241,16 @@ func pushedRanges(in io.Reader) ([]pushedRange, error) {
 
 func isZero(sha string) bool { return strings.Trim(sha, "0") == "" }
 
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // preCommitRange is the range the pre-commit framework gives a pre-push
 // hook in its environment (it keeps git's standard input to itself).
 func preCommitRange() []pushedRange {
@@ -263,9 +273,11 @@ func hookPrePush(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ranges, err := pushedRanges(c.App.Reader)
-	if err != nil {
-		return err
+	var ranges []pushedRange
+	if !isTerminal(c.App.Reader) { // run by hand, there is no input to wait for
+		if ranges, err = pushedRanges(c.App.Reader); err != nil {
+			return err
+		}
 	}
 	if len(ranges) == 0 {
 		ranges = preCommitRange()

@@ -13,7 +13,7 @@ import (
 
 // TestMain lets the test binary act as the goodhart command inside scripts.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"goodhart": main})
+	testscript.Main(cleanupM{m}, map[string]func(){"goodhart": main})
 }
 
 // TestScripts runs testdata/script/*.txtar. Scripts make their repositories
