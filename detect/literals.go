@@ -71,7 +71,7 @@ func buildXref(p *pkgInfo) *pkgXref {
 		x.declare(f, structs)
 	}
 	for _, f := range p.files {
-		if f.AST != nil && isTestFile(f.Path) && !ignoredDir(f.Path) && !isGenerated(f.Src) {
+		if f.AST != nil && isTestFile(f.Path) && !ignoredDir(f.Path) && !f.Generated {
 			w := &litWalker{x: x, f: f, structs: structs, prod: p.declared, imports: importNames(f)}
 			w.under = strings.TrimSuffix(f.AST.Name.Name, "_test")
 			w.file()

@@ -152,7 +152,10 @@ func (sc *specialScan) compare(at ast.Node, x ast.Expr, value string, body []ast
 
 func (sc *specialScan) switchStmt(sw *ast.SwitchStmt) {
 	for _, st := range sw.Body.List {
-		cc := st.(*ast.CaseClause)
+		cc, ok := st.(*ast.CaseClause)
+		if !ok {
+			continue
+		}
 		for _, e := range cc.List {
 			if sw.Tag == nil {
 				sc.branch(cc, e, cc.Body)
@@ -425,7 +428,11 @@ func baseLookups(s *funcScope, derived map[string]bool, body *ast.BlockStmt) map
 		case *ast.SwitchStmt:
 			if n.Tag != nil {
 				for _, st := range n.Body.List {
-					for _, e := range st.(*ast.CaseClause).List {
+					cc, _ := st.(*ast.CaseClause)
+					if cc == nil {
+						continue
+					}
+					for _, e := range cc.List {
 						if v := litValue(e); v != "" && !trivialValue[v] {
 							out[types.ExprString(n.Tag)] += 2 // a switch on it is a table already
 						}

@@ -142,7 +142,7 @@ func collectProbes(files []*srcFile, x *pkgXref, envSet func(string) *testLit) [
 	sorted := append([]*srcFile(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
 	for _, f := range sorted {
-		if f.AST == nil || isTestFile(f.Path) || ignoredDir(f.Path) || isGenerated(f.Src) {
+		if f.AST == nil || isTestFile(f.Path) || ignoredDir(f.Path) || f.Generated {
 			continue
 		}
 		pr := &prober{f: f, x: x, envSet: envSet, os: importName(f.AST, "os"), flag: importName(f.AST, "flag")}
@@ -245,7 +245,11 @@ func (pr *prober) modeSwitch(sw *ast.SwitchStmt) *probe {
 		return nil
 	}
 	for _, st := range sw.Body.List {
-		for _, e := range st.(*ast.CaseClause).List {
+		cc, ok := st.(*ast.CaseClause)
+		if !ok {
+			continue
+		}
+		for _, e := range cc.List {
 			if v := stringLit(e); testValues[strings.ToLower(v)] {
 				return &probe{node: e, sig: "mode " + what + "=" + v, what: fmt.Sprintf("whether it runs in a test environment (switch %s, case %s)", pr.f.text(sw.Tag), pr.f.text(e))}
 			}
@@ -579,7 +583,9 @@ func (a *analysis) follow(dir string, path []ast.Node, g *guarded, depth int) {
 			if child == s.Tag || child == s.Init {
 				var bodies [][]ast.Stmt
 				for _, cc := range s.Body.List {
-					bodies = append(bodies, cc.(*ast.CaseClause).Body)
+					if c, ok := cc.(*ast.CaseClause); ok {
+						bodies = append(bodies, c.Body)
+					}
 				}
 				g.add(bodies, depth)
 			}
