@@ -12,7 +12,7 @@ type Rule struct {
 }
 
 // rules lists every rule, in the order reports present them.
-var rules = []*Rule{deletedTest, disabledTest, skippedTest, removedAssertion, weakenedAssertion, hardcodedReturn, specialCasedInput, testAwareCode}
+var rules = []*Rule{deletedTest, disabledTest, skippedTest, removedAssertion, weakenedAssertion, removedTestCase, hardcodedReturn, specialCasedInput, testAwareCode}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*Rule { return rules }
@@ -25,6 +25,7 @@ const (
 
 	idRemovedAssertion  = "removed-assertion"
 	idWeakenedAssertion = "weakened-assertion"
+	idRemovedTestCase   = "removed-test-case"
 
 	idHardcodedReturn   = "hardcoded-return"
 	idSpecialCasedInput = "special-cased-input"
