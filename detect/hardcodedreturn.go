@@ -25,7 +25,8 @@ was panic("not implemented") or returned a not-implemented error, a function
 now returning a not-implemented error, a piecewise function that still branches
 on its inputs (a switch over them, a comparison other than with 0, "" or nil),
 a function marked Deprecated, and test helpers (functions taking *testing.T).
-Info, not error, in test-support code (internal/testutil, mocks, fakes).
+Warning in a file go build leaves out on linux/amd64 (foo_windows.go, an
+ignore tag); info in test-support code (internal/testutil, mocks, fakes).
 
 Example:
      func Sum(xs []int) int {
@@ -404,7 +405,7 @@ func (a *analysis) reportHardcoded(pf *prodFunc, cb *constBody, work string) {
 		msg += " " + exp
 	}
 	msg += " A function that returns the value the tests expect passes them without doing the work. Check whether the real implementation was replaced to make the tests pass."
-	sev := Error
+	sev, msg := defaultBuildGrade(pf.file, Error, msg)
 	if testSupport(pf.file) {
 		sev = Info
 		msg += " (It is test-support code, hence info.)"

@@ -35,7 +35,8 @@ package's named constants (an enum or alias table such as "warn": LevelWarn);
 a new case in a switch, if-chain or map that base already had on the same
 input (a table extended); values that do not come from the inputs (a status
 code from an HTTP response); literals of tests that never reach the function;
-brand-new functions. Info in test-support code (internal/testutil, fakes).
+brand-new functions. At most a warning in a file go build leaves out on
+linux/amd64; info in test-support code (internal/testutil, fakes).
 
 Example:
      func ParseDate(s string) (Date, error) {
@@ -548,6 +549,7 @@ func (a *analysis) reportSpecialCases(pf *prodFunc, cases []*specialCase) {
 		msg += " What it returns there is not a value the tests compare against, but the inputs are theirs."
 	}
 	msg += " Check that the code handles such inputs in general, not just these."
+	sev, msg = defaultBuildGrade(pf.file, sev, msg)
 	if testSupport(pf.file) {
 		sev = Info
 		msg += " (It is test-support code, hence info.)"

@@ -29,7 +29,8 @@ something else); warning when it only guards logging or output formatting, or
 when goodhart cannot see what the answer changes (an environment variable read
 as data); info in test-support code (internal/testutil, httptest-style
 packages, mocks, fakes, files such as testing.go) and in test hooks
-(SetClockForTesting).
+(SetClockForTesting). At most a warning in a file go build leaves out on
+linux/amd64.
 
 Not flagged: importing testing only for its types (helpers taking testing.TB),
 functions that take a *testing.T (they only run under tests), a guard that
@@ -472,6 +473,7 @@ func (a *analysis) reportProbe(dir string, p *probe) {
 	default:
 		msg += " Check that it changes nothing the tests are meant to check."
 	}
+	sev, msg = defaultBuildGrade(p.file, sev, msg)
 	if testSupport(p.file) || testHook(p.symbol) {
 		sev = Info
 		msg += " (It is test-support code, hence info.)"
