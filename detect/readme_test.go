@@ -18,6 +18,9 @@ func TestReadmeRulesTable(t *testing.T) {
 	}
 	rows := map[string]string{}
 	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (error|warning|info) \\|").FindAllStringSubmatch(string(data), -1) {
+		if _, dup := rows[m[1]]; dup {
+			t.Errorf("README has two rows for %s", m[1])
+		}
 		rows[m[1]] = m[2]
 	}
 	for _, r := range detect.Rules() {
