@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // This file holds what the production-code rules (hardcoded-return,
@@ -566,8 +567,11 @@ func outputOnly(list []ast.Stmt) bool {
 	return true
 }
 
-var outputWords = []string{"color", "colour", "ansi", "format", "pretty", "style", "verbose", "quiet", "progress",
-	"spinner", "interactive", "tty", "width", "emoji", "output", "loglevel", "logger", "log"}
+// outputWords are the words of names that only concern how output looks:
+// colors, verbosity, progress display, logging.
+var outputWords = setOf("color", "colors", "colour", "colours", "nocolor", "ansi", "format", "formatter", "pretty",
+	"style", "verbose", "verbosity", "quiet", "silent", "progress", "spinner", "interactive", "tty", "width", "emoji",
+	"output", "log", "logs", "logger", "logging", "loglevel", "print", "printer", "banner", "prompt", "pager", "debug", "trace")
 
 func isOutputStmt(st ast.Stmt) bool {
 	switch st := st.(type) {
@@ -594,14 +598,34 @@ func isOutputStmt(st ast.Stmt) bool {
 	return false
 }
 
+// hasOutputWord reports whether one of the words of a camelCase or
+// snake_case name is an output word: noColor, logLevel — not catalog.
 func hasOutputWord(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range outputWords {
-		if strings.Contains(n, w) {
+	for _, w := range nameWords(name) {
+		if outputWords[w] {
 			return true
 		}
 	}
 	return false
+}
+
+// nameWords splits a name into lower-case words at underscores and case changes.
+func nameWords(name string) []string {
+	var words []string
+	start := 0
+	rs := []rune(name)
+	for i := 1; i <= len(rs); i++ {
+		boundary := i == len(rs) || rs[i] == '_' || rs[i] == '-' ||
+			(unicode.IsUpper(rs[i]) && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]))))
+		if !boundary {
+			continue
+		}
+		if w := strings.Trim(string(rs[start:i]), "_-"); w != "" {
+			words = append(words, strings.ToLower(w))
+		}
+		start = i
+	}
+	return words
 }
 
 var logReceivers = setOf("log", "slog", "logger", "l", "lg", "logrus", "klog", "glog", "zap", "zerolog", "fmt", "color", "Logger", "Log")
@@ -611,7 +635,7 @@ var logReceivers = setOf("log", "slog", "logger", "l", "lg", "logrus", "klog", "
 func isOutputCall(call *ast.CallExpr) bool {
 	recv, name := callName(call)
 	if recv == "" {
-		return false
+		return hasOutputWord(name) // printBanner(), disableColor()
 	}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && recv == "?" {
 		if inner, ok := sel.X.(*ast.SelectorExpr); ok {
