@@ -73,12 +73,12 @@ func deprecated(fd *ast.FuncDecl) bool {
 }
 
 func (a *analysis) checkHardcoded(pf *prodFunc) {
-	hs := newFuncScope(pf.file, pf.decl, a.head.pkg(pf.dir).crossRef().types)
+	hs := newFuncScope(pf.file, pf.decl, a.head.pkg(pf.dir).crossRef())
 	cb, ok := constantBody(hs, pf.decl)
 	if !ok || (cb.guarded && allTrivial(cb.final)) {
 		return // a guarded function returning 0/nil/"" at the end may well be a real one
 	}
-	bs := newFuncScope(pf.base, pf.old, a.base.pkg(pf.dir).crossRef().types)
+	bs := newFuncScope(pf.base, pf.old, a.base.pkg(pf.dir).crossRef())
 	work := baseWork(bs, pf.old)
 	if work == "" {
 		return // base was a stub or already a constant

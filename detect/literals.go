@@ -44,6 +44,7 @@ type pkgXref struct {
 	testDecl map[string]bool            // top-level names declared in test files
 	funcs    map[string]bool            // top-level names that are functions or methods
 	types    map[string]bool            // type names declared in the package's non-test files
+	state    map[string]bool            // package-level variables of the non-test files, sentinel errors aside
 	consts   map[string]string          // string constants of the non-test files: name → value
 	envSet   map[string]*testLit        // environment variable → where a TestMain or init of the tests sets it
 	reached  map[string]bool            // memo of reaches
@@ -60,7 +61,7 @@ func (p *pkgInfo) crossRef() *pkgXref {
 func buildXref(p *pkgInfo) *pkgXref {
 	x := &pkgXref{
 		lits: map[string][]*testLit{}, mentions: map[string]map[string]bool{}, testDecl: map[string]bool{},
-		funcs: map[string]bool{}, types: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*testLit{},
+		funcs: map[string]bool{}, types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*testLit{},
 		reached: map[string]bool{},
 	}
 	structs := map[string]*ast.StructType{}
@@ -106,6 +107,9 @@ func (x *pkgXref) declare(f *srcFile, structs map[string]*ast.StructType) {
 							x.mention(n.Name, v)
 						}
 						x.testDecl[n.Name] = x.testDecl[n.Name] || test
+						if d.Tok == token.VAR && !test && !sentinelError(n.Name, s, i) {
+							x.state[n.Name] = true
+						}
 						if d.Tok == token.CONST && !test && i < len(s.Values) {
 							if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
 								x.consts[n.Name], _ = strconv.Unquote(l.Value)
@@ -116,6 +120,21 @@ func (x *pkgXref) declare(f *srcFile, structs map[string]*ast.StructType) {
 			}
 		}
 	}
+}
+
+// sentinelError recognises var ErrX = errors.New(…): a variable in name
+// only, compared against rather than changed.
+func sentinelError(name string, vs *ast.ValueSpec, i int) bool {
+	if strings.HasPrefix(name, "Err") || strings.HasPrefix(name, "err") {
+		return true
+	}
+	if i < len(vs.Values) {
+		if call, ok := vs.Values[i].(*ast.CallExpr); ok {
+			recv, fn := callName(call)
+			return (recv == "errors" && fn == "New") || (recv == "fmt" && fn == "Errorf")
+		}
+	}
+	return false
 }
 
 func (x *pkgXref) mention(name string, n ast.Node) {

@@ -234,13 +234,14 @@ type funcScope struct {
 	file    *srcFile
 	imports map[string]bool // local names of the file's imports
 	types   map[string]bool // type names declared in the package
+	state   map[string]bool // package-level variables that hold state (not sentinel errors)
 	inputs  map[string]bool // parameters and receiver
 	locals  map[string]bool // every name the function binds, inputs included
 	consts  map[string]bool // locals that only ever hold constants
 }
 
-func newFuncScope(f *srcFile, fd *ast.FuncDecl, types map[string]bool) *funcScope {
-	s := &funcScope{file: f, imports: importNames(f), types: types, inputs: map[string]bool{}, locals: map[string]bool{}, consts: map[string]bool{}}
+func newFuncScope(f *srcFile, fd *ast.FuncDecl, x *pkgXref) *funcScope {
+	s := &funcScope{file: f, imports: importNames(f), types: x.types, state: x.state, inputs: map[string]bool{}, locals: map[string]bool{}, consts: map[string]bool{}}
 	var fields []*ast.Field
 	if fd.Recv != nil {
 		fields = append(fields, fd.Recv.List...)
@@ -402,7 +403,7 @@ func (s *funcScope) isConst(e ast.Expr) bool {
 		if s.locals[e.Name] {
 			return s.consts[e.Name]
 		}
-		return true // a package-level constant or variable, or true/false/nil
+		return !s.state[e.Name] // a named constant, a sentinel error, true/false/nil — not a variable holding state
 	case *ast.ParenExpr:
 		return s.isConst(e.X)
 	case *ast.SelectorExpr:

@@ -106,8 +106,8 @@ type specialScan struct {
 
 func (a *analysis) checkSpecialCases(pf *prodFunc) {
 	hx := a.head.pkg(pf.dir).crossRef()
-	bs := newFuncScope(pf.base, pf.old, a.base.pkg(pf.dir).crossRef().types)
-	sc := &specialScan{a: a, pf: pf, s: newFuncScope(pf.file, pf.decl, hx.types)}
+	bs := newFuncScope(pf.base, pf.old, a.base.pkg(pf.dir).crossRef())
+	sc := &specialScan{a: a, pf: pf, s: newFuncScope(pf.file, pf.decl, hx)}
 	sc.derived = sc.s.derived(pf.decl.Body)
 	sc.known = baseLookups(bs, bs.derived(pf.old.Body), pf.old.Body)
 	ast.Inspect(pf.decl.Body, func(n ast.Node) bool {
