@@ -168,6 +168,11 @@ func (sc *checkScope) checksIn(n ast.Node) []token.Pos {
 // isSkipCall reports whether a call is t.Skip, t.Skipf or t.SkipNow on one
 // of the test's *testing.T values (or a suite's s.T()).
 func (sc *checkScope) isSkipCall(call *ast.CallExpr) bool {
+	if recv, name := callName(call); name == "Skip" && sc.file != nil {
+		if g := ginkgoName(sc.file); g != "" && ((g == "." && recv == "") || recv == g) {
+			return true // ginkgo's Skip(…)
+		}
+	}
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || !skipMethods[sel.Sel.Name] {
 		return false

@@ -150,6 +150,9 @@ func (w *siteWalker) tableRows(x ast.Expr) int {
 
 func collectSites(snap *snapshot, tf *testFunc) []*site {
 	w := &siteWalker{snap: snap, dir: tf.Dir, sc: newCheckScope(tf), top: tf.File, exits: tf.Kind == kindMain, body: tf.root().Body}
+	for _, b := range tf.setup { // a ginkgo spec's BeforeEach bodies run first
+		w.block(b.List, nil, false)
+	}
 	w.block(tf.Body.List, nil, false)
 	return w.sites
 }

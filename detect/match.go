@@ -340,7 +340,7 @@ func literalsIn(n ast.Node) map[string]bool {
 // it. (A test whose body did not change but whose helper gained a skip is
 // still compared.)
 func (a *analysis) untouched(m *match) bool {
-	if m.kind != matchSame || !bytes.Equal(m.base.bodySrc(), m.head.bodySrc()) {
+	if m.kind != matchSame || !bytes.Equal(m.base.bodySrc(), m.head.bodySrc()) || setupText(m.base) != setupText(m.head) {
 		return false
 	}
 	affected := a.affectedHelpers(m.head.Dir)
@@ -422,4 +422,13 @@ func (a *analysis) affectedHelpers(dir string) map[string]bool {
 	}
 	a.affected[dir] = affected
 	return affected
+}
+
+// setupText is the source of a ginkgo spec's BeforeEach bodies.
+func setupText(tf *testFunc) string {
+	var b strings.Builder
+	for _, s := range tf.setup {
+		b.WriteString(tf.File.text(s))
+	}
+	return b.String()
 }

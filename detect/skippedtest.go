@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"strings"
 )
@@ -23,6 +24,12 @@ The severity follows what the skip is gated on:
   info     a platform guard that cannot fire on linux/amd64; a missing tool or
            capability (exec.LookPath, testenv)
 
+Ginkgo specs count as tests (named by their containers' texts and their own):
+an It or a container turned into its X- or P-prefixed form or given the Pending
+decorator is a skip (error), and so is a Skip(…) newly reached in the spec or a
+BeforeEach of its containers; turning a spec into its F-prefixed (focused) form
+is an error too, because focusing one spec stops every other spec of the suite.
+
 Not flagged: a skip in a brand-new test, a skip that base already had under the
 same condition, a skip after the test's last check (nothing is lost), and a skip
 added in one commit and removed in a later one (the range is judged by its net
@@ -38,11 +45,39 @@ Example:
 
 func runSkippedTest(a *analysis) {
 	for _, m := range a.matches {
-		if m.kind == matchGone || m.kind == matchFolded || !m.head.isTest() || m.head.Kind == kindMain || a.untouched(m) {
+		if m.kind == matchGone || m.kind == matchFolded || !m.head.isTest() || m.head.Kind == kindMain {
 			continue
 		}
-		a.checkSkips(m)
+		if m.base.Kind == kindSpec && m.head.Kind == kindSpec {
+			a.checkSpecState(m)
+		}
+		if !a.untouched(m) {
+			a.checkSkips(m)
+		}
 	}
+}
+
+// checkSpecState flags a ginkgo spec newly pending (XIt, PIt, PDescribe,
+// the Pending decorator) or focused (FIt, FDescribe, Focus): focusing one
+// spec stops every unfocused spec of the suite from running.
+func (a *analysis) checkSpecState(m *match) {
+	bt, ht := m.base, m.head
+	var why string
+	switch {
+	case ht.pending && !bt.pending:
+		why = "it is now pending (an X- or P-prefixed It or container, or the Pending decorator): ginkgo reports it and passes without running it"
+	case ht.focused && !bt.focused:
+		why = "it is now focused (an F-prefixed It or container, or the Focus decorator): while any spec is focused, ginkgo runs only focused specs, so every other spec of the suite stops running"
+	default:
+		return
+	}
+	call := ht.Decl.(*ast.CallExpr)
+	a.report(Finding{
+		Rule: idSkippedTest, Severity: Error, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.line(), OldFile: bt.File.Path, OldLine: bt.line(),
+		Excerpt: ht.File.lines(call.Pos(), call.Lparen, "+", 1),
+		Message: fmt.Sprintf("The spec %q no longer runs: %s. Check why it was set aside; if it was failing, the failure is the thing to fix.", ht.Name, why),
+	})
 }
 
 func (a *analysis) checkSkips(m *match) {

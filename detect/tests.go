@@ -21,6 +21,7 @@ const (
 	kindMain // TestMain
 	kindSuite
 	kindSubtest
+	kindSpec // a ginkgo It
 )
 
 // testFunc is one test (or test-like function) found in a file: a top-level
@@ -39,6 +40,11 @@ type testFunc struct {
 
 	print *fingerprint    // computed on first use
 	table map[string]bool // literals of its table rows, computed on first use
+
+	// Ginkgo specs: the BeforeEach bodies of their containers, and whether
+	// they (or a container) are pending or focused.
+	setup            []*ast.BlockStmt
+	pending, focused bool
 }
 
 // isTest reports whether the function is a test of some kind (whether or not
@@ -79,7 +85,7 @@ func indexFile(f *srcFile) []*testFunc {
 			out = append(out, subtests(tf, tf.Body, tf.Param)...)
 		}
 	}
-	return out
+	return append(out, indexGinkgo(f)...)
 }
 
 // fileNotRun says why go test would not run the tests of a file by default,
@@ -354,4 +360,163 @@ func (tf *testFunc) bodySrc() []byte {
 		return nil
 	}
 	return tf.File.Src[start:end]
+}
+
+// Ginkgo specs are tests too: an It inside Describe/Context/When containers,
+// named by the containers' texts and its own, joined with "/".
+
+var (
+	ginkgoContainers = setOf("Describe", "Context", "When")
+	ginkgoSpecs      = setOf("It", "Specify")
+	ginkgoSetups     = setOf("BeforeEach", "JustBeforeEach")
+)
+
+// ginkgoName returns how a file refers to ginkgo: "." for a dot import, its
+// local name, or "" when it does not import it.
+func ginkgoName(f *srcFile) string {
+	for _, p := range []string{"github.com/onsi/ginkgo/v2", "github.com/onsi/ginkgo"} {
+		if f.dotImports(p) {
+			return "."
+		}
+		for local, path := range f.imports {
+			if path == p {
+				return local
+			}
+		}
+	}
+	return ""
+}
+
+// ginkgoCall reads a call as a ginkgo node: its base name (It, Describe …)
+// and its prefix ("", "X", "P" or "F").
+func ginkgoCall(f *srcFile, call *ast.CallExpr, gname string) (name, prefix string) {
+	recv, n := callName(call)
+	if (gname == "." && recv != "") || (gname != "." && recv != gname) {
+		return "", ""
+	}
+	for _, p := range []string{"X", "P", "F"} {
+		if rest := strings.TrimPrefix(n, p); rest != n && (ginkgoContainers[rest] || ginkgoSpecs[rest]) {
+			return rest, p
+		}
+	}
+	return n, ""
+}
+
+// specState is what a spec inherits from its containers.
+type specState struct {
+	path             string
+	setup            []*ast.BlockStmt
+	pending, focused bool
+}
+
+// indexGinkgo lists the specs of a test file that uses ginkgo.
+func indexGinkgo(f *srcFile) []*testFunc {
+	gname := ginkgoName(f)
+	if gname == "" || !isTestFile(f.Path) {
+		return nil
+	}
+	var out []*testFunc
+	for _, d := range f.AST.Decls {
+		var roots []ast.Node
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				if vs, ok := s.(*ast.ValueSpec); ok {
+					for _, v := range vs.Values {
+						roots = append(roots, v)
+					}
+				}
+			}
+		case *ast.FuncDecl:
+			if d.Name.Name == "init" && d.Recv == nil && d.Body != nil {
+				roots = append(roots, d.Body)
+			}
+		}
+		for _, r := range roots {
+			out = append(out, ginkgoWalk(f, gname, r, specState{})...)
+		}
+	}
+	return out
+}
+
+// ginkgoWalk finds the containers and specs under n.
+func ginkgoWalk(f *srcFile, gname string, n ast.Node, st specState) []*testFunc {
+	var out []*testFunc
+	var setups []*ast.BlockStmt
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			name, _ := ginkgoCall(f, call, gname)
+			switch {
+			case ginkgoSetups[name]:
+				if fl := lastFuncLit(call); fl != nil {
+					setups = append(setups, fl.Body)
+				}
+				return false
+			case ginkgoContainers[name] || ginkgoSpecs[name]:
+				return false // their own setups are theirs
+			}
+		}
+		return true
+	})
+	st.setup = append(append([]*ast.BlockStmt(nil), st.setup...), setups...)
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		name, prefix := ginkgoCall(f, call, gname)
+		if !ginkgoContainers[name] && !ginkgoSpecs[name] {
+			return true
+		}
+		fl := lastFuncLit(call)
+		text := ""
+		if len(call.Args) > 0 {
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				text, _ = strconv.Unquote(lit.Value)
+			}
+		}
+		if fl == nil || text == "" {
+			return false
+		}
+		inner := st
+		inner.path = strings.TrimPrefix(st.path+"/"+subtestName(text), "/")
+		inner.pending = st.pending || prefix == "X" || prefix == "P" || hasDecorator(call, "Pending")
+		inner.focused = st.focused || prefix == "F" || hasDecorator(call, "Focus")
+		if ginkgoSpecs[name] {
+			out = append(out, &testFunc{
+				Name: inner.path, Kind: kindSpec, Dir: dirOf(f.Path), File: f, Decl: call, Body: fl.Body,
+				Param: firstParamName(fl.Type.Params.List), setup: inner.setup, pending: inner.pending, focused: inner.focused,
+				NotRun: fileNotRun(f),
+			})
+			return false
+		}
+		out = append(out, ginkgoWalk(f, gname, fl.Body, inner)...)
+		return false
+	})
+	return out
+}
+
+func lastFuncLit(call *ast.CallExpr) *ast.FuncLit {
+	if len(call.Args) == 0 {
+		return nil
+	}
+	fl, _ := call.Args[len(call.Args)-1].(*ast.FuncLit)
+	return fl
+}
+
+// hasDecorator finds a ginkgo decorator (Pending, Focus) among the arguments.
+func hasDecorator(call *ast.CallExpr, name string) bool {
+	for _, arg := range call.Args {
+		switch a := arg.(type) {
+		case *ast.Ident:
+			if a.Name == name {
+				return true
+			}
+		case *ast.SelectorExpr:
+			if a.Sel.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
