@@ -34,6 +34,9 @@ type Agent struct {
 	Markers []string `json:"markers,omitempty"`
 	// Trailers match trailers of the message by key and value prefix.
 	Trailers []TrailerRule `json:"trailers,omitempty"`
+	// BranchPrefixes match the head branch of a pull request, e.g.
+	// "copilot/": the agent names its branches so.
+	BranchPrefixes []string `json:"branch_prefixes,omitempty"`
 	// Replace, in a user catalog, replaces the default entry of the same
 	// name instead of adding to it.
 	Replace bool `json:"replace,omitempty"`
@@ -131,6 +134,7 @@ func mergeAgent(agents []Agent, a Agent) []Agent {
 	b.NameSuffixes = concat(b.NameSuffixes, a.NameSuffixes)
 	b.Markers = concat(b.Markers, a.Markers)
 	b.Trailers = concat(b.Trailers, a.Trailers)
+	b.BranchPrefixes = concat(b.BranchPrefixes, a.BranchPrefixes)
 	agents[i] = b
 	return agents
 }
@@ -197,6 +201,67 @@ func (c *Catalog) Explain(cm Commit) (agent, evidence string) {
 	return "", ""
 }
 
+// AgentOfAccount names the agent whose GitHub bot account acct is, or "".
+// It matches on the numeric id first (logins get renamed) and then on the
+// login, which GitHub and its tools write as "x", "x[bot]" or "app/x".
+func (c *Catalog) AgentOfAccount(acct Account) string {
+	login := strings.ToLower(strings.TrimSpace(acct.Login))
+	isBot := acct.Bot
+	if rest, ok := strings.CutPrefix(login, "app/"); ok {
+		login, isBot = rest, true
+	}
+	bare, suffixed := strings.CutSuffix(login, "[bot]")
+	isBot = isBot || suffixed
+	for _, a := range c.agents {
+		if acct.ID != 0 && slices.Contains(a.BotIDs, acct.ID) {
+			return a.Name
+		}
+	}
+	if bare == "" {
+		return ""
+	}
+	for _, a := range c.agents {
+		if a.matchesLogin(bare, isBot) {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+// AgentOfBranch names the agent whose branch prefix ref starts with, or "".
+func (c *Catalog) AgentOfBranch(ref string) string {
+	ref = strings.TrimPrefix(ref, "refs/heads/")
+	for _, a := range c.agents {
+		for _, p := range a.BranchPrefixes {
+			if p != "" && len(ref) > len(p) && strings.EqualFold(ref[:len(p)], p) {
+				return a.Name
+			}
+		}
+	}
+	return ""
+}
+
+// PullRequestAgent names the agent that opened a pull request — its author
+// is the agent's bot account, or its head branch carries the agent's prefix
+// — with the evidence, or "" when a person did.
+func (c *Catalog) PullRequestAgent(pr PullRequest) (agent, evidence string) {
+	if a := c.AgentOfAccount(pr.Author); a != "" {
+		return a, "pull request opened by " + accountString(pr.Author)
+	}
+	if a := c.AgentOfBranch(pr.HeadRef); a != "" {
+		return a, "pull request from branch " + pr.HeadRef
+	}
+	return "", ""
+}
+
+func accountString(a Account) string {
+	s := a.Login
+	if a.ID != 0 {
+		s += fmt.Sprintf(" (id %d)", a.ID)
+	}
+	return s
+}
+
 func (a *Agent) matchesPerson(name, email string) bool {
 	email = strings.ToLower(strings.TrimSpace(email))
 	name = strings.ToLower(strings.TrimSpace(name))
@@ -239,6 +304,12 @@ func (a *Agent) matchesNoreply(email string) bool {
 		}
 	}
 	bare, isBot := strings.CutSuffix(login, "[bot]")
+	return a.matchesLogin(bare, isBot)
+}
+
+// matchesLogin checks a lower-case login without "[bot]"; isBot says the
+// account is a bot's.
+func (a *Agent) matchesLogin(bare string, isBot bool) bool {
 	for _, l := range a.BotLogins {
 		l = strings.ToLower(l)
 		want, botOnly := strings.CutSuffix(l, "[bot]")

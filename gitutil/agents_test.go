@@ -234,3 +234,36 @@ func TestAgentOfRealCommits(t *testing.T) {
 		t.Errorf("agents of the range (-want +got):\n%s", diff)
 	}
 }
+
+// A pull request squash-merged the way GitHub does it: one commit under the
+// merger's name, committed by GitHub, with every author of the branch as a
+// Co-authored-by trailer. An agent anywhere among them names the commit.
+func TestAgentOfRealSquash(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.change("a.go", "package a\n")
+	tr.git("checkout", "-q", "-b", "feature")
+	tr.change("b.go", "package a\n\nvar B = 1\n")
+	tr.write("c.go", "package a\n\nvar C = 2\n")
+	tr.git("add", "-A")
+	tr.git("commit", "-q", "--author", "Cursor Agent <cursoragent@cursor.com>", "-m", "agent step")
+	tr.git("checkout", "-q", "main")
+	tr.git("merge", "-q", "--squash", "feature")
+	msg := "Add B and C (#12)\n\n* edit b.go\n\n* agent step\n\n---------\n\n" +
+		"Co-authored-by: Jane Roe <jane@example.com>\n" +
+		"Co-authored-by: Bob <12345+bob@users.noreply.github.com>\n" +
+		"Co-authored-by: Cursor Agent <cursoragent@cursor.com>\n"
+	runGitEnv(t, tr.dir, []string{"GIT_COMMITTER_NAME=GitHub", "GIT_COMMITTER_EMAIL=noreply@github.com"},
+		"commit", "-q", "-m", msg)
+	r := openRepo(t, tr.dir)
+	c, err := r.Commit(tr.rev("HEAD"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Parents) != 1 || c.Committer.Email != "noreply@github.com" {
+		t.Fatalf("not a squash commit: %+v", c)
+	}
+	agent, why := DefaultCatalog().Explain(c)
+	if agent != "cursor" || why != "co-author Cursor Agent <cursoragent@cursor.com>" {
+		t.Errorf("Explain(squash) = %q, %q", agent, why)
+	}
+}

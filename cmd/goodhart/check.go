@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,9 +22,13 @@ type checkConfig struct {
 	Base, Head  string // revisions; Base "" means gitutil.DefaultBase
 	Formats     []string
 	AssumeAgent bool
-	// PRAuthor is the login of the pull request's author: when it is an
-	// agent's, commits that name no agent count as that agent's.
-	PRAuthor   string
+	// PR is the pull request under check, when known: when an agent opened
+	// it, commits that name no agent count as that agent's.
+	PR gitutil.PullRequest
+	// FromEvent says Base and Head come from the GitHub event, not flags.
+	FromEvent  bool
+	Signatures string // --agent-signatures
+	Agent      string // --agent: keep only this agent's findings
 	ReportLink string // where the full report is, for github and markdown
 	Color      bool   // colour the text report on a terminal
 }
@@ -39,10 +44,14 @@ func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check the commits of a branch for test-gaming shortcuts",
-		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent]",
+		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE]",
 		Description: "Compares the merge base of --base and --head with --head and reports each\n" +
 			"shortcut with the commit that introduced it. Without --base, the first of\n" +
 			strings.Join(gitutil.BaseCandidates, ", ") + " that exists is used.\n\n" +
+			"In GitHub Actions, on a pull_request or pull_request_target event and without\n" +
+			"--base and --head, the pull request is checked: merge-base(base.sha, head.sha)..head.sha,\n" +
+			"and when an agent's bot account opened it or its branch has an agent's prefix\n" +
+			"(copilot/, claude/, …) every commit counts as that agent's.\n\n" +
 			"--format may be given more than once: each FORMAT=PATH writes a file, and\n" +
 			"standard output gets text unless a --format without PATH names another format.\n\n" +
 			"Exit status: 0 when nothing at or above --fail-on was found, 1 when something\n" +
@@ -56,6 +65,9 @@ func checkCommand() *cli.Command {
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or above: error, warning, info or never"},
 			&cli.BoolFlag{Name: "assume-agent", Usage: "treat every commit as made by a coding agent"},
 			&cli.StringFlag{Name: "pr-author", Usage: "the GitHub `LOGIN` that opened the pull request: when it is a coding agent's, every commit counts as that agent's"},
+			&cli.StringFlag{Name: "pr-branch", Usage: "the pull request's head `BRANCH`: when it has a coding agent's prefix (copilot/, claude/, …), every commit counts as that agent's"},
+			agentFlag,
+			signaturesFlag,
 			&cli.StringFlag{Name: "report-link", Usage: "where readers find the full report (`TEXT`, e.g. a URL), for the github and markdown formats when they leave findings out"},
 		},
 		Action: check,
@@ -76,9 +88,13 @@ func check(c *cli.Context) error {
 		Head:        c.String("head"),
 		Formats:     c.StringSlice("format"),
 		AssumeAgent: c.Bool("assume-agent"),
-		PRAuthor:    c.String("pr-author"),
+		Signatures:  c.String("agent-signatures"),
+		Agent:       c.String("agent"),
 		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
+	}
+	if err := applyEvent(c, &cfg); err != nil {
+		return err
 	}
 	res, err := runCheck(c.App.Writer, cfg)
 	if err != nil {
@@ -86,6 +102,28 @@ func check(c *cli.Context) error {
 	}
 	if !never && res.Count(failOn) > 0 {
 		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// applyEvent takes the range and the pull request from a GitHub pull
+// request event, unless --base or --head name the range; --pr-author and
+// --pr-branch override what the event says about the pull request.
+func applyEvent(c *cli.Context, cfg *checkConfig) error {
+	if !c.IsSet("base") && !c.IsSet("head") {
+		pr, err := pullRequestFromEvent()
+		if err != nil {
+			return err
+		}
+		if pr != nil {
+			cfg.Base, cfg.Head, cfg.PR, cfg.FromEvent = pr.BaseSHA, pr.HeadSHA, *pr, true
+		}
+	}
+	if c.IsSet("pr-author") {
+		cfg.PR.Author = gitutil.Account{Login: c.String("pr-author")}
+	}
+	if c.IsSet("pr-branch") {
+		cfg.PR.HeadRef = c.String("pr-branch")
 	}
 	return nil
 }
@@ -110,19 +148,33 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat, err := loadCatalog(cfg.Signatures)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAgentName(cat, cfg.Agent); err != nil {
+		return nil, err
+	}
 	repo, err := gitutil.Open(cfg.Repo)
 	if err != nil {
 		return nil, err
 	}
 	defer repo.Close()
 	base, head, err := resolveRange(repo, cfg.Base, cfg.Head)
-	if err != nil {
+	var unknown *gitutil.UnknownRevisionError
+	if cfg.FromEvent && errors.As(err, &unknown) {
+		return nil, fmt.Errorf("the pull request's commit %s is not in this clone: fetch it "+
+			"(actions/checkout fetches one commit unless told `fetch-depth: 0`)", unknown.Rev)
+	} else if err != nil {
 		return nil, err
 	}
-	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: prAgent(cfg.PRAuthor)}
+	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: agentOf(cat, cfg.PR)}
 	res, err := detect.Check(repo, base, head, opts)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Agent != "" {
+		keepAgent(res, cfg.Agent)
 	}
 	return res, writeReports(w, outputs, res, cfg)
 }
