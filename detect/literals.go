@@ -88,7 +88,9 @@ func (x *pkgXref) declare(f *srcFile, structs map[string]*ast.StructType) {
 	for _, d := range f.AST.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			x.mention(d.Name.Name, d.Body)
+			if d.Body != nil { // a function implemented in assembly has none
+				x.mention(d.Name.Name, d.Body)
+			}
 			x.funcs[d.Name.Name] = true
 			x.testDecl[d.Name.Name] = x.testDecl[d.Name.Name] || test
 		case *ast.GenDecl:
@@ -263,8 +265,10 @@ func (w *litWalker) file() {
 	for _, d := range w.f.AST.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			w.owner = d.Name.Name
-			w.visit(d.Body, roleUnknown)
+			if d.Body != nil {
+				w.owner = d.Name.Name
+				w.visit(d.Body, roleUnknown)
+			}
 		case *ast.GenDecl:
 			if d.Tok == token.IMPORT || d.Tok == token.TYPE {
 				continue
