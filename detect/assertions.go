@@ -58,6 +58,9 @@ var assertForms = map[string]assertForm{
 	"Contains": {"notcontains", 2}, "NotContains": {"contains", 2},
 }
 
+// constructors bind an assertion object to a test's *testing.T.
+var constructors = setOf("New", "NewWithT", "NewGomegaWithT")
+
 // testifyExtra are testify assertions beyond assertForms, for recognising
 // a suite's own assertion methods (s.Greater, s.Panics …).
 var testifyExtra = setOf("Fail", "FailNow", "Panics", "NotPanics", "PanicsWithValue", "PanicsWithError",
@@ -113,6 +116,9 @@ func (w *siteWalker) assertionKey(call *ast.CallExpr) (key string, operands []st
 	root := rootIdent(call.Fun)
 	path := f.importPath(recv)
 	args := call.Args
+	if constructors[name] {
+		return "", nil, nil, false // a := assert.New(t) binds, it checks nothing
+	}
 	switch {
 	case w.isGomegaChain(call):
 		return w.gomegaKey(call)

@@ -125,6 +125,8 @@ func (sc *checkScope) isCheck(call *ast.CallExpr) bool {
 		return true
 	case name == "Run" && sc.testing[recv]:
 		return false // the subtest's own checks count, not the call
+	case constructors[name]:
+		return false
 	}
 	return sc.passesT(call)
 }

@@ -326,6 +326,8 @@ func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 		w.add(&site{kind: siteFail, at: call, gates: gates, inLoop: loop, key: key, operands: ops})
 	case w.exits && w.depth == 0 && recv == "os" && name == "Exit" && isZero(call):
 		w.add(&site{kind: siteExit, at: call, gates: gates, inLoop: loop})
+	case constructors[name]:
+		// g := NewWithT(t) binds an assertion object; it checks nothing.
 	case recv == "" && w.sc.passesT(call):
 		w.follow(call, name, gates, loop)
 	case recv != "" && recv != "?" && strings.Contains(name, "Skip") && w.sc.passesT(call):
