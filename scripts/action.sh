@@ -185,8 +185,10 @@ run_goodhart() {
   true) args+=(--assume-agent) ;;
   auto) if [ -n "$author" ]; then args+=(--pr-author "$author"); fi ;;
   esac
-  if [ "$summary" = true ] && [ -n "${GITHUB_RUN_ID:-}" ]; then
-    args+=(--report-link "the job summary at ${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-}/actions/runs/$GITHUB_RUN_ID")
+  if [ -n "${GITHUB_RUN_ID:-}" ]; then
+    # The github format prints the whole text report in that log group; the
+    # annotations' closing notice and a markdown report cut short point there.
+    args+=(--report-link "the \"goodhart report\" group of the step log at ${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-}/actions/runs/$GITHUB_RUN_ID")
   fi
   local extra=()
   read -r -a extra <<<"${INPUT_ARGS:-}"
