@@ -162,12 +162,17 @@ func testSupport(f *srcFile) bool {
 	// stub.go, the usual name of a platform's stand-in in production code.
 	b := strings.ToLower(strings.TrimSuffix(baseName(f.Path), ".go"))
 	for _, part := range strings.FieldsFunc(b, func(r rune) bool { return r == '_' || r == '-' }) {
-		if strings.HasPrefix(part, "test") || strings.HasPrefix(part, "mock") || strings.HasPrefix(part, "fake") {
+		if testSupportFiles[part] || strings.HasPrefix(part, "mock") || strings.HasPrefix(part, "fake") {
 			return true
 		}
 	}
 	return false
 }
+
+// testSupportFiles are the words of file names that hold test support
+// (testing.go, testutil.go, export_testing.go) — unlike testaware.go.
+var testSupportFiles = setOf("test", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testhelp",
+	"testenv", "testdata", "testfixtures", "testsupport", "testkit", "testtools", "testserver")
 
 func testSupportName(n string) bool {
 	switch n {
@@ -595,6 +600,18 @@ func isOutputStmt(st ast.Stmt) bool {
 		return true
 	case *ast.EmptyStmt:
 		return true
+	case *ast.ReturnStmt:
+		// return report.Write(w, …): the rest of the function is the other
+		// branch. A bare return or return nil is no output: it skips the rest.
+		writes := false
+		for _, r := range st.Results {
+			if call, ok := r.(*ast.CallExpr); ok && isOutputCall(call) {
+				writes = true
+			} else if id, ok := r.(*ast.Ident); !ok || (id.Name != "nil" && id.Name != "err") {
+				return false
+			}
+		}
+		return writes
 	}
 	return false
 }
@@ -648,7 +665,41 @@ func isOutputCall(call *ast.CallExpr) bool {
 			return true
 		}
 	}
-	return (name == "Error" || name == "Errorf") && (logReceivers[recv] || hasOutputWord(recv)) && recv != "fmt"
+	if (name == "Error" || name == "Errorf") && (logReceivers[recv] || hasOutputWord(recv)) && recv != "fmt" {
+		return true
+	}
+	return writesToOutput(call, name)
+}
+
+// writesToOutput recognises a write, render or encode into an output
+// stream: report.Write(w, …), tmpl.Execute(os.Stdout, …), json.NewEncoder(out).Encode(v).
+func writesToOutput(call *ast.CallExpr, name string) bool {
+	writes := false
+	for _, p := range []string{"Write", "Render", "Encode", "Execute", "Fprint", "Print"} {
+		writes = writes || strings.HasPrefix(name, p)
+	}
+	if !writes {
+		return false
+	}
+	args := call.Args
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if inner, ok := sel.X.(*ast.CallExpr); ok {
+			args = append(args, inner.Args...) // json.NewEncoder(out).Encode(v)
+		}
+	}
+	for _, a := range args {
+		switch a := ast.Unparen(a).(type) {
+		case *ast.Ident:
+			if a.Name == "w" || a.Name == "out" || a.Name == "stdout" || a.Name == "stderr" || a.Name == "writer" {
+				return true
+			}
+		case *ast.SelectorExpr:
+			if a.Sel.Name == "Stdout" || a.Sel.Name == "Stderr" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // funcAt returns the function declaration of a file that contains pos.

@@ -164,23 +164,23 @@ func collectProbes(files []*srcFile, x *pkgXref, envSet func(string) *testLit) [
 }
 
 type prober struct {
-	f        *srcFile
-	x        *pkgXref
-	envSet   func(string) *testLit
-	os, flag string            // local names of those imports
-	argNames []string          // locals holding the program's name or arguments
-	envVars  map[string]string // locals holding an environment variable's value → the call reading it
+	f          *srcFile
+	x          *pkgXref
+	envSet     func(string) *testLit
+	os, flag   string            // local names of those imports
+	argNames   []string          // locals holding the program's name or arguments
+	stackNames []string          // locals holding the call stack or a caller's name
+	envVars    map[string]string // locals holding an environment variable's value → the call reading it
 }
 
 func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
-	pr.argNames = pr.programNames(body)
+	localsFrom(body, &pr.argNames, pr.programValue)
+	localsFrom(body, &pr.stackNames, pr.stackValue)
 	pr.envVars = pr.envLocals(body)
 	var out []*probe
 	ast.Inspect(body, func(n ast.Node) bool {
 		var p *probe
 		switch n := n.(type) {
-		case *ast.CallExpr:
-			p = pr.call(n)
 		case *ast.BinaryExpr:
 			if n.Op == token.EQL || n.Op == token.NEQ {
 				p = pr.binaryName(n, n.X, n.Y)
@@ -195,9 +195,9 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 				out = append(out, p)
 				p = nil // its node is a case value; the tag may hold other probes
 			}
-		case *ast.BasicLit:
-			if strings.Contains(n.Value, "testing.tRunner") {
-				p = &probe{sig: "stack testing.tRunner", what: "whether go test is on the call stack (" + n.Value + ")", inherent: true}
+		case *ast.CallExpr:
+			if p = pr.call(n); p == nil {
+				p = pr.stackCheck(n)
 			}
 		}
 		if p != nil {
@@ -212,6 +212,36 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 
 // testFlagFuncs are the testing functions that only mean something under go test.
 var testFlagFuncs = setOf("Testing", "Short", "Verbose", "CoverMode")
+
+// stackCheck recognises a look for go test's frames on the call stack:
+// strings.Contains(string(debug.Stack()), "testing.tRunner").
+func (pr *prober) stackCheck(call *ast.CallExpr) *probe {
+	if _, name := callName(call); name != "Contains" && name != "Index" && name != "HasPrefix" && name != "HasSuffix" {
+		return nil
+	}
+	if len(call.Args) != 2 || !strings.Contains(stringLit(call.Args[1]), "testing.tRunner") || !pr.stackValue(call.Args[0]) {
+		return nil
+	}
+	return &probe{sig: "stack testing.tRunner", what: "whether go test is on the call stack (" + pr.f.text(call) + ")", inherent: true}
+}
+
+// stackValue reports whether an expression reads the call stack:
+// debug.Stack(), runtime.Stack, runtime.Caller(s), runtime.FuncForPC, or a
+// local computed from one.
+func (pr *prober) stackValue(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			recv, name := callName(n)
+			found = found || (recv == "debug" && name == "Stack") || (recv == "runtime" && (name == "Stack" || strings.HasPrefix(name, "Caller") || name == "FuncForPC"))
+		case *ast.Ident:
+			found = found || contains(pr.stackNames, n.Name)
+		}
+		return !found
+	})
+	return found
+}
 
 // testValues are the values an environment or mode setting takes under test.
 var testValues = setOf("test", "testing", "tests", "unittest", "unit-test", "unit_test")
@@ -408,15 +438,15 @@ func (pr *prober) programValue(e ast.Expr) bool {
 	return found
 }
 
-// programNames lists the locals a body computes from os.Args or
-// os.Executable: exe, _ := os.Executable(); for _, a := range os.Args.
-func (pr *prober) programNames(body ast.Node) []string {
-	pr.argNames = nil
+// localsFrom sets names to the locals a body computes from what source
+// recognises (source sees the names found so far): exe, _ := os.Executable();
+// for _, a := range os.Args; buf := debug.Stack().
+func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
+	*names = nil
 	for changed := true; changed; {
 		changed = false
 		ast.Inspect(body, func(n ast.Node) bool {
-			var lhs []ast.Expr
-			var rhs []ast.Expr
+			var lhs, rhs []ast.Expr
 			switch n := n.(type) {
 			case *ast.AssignStmt:
 				lhs, rhs = n.Lhs, n.Rhs
@@ -427,18 +457,17 @@ func (pr *prober) programNames(body ast.Node) []string {
 			}
 			from := false
 			for _, r := range rhs {
-				from = from || pr.programValue(r)
+				from = from || source(r)
 			}
 			for _, l := range lhs {
-				if id, ok := l.(*ast.Ident); ok && from && id.Name != "_" && !contains(pr.argNames, id.Name) {
-					pr.argNames = append(pr.argNames, id.Name)
+				if id, ok := l.(*ast.Ident); ok && from && id.Name != "_" && !contains(*names, id.Name) {
+					*names = append(*names, id.Name)
 					changed = true
 				}
 			}
 			return true
 		})
 	}
-	return pr.argNames
 }
 
 // reportProbe grades a new probe by what it guards and reports it.
