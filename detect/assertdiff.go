@@ -562,7 +562,26 @@ func (a *analysis) explained(m *match, b *site, hs []*site) bool {
 			return true
 		}
 	}
-	return a.operandVanished(m, b)
+	return a.operandVanished(m, b) || a.apiRemoved(m, b)
+}
+
+// apiRemoved recognises a check of a call to something the range removed
+// from the package (assert.NoError(t, fl.Apply(fs)) when Apply is gone):
+// the check went with the API, not around it.
+func (a *analysis) apiRemoved(m *match, b *site) bool {
+	basePkg, headPkg := a.base.pkg(m.base.Dir), a.head.pkg(m.head.Dir)
+	gone := false
+	for _, n := range checkedNodes(b) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if _, name := callName(call); basePkg.declared[name] && !headPkg.declared[name] {
+					gone = true
+				}
+			}
+			return !gone
+		})
+	}
+	return gone
 }
 
 // containsAll reports whether every operand occurs in text as whole tokens
