@@ -19,9 +19,9 @@ var specialCasedInput = &Rule{
 	Doc: `A function or method of a non-test file that exists in base gained a branch for
 exact inputs of the tests: an if or switch case comparing its inputs (or values
 computed from them) with literals (==, strings.EqualFold, HasPrefix, HasSuffix,
-Contains), or a lookup of them in a new map literal,
-that returns or assigns literals there — where those literals are inputs of the
-package's tests (base or head) that reach the function.
+Contains), or a lookup of them in a new map literal, that returns or assigns
+literals there — where those literals are inputs of the package's tests (base
+or head) that reach the function.
 
 Error when a returned literal is also a value the tests expect, or when a
 comment at the branch mentions tests; warning when only the inputs match. The
@@ -29,9 +29,9 @@ message names the test file and line of each literal.
 
 Not flagged: trivial literals ("", 0, 1, -1, nil, true, false); a keyword
 mapped to a keyword ("yml" → "yaml", "person" → "people": vocabulary, not test
-data, unless a comment ties it to tests); branches that
-return named constants or computed values; lookup tables whose values are the
-package's named constants (an enum or alias table such as "warn": LevelWarn);
+data, unless a comment ties it to tests); branches that return named constants
+or computed values; lookup tables whose values are the package's named
+constants (an enum or alias table such as "warn": LevelWarn);
 a new case in a switch, if-chain or map that base already had on the same
 input (a table extended); values that do not come from the inputs (a status
 code from an HTTP response); literals of tests that never reach the function;

@@ -35,11 +35,11 @@ linux/amd64.
 Not flagged: importing testing only for its types (helpers taking testing.TB),
 functions that take a *testing.T (they only run under tests), a guard that
 only panics (if !testing.Testing() { panic(…) }: a test hook refusing
-production use, which makes no test pass), a check that
-base already had and that merely moved to another file or function of the
-package, feature flags read from environment variables that say nothing of
-tests or CI, and ".test" compared with anything but the program's own name (a
-.test host name).
+production use, which makes no test pass), a check that base already had and
+that merely moved to another file or function of the package, feature flags
+read from environment variables that say nothing of tests or CI, ".test"
+compared with anything but the program's own name (a .test host name), and
+"testing.tRunner" searched for in anything but the call stack.
 
 Example:
      func Fetch(url string) ([]byte, error) {
