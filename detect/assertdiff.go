@@ -103,10 +103,36 @@ func (a *analysis) compareAssertions(m *match) *assertDiff {
 			d.removed = append(d.removed, b)
 		}
 	}
-	if d.headCount >= d.baseCount {
+	if d.headCount >= d.baseCount || (len(d.removed) > 0 && a.becameTable(m, d)) {
 		d.removed = nil // as many checks as before: rewritten, not removed
 	}
 	return d
+}
+
+// becameTable recognises a test rewritten around a case table: its loop
+// over the rows makes at least as many checks as base's test did in all,
+// and the rows carry the values the removed checks compared.
+func (a *analysis) becameTable(m *match, d *assertDiff) bool {
+	if a.caseChecks(a.head, m.head) < d.baseCount {
+		return false
+	}
+	want := map[string]bool{}
+	for _, b := range d.removed {
+		for v := range siteLiterals(b) {
+			want[v] = true
+		}
+	}
+	if len(want) == 0 {
+		return true
+	}
+	have := a.head.tableLiterals(m.head)
+	n := 0
+	for v := range want {
+		if _, ok := findLiteral(v, have); ok {
+			n++
+		}
+	}
+	return 2*n >= len(want)
 }
 
 // pairByKey pairs base and head checks with the same failure condition,

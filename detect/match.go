@@ -247,11 +247,17 @@ func findLiteral(v string, have map[string]bool) (string, bool) {
 		return "", false
 	}
 	for hv := range have {
-		if len(hv) >= 24 && hv[0] == '"' && lineSimilarity(v, hv) >= 0.8 {
+		if len(hv) >= 24 && hv[0] == '"' && (lineSimilarity(v, hv) >= 0.8 || rowSimilarity(wordsOf(v), wordsOf(hv)) >= 0.8) {
 			return hv, true
 		}
 	}
 	return "", false
+}
+
+// wordsOf spaces out a quoted string's words, for a word-level likeness of
+// two messages or fixtures.
+func wordsOf(q string) string {
+	return strings.Join(strings.FieldsFunc(q, func(r rune) bool { return r == ' ' || r == '"' || r == '\\' }), " ")
 }
 
 // lineSimilarity is the Dice coefficient of two strings' lines.
