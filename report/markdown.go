@@ -108,10 +108,12 @@ func (m *markdownDoc) render(shown int) string {
 	return b.String()
 }
 
+// moreFindings is the summary of the collapsed findings: "3 findings", or
+// "3 more findings" after open ones.
 func moreFindings(n int, more bool) string {
 	s := plural(n, "finding")
 	if more {
-		s = strconv.Itoa(n) + " more " + strings.TrimPrefix(s, strconv.Itoa(n)+" ")
+		s = strings.Replace(s, " ", " more ", 1)
 	}
 	return s
 }
