@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"go/token"
 	"strings"
 )
 
@@ -48,7 +49,7 @@ func runRemovedAssertion(a *analysis) {
 		var list, excerpt []string
 		for _, s := range d.removed {
 			list = append(list, fmt.Sprintf("%s (line %d)", callText(s), s.file.line(s.at.Pos())))
-			excerpt = append(excerpt, s.file.lines(s.at.Pos(), s.at.End(), "-", 2)...)
+			excerpt = append(excerpt, s.file.lines(siteStart(s), siteEnd(s), "-", 4)...)
 		}
 		first := d.removed[0]
 		a.report(Finding{
@@ -66,4 +67,42 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// siteStart is where a check's excerpt begins: at the if that guards a
+// failure when it is close above, so that the reader sees what was checked.
+func siteStart(s *site) token.Pos {
+	at := s.at.Pos()
+	if n := len(s.gates); n > 0 && s.kind != siteAssert && len(s.via) == 0 && s.gates[n-1].cond != nil {
+		if c := s.gates[n-1].cond.Pos(); c < at && s.file.line(at)-s.file.line(c) <= 3 {
+			return s.file.Fset.File(c).LineStart(s.file.line(c))
+		}
+	}
+	return at
+}
+
+// siteEnd is where a check's excerpt ends: the closing brace of the if
+// that guards a failure, or the call.
+func siteEnd(s *site) token.Pos {
+	end := s.at.End()
+	if siteStart(s) != s.at.Pos() {
+		tf := s.file.Fset.File(end)
+		if l := s.file.line(end); l < tf.LineCount() {
+			return tf.LineStart(l+1) + token.Pos(len(strings.TrimRight(lineText(s.file, l+1), " \t")))
+		}
+	}
+	return end
+}
+
+func lineText(f *srcFile, line int) string {
+	tf := f.Fset.File(f.AST.Pos())
+	if line < 1 || line > tf.LineCount() {
+		return ""
+	}
+	start := tf.Offset(tf.LineStart(line))
+	end := len(f.Src)
+	if line < tf.LineCount() {
+		end = tf.Offset(tf.LineStart(line + 1))
+	}
+	return strings.TrimRight(string(f.Src[start:end]), "\n")
 }
