@@ -77,6 +77,8 @@ func (a *analysis) compareAssertions(m *match) *assertDiff {
 			switch {
 			case neverFails(h):
 				d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s can no longer fail: %s", callText(b), neverWhy(h))})
+			case newlyGated(b, h) != "":
+				d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s now runs only %s", callText(b), newlyGated(b, h))})
 			case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && strength(h.key) < strength(b.key):
 				d.weakened = append(d.weakened, weakening{b, h, Warning, fmt.Sprintf("%s became the weaker %s", callText(b), callText(h))})
 			}
@@ -151,6 +153,9 @@ func pairByKey(bs, hs []*site, d *assertDiff) (ub, uh []*site) {
 		if w, ok := loosened(b, h); ok {
 			d.weakened = append(d.weakened, w)
 		}
+		if g := newlyGated(b, h); g != "" {
+			d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s now runs only %s", callText(b), g)})
+		}
 		if w, ok := newIgnores(b, h); ok {
 			d.weakened = append(d.weakened, w)
 		}
@@ -181,6 +186,20 @@ func sharesOperand(b, h *site) bool {
 	return false
 }
 
+// newlyGated says when a check that base always made now runs only outside
+// CI or only in long runs — the test still passes where it is enforced —
+// or "" when it is not newly gated so.
+func newlyGated(b, h *site) string {
+	bf, hf := gateFacts(b), gateFacts(h)
+	switch {
+	case hf.ciVar != "" && bf.ciVar == "":
+		return "when the " + hf.ciVar + " environment variable says it is not running on CI, so CI no longer enforces it"
+	case hf.short && !bf.short:
+		return "outside -short mode (testing.Short())"
+	}
+	return ""
+}
+
 // simpleKey reports whether a check tests one condition (not a conjunction
 // of gates), the only kind whose strength compares meaningfully.
 func simpleKey(s *site) bool {
@@ -197,7 +216,7 @@ func sameRelation(b, h *site) bool {
 // if false && …, … && false, got != got, assert.True(t, true).
 func neverFails(s *site) bool {
 	if s.kind == siteAssert {
-		return strength(s.key) == 0
+		return strength(s.key) == 0 || selfCompare(s)
 	}
 	for _, g := range s.gates {
 		if g.cond == nil {
@@ -211,6 +230,9 @@ func neverFails(s *site) bool {
 }
 
 func neverWhy(s *site) string {
+	if selfCompare(s) {
+		return "it compares " + s.operands[0] + " with itself"
+	}
 	if s.kind == siteAssert {
 		return "it asserts a constant"
 	}
@@ -223,6 +245,12 @@ func neverWhy(s *site) string {
 		}
 	}
 	return "its condition is always false"
+}
+
+// selfCompare matches an equality assertion of a value with itself:
+// assert.Equal(t, got, got).
+func selfCompare(s *site) bool {
+	return s.kind == siteAssert && strings.HasPrefix(s.key, "ne(") && len(s.operands) == 2 && s.operands[0] == s.operands[1]
 }
 
 // evalConst evaluates conditions that do not depend on the program:

@@ -100,8 +100,9 @@ func strength(key string) int {
 	case strings.HasSuffix(key, ",nil)") || strings.HasPrefix(key, "empty(") || strings.HasPrefix(key, "zero(") ||
 		strings.HasPrefix(key, "nonempty(") || strings.HasPrefix(key, "nonzero("):
 		return 2
-	case strings.HasPrefix(key, "ne(") || strings.HasPrefix(key, "not(is(") || strings.HasPrefix(key, "len(") ||
-		strings.HasPrefix(key, "absdiff("):
+	case strings.HasPrefix(key, "ne(") && strings.Contains(key, "len("):
+		return 2 // a length, not the contents
+	case strings.HasPrefix(key, "ne(") || strings.HasPrefix(key, "not(is(") || strings.HasPrefix(key, "absdiff("):
 		return 3
 	}
 	return 2
