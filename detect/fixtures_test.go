@@ -14,7 +14,13 @@ import (
 
 // TestFixtures builds every scenario of fixtures/ into a git repository and
 // checks that goodhart reports exactly the findings its want section lists.
-func TestFixtures(t *testing.T) {
+func TestFixtures(t *testing.T) { testFixtures(t, "git") }
+
+// TestFixturesGoGit runs every scenario on the pure-Go backend too: both
+// backends must give the same findings.
+func TestFixturesGoGit(t *testing.T) { testFixtures(t, "go-git") }
+
+func testFixtures(t *testing.T, backend string) {
 	all, err := fixtures.All()
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +31,7 @@ func TestFixtures(t *testing.T) {
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			res, built := checkScenario(t, s)
+			res, built := checkScenarioWith(t, s, backend)
 			var got []string
 			for _, f := range res.Findings {
 				got = append(got, wantLine(f, built))
@@ -47,11 +53,18 @@ func TestFixtures(t *testing.T) {
 
 func checkScenario(t *testing.T, s *fixtures.Scenario) (*detect.Result, *fixtures.Built) {
 	t.Helper()
+	return checkScenarioWith(t, s, "")
+}
+
+// checkScenarioWith builds a scenario and checks it with a git backend
+// ("" for gitutil.Open's choice).
+func checkScenarioWith(t *testing.T, s *fixtures.Scenario, backend string) (*detect.Result, *fixtures.Built) {
+	t.Helper()
 	built, err := s.Build(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := gitutil.Open(built.Dir)
+	repo, err := gitutil.OpenBackend(built.Dir, backend)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -211,7 +211,9 @@ func TestParseTrailers(t *testing.T) {
 }
 
 // Agents read from real commits of a real repository.
-func TestAgentOfRealCommits(t *testing.T) {
+func TestAgentOfRealCommits(t *testing.T) { eachBackend(t, testAgentOfRealCommits) }
+
+func testAgentOfRealCommits(t *testing.T) {
 	tr := newTestRepo(t)
 	base := tr.change("a.go", "package a\n")
 	tr.write("b.go", "package b\n")
@@ -238,7 +240,9 @@ func TestAgentOfRealCommits(t *testing.T) {
 // A pull request squash-merged the way GitHub does it: one commit under the
 // merger's name, committed by GitHub, with every author of the branch as a
 // Co-authored-by trailer. An agent anywhere among them names the commit.
-func TestAgentOfRealSquash(t *testing.T) {
+func TestAgentOfRealSquash(t *testing.T) { eachBackend(t, testAgentOfRealSquash) }
+
+func testAgentOfRealSquash(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.change("a.go", "package a\n")
 	tr.git("checkout", "-q", "-b", "feature")

@@ -34,7 +34,7 @@ func (r *gogitRepo) Changes(from, to string) ([]Change, error) {
 	if err := d.trees("", old, cur); err != nil {
 		return nil, err
 	}
-	changes, err := r.findRenames(d.changes)
+	changes, err := findRenames(d.changes, func(h string) ([]byte, error) { return r.blob(plumbing.NewHash(h)) })
 	if err != nil {
 		return nil, err
 	}

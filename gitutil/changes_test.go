@@ -15,16 +15,16 @@ import (
 // files only and renames only among Go files, as Changes does.
 func gitChanges(t *testing.T, tr *testRepo, from, to string) []string {
 	var out []string
-	for _, line := range strings.Split(tr.git("diff", "--raw", "--no-abbrev", "-M", from, to), "\n") {
-		if line == "" {
-			continue
-		}
-		meta, paths, _ := strings.Cut(line, "\t")
-		f := strings.Fields(strings.TrimPrefix(meta, ":"))
+	// -z: paths as they are, not quoted.
+	fields := strings.Split(strings.TrimSuffix(tr.git("diff", "--raw", "-z", "--no-abbrev", "-M", from, to), "\x00"), "\x00")
+	for len(fields) > 1 {
+		f := strings.Fields(strings.TrimPrefix(fields[0], ":"))
 		modes, blobs := [2]string{f[0], f[1]}, [2]string{f[2], f[3]}
-		names := strings.Split(paths, "\t")
-		if len(names) == 1 {
-			names = append(names, names[0])
+		names := []string{fields[1], fields[1]}
+		fields = fields[2:]
+		if f[4][0] == 'R' || f[4][0] == 'C' {
+			names[1] = fields[0]
+			fields = fields[1:]
 		}
 		var sides [2]*File
 		for i := range sides {
@@ -92,7 +92,9 @@ func checkChanges(t *testing.T, tr *testRepo, r Repo, from, to string) []Change 
 	return got
 }
 
-func TestChanges(t *testing.T) {
+func TestChanges(t *testing.T) { eachBackend(t, testChanges) }
+
+func testChanges(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.write("keep/unchanged.go", goLines("keep", 30))
 	tr.write("edit.go", goLines("edit", 30))
@@ -152,7 +154,9 @@ func TestChanges(t *testing.T) {
 	}
 }
 
-func TestChangesSubmoduleIgnored(t *testing.T) {
+func TestChangesSubmoduleIgnored(t *testing.T) { eachBackend(t, testChangesSubmoduleIgnored) }
+
+func testChangesSubmoduleIgnored(t *testing.T) {
 	sub := newTestRepo(t)
 	sub.change("s.go", "package s\n")
 	tr := newTestRepo(t)
@@ -169,7 +173,9 @@ func TestChangesSubmoduleIgnored(t *testing.T) {
 	}
 }
 
-func TestChangesFromEmpty(t *testing.T) {
+func TestChangesFromEmpty(t *testing.T) { eachBackend(t, testChangesFromEmpty) }
+
+func testChangesFromEmpty(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.write("a.go", "package a\n")
 	tr.write("d/b.go", "package d\n")
@@ -185,7 +191,9 @@ func TestChangesFromEmpty(t *testing.T) {
 }
 
 // Several identical files moved at once pair up one to one.
-func TestChangesDuplicateRenames(t *testing.T) {
+func TestChangesDuplicateRenames(t *testing.T) { eachBackend(t, testChangesDuplicateRenames) }
+
+func testChangesDuplicateRenames(t *testing.T) {
 	tr := newTestRepo(t)
 	for _, n := range []string{"a", "b", "c"} {
 		tr.write(n+".go", "package same\n")
@@ -263,11 +271,15 @@ func BenchmarkChanges(b *testing.B) {
 	tr.remove("pkg050/file01.go")
 	tr.write("pkg051/renamed.go", goLines("p50f1", 20))
 	head := tr.commit("head")
-	r := openRepo(b, tr.dir)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := r.Changes(base, head); err != nil {
-			b.Fatal(err)
-		}
+	for _, backend := range backends {
+		b.Run(backend, func(b *testing.B) {
+			b.Setenv("GOODHART_GIT", backend)
+			r := openRepo(b, tr.dir)
+			for b.Loop() {
+				if _, err := r.Changes(base, head); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -3,10 +3,10 @@
 // changed and the contents of blobs, plus the identification of commits made
 // by coding agents.
 //
-// The rest of goodhart sees git only through the Repo interface, so that a
-// second implementation (for example one over long-lived `git diff-tree
-// --stdin` and `git cat-file --batch` processes) can be added without
-// touching the analysis.
+// The rest of goodhart sees git only through the Repo interface, which has
+// two implementations: one over the git command's plumbing (long-lived `git
+// cat-file --batch` and `git diff-tree --stdin` processes), used when git is
+// on PATH, and one over go-git, in pure Go. Both pass the same tests.
 package gitutil
 
 import (

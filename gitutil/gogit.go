@@ -30,21 +30,9 @@ type gogitRepo struct {
 	shallow map[plumbing.Hash]bool // commits whose parents the clone lacks
 }
 
-// Open opens the repository that contains dir: any folder of a work tree, of
-// a linked worktree, or a bare repository (or a folder inside it). A folder
-// outside any repository gives a *NotRepoError.
-//
-// The Repo keeps pack files open until Close. It is safe for concurrent use;
-// calls are serialised. Beyond the Repo contract, Commits accepts an empty
-// base (all of head's history) and Changes an empty from (the empty tree).
-func Open(dir string) (Repo, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return nil, err
-	}
+// openGoGit opens the repository that contains abs with go-git. The Repo
+// keeps pack files open until Close; its calls are serialised.
+func openGoGit(abs, dir string) (Repo, error) {
 	found, err := openPlain(abs)
 	if err != nil {
 		return nil, err
@@ -99,13 +87,6 @@ func isGitDir(d string) bool {
 		return err == nil
 	}
 	return exists("HEAD") && (exists("commondir") || exists("objects") && exists("refs"))
-}
-
-// IsShallow reports whether r is a shallow clone. It is false for Repo
-// implementations that are not from Open.
-func IsShallow(r Repo) bool {
-	g, ok := r.(*gogitRepo)
-	return ok && len(g.shallow) > 0
 }
 
 func (r *gogitRepo) Close() error {
@@ -225,6 +206,49 @@ func splitRev(rev string) (name string, steps []int, ok bool) {
 	return name, steps, true
 }
 
+func (r *gogitRepo) MergeBase(a, b string) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := checkHashes(a, b); err != nil {
+		return "", err
+	}
+	return walkMergeBase(r.load, a, b)
+}
+
+// Commits lists base..head. An empty base lists all of head's history.
+func (r *gogitRepo) Commits(base, head string) ([]Commit, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := checkHashes(head); err != nil {
+		return nil, err
+	}
+	if base != "" {
+		if err := checkHashes(base); err != nil {
+			return nil, err
+		}
+	}
+	return walkCommits(r.load, base, head)
+}
+
+// checkHashes accepts only full object names.
+func checkHashes(hashes ...string) error {
+	for _, h := range hashes {
+		if _, err := parseHash(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load is the walks' loadFunc; r.mu is held.
+func (r *gogitRepo) load(hash string) (Commit, error) {
+	c, err := r.commit(plumbing.NewHash(hash))
+	if err != nil {
+		return Commit{}, err
+	}
+	return toCommit(c), nil
+}
+
 func (r *gogitRepo) Commit(hash string) (Commit, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -285,12 +309,15 @@ func (r *gogitRepo) ListDir(commit, dir string) ([]File, error) {
 	}
 	dir = cleanDir(dir)
 	if dir != "" {
-		e, err := tree.FindEntry(dir)
-		if err != nil || e.Mode != filemode.Dir {
-			return nil, nil // missing, or not a folder
-		}
-		if tree, err = r.tree(e.Hash); err != nil {
-			return nil, err
+		// Not tree.FindEntry: it refuses names git allows (a newline, …).
+		for _, name := range strings.Split(dir, "/") {
+			e := entryNamed(tree, name)
+			if e == nil || e.Mode != filemode.Dir {
+				return nil, nil // missing, or not a folder
+			}
+			if tree, err = r.tree(e.Hash); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var files []File
@@ -300,6 +327,15 @@ func (r *gogitRepo) ListDir(commit, dir string) ([]File, error) {
 		}
 	}
 	return files, nil
+}
+
+func entryNamed(t *object.Tree, name string) *object.TreeEntry {
+	for i := range t.Entries {
+		if t.Entries[i].Name == name {
+			return &t.Entries[i]
+		}
+	}
+	return nil
 }
 
 // cleanDir turns "", ".", "./a/", "/a" into "" or "a".

@@ -10,7 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestOpenSubfolder(t *testing.T) {
+func TestOpenSubfolder(t *testing.T) { eachBackend(t, testOpenSubfolder) }
+
+func testOpenSubfolder(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.write("a/b/c.txt", "x\n")
 	head := tr.commit("one")
@@ -24,7 +26,9 @@ func TestOpenSubfolder(t *testing.T) {
 	}
 }
 
-func TestOpenBare(t *testing.T) {
+func TestOpenBare(t *testing.T) { eachBackend(t, testOpenBare) }
+
+func testOpenBare(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.change("f.txt", "1\n")
 	head := tr.change("f.txt", "2\n")
@@ -41,7 +45,9 @@ func TestOpenBare(t *testing.T) {
 
 // A bare repository inside a work tree is found before the work tree, as git
 // does.
-func TestOpenBareInsideWorkTree(t *testing.T) {
+func TestOpenBareInsideWorkTree(t *testing.T) { eachBackend(t, testOpenBareInsideWorkTree) }
+
+func testOpenBareInsideWorkTree(t *testing.T) {
 	outer := newTestRepo(t)
 	outer.change("f.txt", "outer\n")
 	inner := newTestRepo(t)
@@ -54,7 +60,9 @@ func TestOpenBareInsideWorkTree(t *testing.T) {
 	}
 }
 
-func TestOpenLinkedWorktree(t *testing.T) {
+func TestOpenLinkedWorktree(t *testing.T) { eachBackend(t, testOpenLinkedWorktree) }
+
+func testOpenLinkedWorktree(t *testing.T) {
 	tr := newTestRepo(t)
 	mainHead := tr.change("f.txt", "1\n")
 	wt := filepath.Join(t.TempDir(), "wt")
@@ -74,7 +82,9 @@ func TestOpenLinkedWorktree(t *testing.T) {
 	}
 }
 
-func TestOpenNotRepo(t *testing.T) {
+func TestOpenNotRepo(t *testing.T) { eachBackend(t, testOpenNotRepo) }
+
+func testOpenNotRepo(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Open(dir)
 	var nr *NotRepoError
@@ -86,7 +96,9 @@ func TestOpenNotRepo(t *testing.T) {
 	}
 }
 
-func TestResolve(t *testing.T) {
+func TestResolve(t *testing.T) { eachBackend(t, testResolve) }
+
+func testResolve(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.change("f.txt", "1\n")
 	tr.git("tag", "light")
@@ -170,14 +182,16 @@ func (tr *testRepo) revs() map[string]string {
 func TestMergeBaseMatchesGit(t *testing.T) {
 	for _, still := range []bool{false, true} {
 		tr := history(t, still)
-		r := openRepo(t, tr.dir)
+		repos := openBackends(t, tr.dir)
 		revs := tr.revs()
 		for _, a := range historyRevs {
 			for _, b := range historyRevs {
 				ha, hb := revs[a], revs[b]
 				want := tr.git("merge-base", ha, hb)
-				if got, err := r.MergeBase(ha, hb); err != nil || got != want {
-					t.Errorf("still=%v MergeBase(%s, %s) = %q, %v; want %s", still, a, b, got, err, want)
+				for name, r := range repos {
+					if got, err := r.MergeBase(ha, hb); err != nil || got != want {
+						t.Errorf("%s: still=%v MergeBase(%s, %s) = %q, %v; want %s", name, still, a, b, got, err, want)
+					}
 				}
 			}
 		}
@@ -190,25 +204,29 @@ func TestCommitsMatchGit(t *testing.T) {
 		if still {
 			tr.git("gc", "-q") // read from a packfile too
 		}
-		r := openRepo(t, tr.dir)
+		repos := openBackends(t, tr.dir)
 		revs := tr.revs()
 		for _, base := range historyRevs {
 			for _, head := range historyRevs {
 				hb, hh := revs[base], revs[head]
 				want := strings.Fields(tr.git("rev-list", "--reverse", "--topo-order", hb+".."+hh))
-				cs, err := r.Commits(hb, hh)
-				if err != nil {
-					t.Fatalf("Commits(%s, %s): %v", base, head, err)
-				}
-				if diff := cmp.Diff(want, hashes(cs)); diff != "" {
-					t.Errorf("still=%v Commits(%s, %s) differs from git rev-list (-git +got):\n%s", still, base, head, diff)
+				for name, r := range repos {
+					cs, err := r.Commits(hb, hh)
+					if err != nil {
+						t.Fatalf("%s: Commits(%s, %s): %v", name, base, head, err)
+					}
+					if diff := cmp.Diff(want, hashes(cs)); diff != "" {
+						t.Errorf("%s: still=%v Commits(%s, %s) differs from git rev-list (-git +got):\n%s", name, still, base, head, diff)
+					}
 				}
 			}
 		}
 	}
 }
 
-func TestCommitsContents(t *testing.T) {
+func TestCommitsContents(t *testing.T) { eachBackend(t, testCommitsContents) }
+
+func testCommitsContents(t *testing.T) {
 	tr := newTestRepo(t)
 	base := tr.change("a.txt", "a\n")
 	tr.write("b.txt", "b\n")
@@ -242,7 +260,9 @@ func hashes(cs []Commit) []string {
 	return out
 }
 
-func TestListDirAndBlob(t *testing.T) {
+func TestListDirAndBlob(t *testing.T) { eachBackend(t, testListDirAndBlob) }
+
+func testListDirAndBlob(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.write("top.go", "package top\n")
 	tr.write("dir/a.go", "package dir\n")
@@ -293,7 +313,9 @@ func TestListDirAndBlob(t *testing.T) {
 	}
 }
 
-func TestShallowClone(t *testing.T) {
+func TestShallowClone(t *testing.T) { eachBackend(t, testShallowClone) }
+
+func testShallowClone(t *testing.T) {
 	tr := newTestRepo(t)
 	for _, s := range []string{"1", "2", "3", "4", "5"} {
 		tr.change("f.txt", s+"\n")
@@ -336,7 +358,9 @@ func TestShallowClone(t *testing.T) {
 // (git itself may answer differently in the clone: it treats every shallow
 // commit as a root even when the clone holds its parents, while we follow
 // the parents that are there.)
-func TestShallowCloneDeepEnough(t *testing.T) {
+func TestShallowCloneDeepEnough(t *testing.T) { eachBackend(t, testShallowCloneDeepEnough) }
+
+func testShallowCloneDeepEnough(t *testing.T) {
 	tr := history(t, false)
 	clone := filepath.Join(t.TempDir(), "shallow")
 	runGit(t, "", "clone", "-q", "--depth", "5", "-b", "feature", "file://"+tr.dir, clone)
@@ -383,7 +407,9 @@ func wantShallow(t *testing.T, what string, err error, missing string) {
 }
 
 // In a full repository a missing object is corruption, not shallowness.
-func TestMissingObjectNotShallow(t *testing.T) {
+func TestMissingObjectNotShallow(t *testing.T) { eachBackend(t, testMissingObjectNotShallow) }
+
+func testMissingObjectNotShallow(t *testing.T) {
 	tr := newTestRepo(t)
 	first := tr.change("f.txt", "1\n")
 	head := tr.change("f.txt", "2\n")
@@ -399,7 +425,9 @@ func TestMissingObjectNotShallow(t *testing.T) {
 	}
 }
 
-func TestDefaultBase(t *testing.T) {
+func TestDefaultBase(t *testing.T) { eachBackend(t, testDefaultBase) }
+
+func testDefaultBase(t *testing.T) {
 	tr := newTestRepo(t)
 	mainHead := tr.change("f.txt", "1\n")
 	r := openRepo(t, tr.dir)
@@ -443,7 +471,9 @@ func TestDefaultBase(t *testing.T) {
 
 // A commit dated before its parents (clock skew) must not end the walk
 // early: base merges head with an old date, so head..base is empty.
-func TestCommitsClockSkew(t *testing.T) {
+func TestCommitsClockSkew(t *testing.T) { eachBackend(t, testCommitsClockSkew) }
+
+func testCommitsClockSkew(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.clock = 1000
 	m1 := tr.change("m.txt", "1\n")
@@ -468,7 +498,9 @@ func TestCommitsClockSkew(t *testing.T) {
 }
 
 // The Repo can be shared between goroutines (run with -race).
-func TestConcurrentUse(t *testing.T) {
+func TestConcurrentUse(t *testing.T) { eachBackend(t, testConcurrentUse) }
+
+func testConcurrentUse(t *testing.T) {
 	tr := history(t, false)
 	tr.git("gc", "-q")
 	r := openRepo(t, tr.dir)

@@ -103,6 +103,22 @@ func (tr *testRepo) rev(rev string) string {
 	return tr.git("rev-parse", "--verify", "-q", rev+"^{commit}")
 }
 
+// backends are the Repo implementations every test runs against, as
+// GOODHART_GIT names them.
+var backends = []string{"git", "go-git"}
+
+// eachBackend runs test once per backend, as a subtest named after it.
+func eachBackend(t *testing.T, test func(t *testing.T)) {
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) {
+			t.Setenv("GOODHART_GIT", b)
+			test(t)
+		})
+	}
+}
+
+// openRepo opens dir with the backend GOODHART_GIT names (Open's choice
+// when unset).
 func openRepo(t testing.TB, dir string) Repo {
 	t.Helper()
 	r, err := Open(dir)
@@ -110,7 +126,22 @@ func openRepo(t testing.TB, dir string) Repo {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}
 	t.Cleanup(func() { r.Close() })
+	if want := os.Getenv("GOODHART_GIT"); want != "" && Backend(r) != want {
+		t.Fatalf("Open(%s) with GOODHART_GIT=%s gave the %s backend", dir, want, Backend(r))
+	}
 	return r
+}
+
+// openBackends opens dir with every backend, for tests that compare many
+// answers with git's and would rather build the repository once.
+func openBackends(t *testing.T, dir string) map[string]Repo {
+	t.Helper()
+	repos := map[string]Repo{}
+	for _, b := range backends {
+		t.Setenv("GOODHART_GIT", b)
+		repos[b] = openRepo(t, dir)
+	}
+	return repos
 }
 
 // goLines returns n numbered lines of Go-ish text, distinct per seed.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"sort"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 const (
@@ -16,9 +14,13 @@ const (
 	maxRenamePairs = 100 * 100
 )
 
+// blobFunc reads a blob by its hex object name.
+type blobFunc func(hash string) ([]byte, error)
+
 // findRenames joins deleted and added Go files that are renames: first those
 // with identical contents, then those whose contents are similar enough.
-func (r *gogitRepo) findRenames(changes []Change) ([]Change, error) {
+// Both backends use it, so that they pair files alike.
+func findRenames(changes []Change, blob blobFunc) ([]Change, error) {
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path() < changes[j].Path() })
 	var dels, adds []int
 	for i, c := range changes {
@@ -34,7 +36,7 @@ func (r *gogitRepo) findRenames(changes []Change) ([]Change, error) {
 	}
 	pairs := exactRenames(changes, dels, adds)
 	dels, adds = unpaired(dels, pairs, true), unpaired(adds, pairs, false)
-	similar, err := r.similarRenames(changes, dels, adds)
+	similar, err := similarRenames(changes, dels, adds, blob)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func unpaired(idx []int, pairs []renamePair, del bool) []int {
 
 // similarRenames scores every deleted×added pair and keeps the best pairs
 // first, each file used once, as git does.
-func (r *gogitRepo) similarRenames(changes []Change, dels, adds []int) ([]renamePair, error) {
+func similarRenames(changes []Change, dels, adds []int, blob blobFunc) ([]renamePair, error) {
 	if len(dels) == 0 || len(adds) == 0 || len(dels)*len(adds) > maxRenamePairs {
 		return nil, nil
 	}
@@ -94,7 +96,7 @@ func (r *gogitRepo) similarRenames(changes []Change, dels, adds []int) ([]rename
 		if f == nil {
 			f = changes[i].From
 		}
-		data, err := r.blob(plumbing.NewHash(f.Blob))
+		data, err := blob(f.Blob)
 		if err != nil {
 			return nil, err
 		}

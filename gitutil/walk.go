@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // The history walks below follow git's own (paint_down_to_common and
@@ -16,6 +13,11 @@ import (
 // parents, so a walk touches the commits of the range plus a thin frontier
 // around the merge base, instead of whole histories as go-git's
 // Commit.MergeBase and Commit.IsAncestor do.
+//
+// The walks read commits through a load function, so that both backends
+// share them: the go-git one always, the git CLI one in shallow clones, where
+// git treats every shallow commit as a root and would silently answer from
+// the part of history the clone has.
 
 const (
 	parent1       = 1 << iota // reachable from the first commit (merge base)
@@ -27,30 +29,34 @@ const (
 )
 
 type node struct {
-	c       *object.Commit
+	c       Commit
 	flags   uint8
 	loaded  bool
 	parents []*node
-	missing plumbing.Hash // a parent a shallow clone lacks
+	missing string // a parent a shallow clone lacks
 }
 
 func (n *node) when() time.Time { return n.c.Committer.When }
 
+// loadFunc reads a commit; in a shallow clone, a commit cut off history is
+// a *ShallowError.
+type loadFunc func(hash string) (Commit, error)
+
 type walker struct {
-	r     *gogitRepo
-	nodes map[plumbing.Hash]*node
+	load  loadFunc
+	nodes map[string]*node
 	queue nodeQueue
 }
 
-func newWalker(r *gogitRepo) *walker {
-	return &walker{r: r, nodes: map[plumbing.Hash]*node{}}
+func newWalker(load loadFunc) *walker {
+	return &walker{load: load, nodes: map[string]*node{}}
 }
 
-func (w *walker) get(h plumbing.Hash) (*node, error) {
+func (w *walker) get(h string) (*node, error) {
 	if n := w.nodes[h]; n != nil {
 		return n, nil
 	}
-	c, err := w.r.commit(h)
+	c, err := w.load(h)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +72,11 @@ func (w *walker) parentsOf(n *node) ([]*node, error) {
 	if n.loaded {
 		return n.parents, nil
 	}
-	for _, h := range n.c.ParentHashes {
+	for _, h := range n.c.Parents {
 		p, err := w.get(h)
 		var se *ShallowError
 		if errors.As(err, &se) {
-			if n.missing.IsZero() {
+			if n.missing == "" {
 				n.missing = h
 			}
 			continue
@@ -99,25 +105,16 @@ func (w *walker) spread(n *node, flags uint8) error {
 	return nil
 }
 
-func (r *gogitRepo) MergeBase(a, b string) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ha, err := parseHash(a)
+// walkMergeBase is MergeBase over load.
+func walkMergeBase(load loadFunc, a, b string) (string, error) {
+	n, err := newWalker(load).mergeBase(a, b)
 	if err != nil {
 		return "", err
 	}
-	hb, err := parseHash(b)
-	if err != nil {
-		return "", err
-	}
-	n, err := newWalker(r).mergeBase(ha, hb)
-	if err != nil {
-		return "", err
-	}
-	return n.c.Hash.String(), nil
+	return n.c.Hash, nil
 }
 
-func (w *walker) mergeBase(a, b plumbing.Hash) (*node, error) {
+func (w *walker) mergeBase(a, b string) (*node, error) {
 	na, err := w.get(a)
 	if err != nil {
 		return nil, err
@@ -131,7 +128,7 @@ func (w *walker) mergeBase(a, b plumbing.Hash) (*node, error) {
 	w.queue.put(na)
 	w.queue.put(nb)
 	var found []*node
-	var cut plumbing.Hash
+	var cut string
 	for w.queue.hasFlagless(stale) {
 		n := w.queue.get()
 		flags := n.flags & (parent1 | parent2 | stale)
@@ -145,13 +142,13 @@ func (w *walker) mergeBase(a, b plumbing.Hash) (*node, error) {
 		if err := w.spread(n, flags); err != nil {
 			return nil, err
 		}
-		if flags&stale == 0 && cut.IsZero() {
+		if flags&stale == 0 && cut == "" {
 			cut = n.missing
 		}
 	}
 	if len(found) == 0 {
-		if !cut.IsZero() {
-			return nil, &ShallowError{Missing: cut.String()}
+		if cut != "" {
+			return nil, &ShallowError{Missing: cut}
 		}
 		return nil, fmt.Errorf("no merge base: %s and %s have unrelated histories", a, b)
 	}
@@ -208,40 +205,31 @@ func (w *walker) reaches(d, c *node) (bool, error) {
 	return false, nil
 }
 
-// Commits lists base..head. An empty base lists all of head's history.
-func (r *gogitRepo) Commits(base, head string) ([]Commit, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	hh, err := parseHash(head)
-	if err != nil {
-		return nil, err
-	}
-	w := newWalker(r)
+// walkCommits is Commits over load: base..head, all of head's history for
+// an empty base.
+func walkCommits(load loadFunc, base, head string) ([]Commit, error) {
+	w := newWalker(load)
 	if base != "" {
-		hb, err := parseHash(base)
-		if err != nil {
-			return nil, err
-		}
-		if err := w.start(hb, uninteresting); err != nil {
+		if err := w.start(base, uninteresting); err != nil {
 			return nil, err
 		}
 	}
-	if err := w.start(hh, interesting); err != nil {
+	if err := w.start(head, interesting); err != nil {
 		return nil, err
 	}
 	set, err := w.limit()
 	if err != nil {
 		return nil, err
 	}
-	nodes := topoOrder(w.nodes[hh], set)
+	nodes := topoOrder(w.nodes[head], set)
 	out := make([]Commit, len(nodes))
 	for i, n := range nodes {
-		out[i] = toCommit(n.c)
+		out[i] = n.c
 	}
 	return out, nil
 }
 
-func (w *walker) start(h plumbing.Hash, flag uint8) error {
+func (w *walker) start(h string, flag uint8) error {
 	n, err := w.get(h)
 	if err != nil {
 		return err
@@ -286,8 +274,8 @@ func (w *walker) limit() (map[*node]bool, error) {
 		if n.flags&uninteresting != 0 {
 			continue
 		}
-		if !n.missing.IsZero() {
-			return nil, &ShallowError{Missing: n.missing.String()}
+		if n.missing != "" {
+			return nil, &ShallowError{Missing: n.missing}
 		}
 		set[n] = true
 	}
