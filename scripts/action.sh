@@ -106,14 +106,17 @@ deepen() {
   done
 }
 
-# work_out_range sets base, head and author from the event.
+# work_out_range sets base and head from the event, and for a pull request
+# who opened it from which branch (an agent's account or branch prefix makes
+# it an agent's pull request).
 work_out_range() {
-  author=
+  author='' branch=''
   case "$GITHUB_EVENT_NAME" in
   pull_request | pull_request_target)
     base=$(event_sha .pull_request.base.sha)
     head=$(event_sha .pull_request.head.sha)
     author=$(jq -r '.pull_request.user.login // empty' "$GITHUB_EVENT_PATH")
+    branch=$(jq -r '.pull_request.head.ref // empty' "$GITHUB_EVENT_PATH")
     ;;
   push)
     head=$(jq -r '.after // empty' "$GITHUB_EVENT_PATH")
@@ -183,7 +186,10 @@ run_goodhart() {
   if [ -n "${INPUT_SARIF_FILE:-}" ]; then args+=(--format "sarif=$INPUT_SARIF_FILE"); fi
   case "$assume" in
   true) args+=(--assume-agent) ;;
-  auto) if [ -n "$author" ]; then args+=(--pr-author "$author"); fi ;;
+  auto)
+    if [ -n "$author" ]; then args+=(--pr-author "$author"); fi
+    if [ -n "$branch" ]; then args+=(--pr-branch "$branch"); fi
+    ;;
   esac
   if [ -n "${GITHUB_RUN_ID:-}" ]; then
     # The github format prints the whole text report in that log group; the

@@ -155,7 +155,7 @@ func isShallow(t *testing.T, dir string, env []string) bool {
 func prEvent(base, head, login string) map[string]any {
 	return map[string]any{"pull_request": map[string]any{
 		"base": map[string]any{"sha": base},
-		"head": map[string]any{"sha": head},
+		"head": map[string]any{"sha": head, "ref": "topic"},
 		"user": map[string]any{"login": login},
 	}}
 }
@@ -245,6 +245,11 @@ func TestActionAssumeAgent(t *testing.T) {
 	byPerson := prEvent(r.mergeBase, r.person, "octocat")
 	r.runAction(t, checkout, "pull_request", byPerson).want(t, 0, "1", "0")
 	r.runAction(t, checkout, "pull_request", byPerson, "INPUT_ASSUME_AGENT=true").want(t, 1, "1", "1")
+	// So is one from an agent's branch.
+	fromAgentBranch := prEvent(r.mergeBase, r.person, "octocat")
+	fromAgentBranch["pull_request"].(map[string]any)["head"].(map[string]any)["ref"] = "claude/fix-sub"
+	r.runAction(t, checkout, "pull_request", fromAgentBranch).want(t, 1, "1", "1")
+	r.runAction(t, checkout, "pull_request", fromAgentBranch, "INPUT_ASSUME_AGENT=false").want(t, 0, "1", "0")
 }
 
 // A step that cannot see the range fails, with a message, and never passes.
