@@ -58,6 +58,7 @@ func runDisabledTest(a *analysis) {
 			a.checkHollowed(m)
 		}
 	}
+	a.checkNewTestMain()
 	keys := make([]string, 0, len(fileLevel))
 	for k := range fileLevel {
 		keys = append(keys, k)
@@ -336,4 +337,50 @@ func (a *analysis) checkSuiteLeft(m *match, suite string) {
 	f := a.reportDisabled(m, Error, fmt.Sprintf("%s, which ran %s, was deleted, but the suite's tests are still there (%s): nothing runs them now.",
 		bt.Name, what, listNames(left, 6)), "")
 	f.File, f.Line = a.survivingLine(bt)
+}
+
+// checkNewTestMain flags a TestMain added to a package that had none, when
+// it does not run the package's tests: a new TestMain that never calls m.Run,
+// or exits with success before it, turns every test of the package off.
+func (a *analysis) checkNewTestMain() {
+	for _, ht := range a.head.tests {
+		if ht.Kind != kindMain || ht.NotRun != "" {
+			continue
+		}
+		had := false
+		for _, bt := range a.base.pkg(ht.Dir).tests {
+			had = had || bt.Kind == kindMain
+		}
+		if had {
+			continue
+		}
+		tests := 0
+		for _, t := range a.base.pkg(ht.Dir).tests {
+			if t.runs() && t.Parent == nil && t.Kind != kindMain {
+				tests++
+			}
+		}
+		if tests == 0 {
+			continue // nothing to turn off
+		}
+		m := &match{base: ht, head: ht, kind: matchSame}
+		run := mRun(ht)
+		if run == token.NoPos {
+			f := a.reportDisabled(m, Error, fmt.Sprintf("A new TestMain in package %s never calls m.Run, so none of the package's %d tests run and go test reports success.", ht.Dir, tests), "")
+			f.OldFile, f.OldLine = "", 0
+			continue
+		}
+		for _, s := range collectSites(a.head, ht) {
+			if s.kind != siteExit || s.at.Pos() > run {
+				continue
+			}
+			sev, why := grade(s, nil)
+			a.report(Finding{
+				Rule: idDisabledTest, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
+				File: ht.File.Path, Line: ht.File.line(s.at.Pos()),
+				Excerpt: ht.File.lines(s.at.Pos(), s.at.End(), "+", 3),
+				Message: fmt.Sprintf("A new TestMain exits with success before m.Run %s: none of the package's %d tests run then, and go test reports success. Check why the package's tests are bypassed.", why, tests),
+			})
+		}
+	}
 }
