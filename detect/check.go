@@ -18,6 +18,9 @@ type Options struct {
 	// AgentOf names the agent that made a commit, "" for a person.
 	// Nil means gitutil.AgentOf.
 	AgentOf func(gitutil.Commit) string
+	// Exhaustive parses every changed Go file, even test files that only
+	// gained new declarations (see prefilter.go). For checking the prefilter.
+	Exhaustive bool
 }
 
 // Check compares merge-base(base, head)..head — the net change of the range —
@@ -53,6 +56,7 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 		res.Commits = append(res.Commits, CommitInfo{SHA: c.Hash, Author: c.Author.String(), Agent: agents[i], Subject: c.Subject()})
 	}
 	ld := newLoader(repo)
+	ld.exhaustive = opts.Exhaustive
 	a, err := analyze(ld, mb, head)
 	if err != nil {
 		return nil, err

@@ -15,11 +15,12 @@ import (
 // loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type loader struct {
-	mu     sync.Mutex // guards parsed and notes: prefetch parses in parallel
-	repo   gitutil.Repo
-	parsed map[string]*srcFile // blob + path
-	dirs   map[string][]gitutil.File
-	notes  map[string]bool
+	exhaustive bool       // parse every changed file: no prefilter
+	mu         sync.Mutex // guards parsed and notes: prefetch parses in parallel
+	repo       gitutil.Repo
+	parsed     map[string]*srcFile // blob + path
+	dirs       map[string][]gitutil.File
+	notes      map[string]bool
 }
 
 func newLoader(repo gitutil.Repo) *loader {
@@ -299,6 +300,16 @@ func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) 
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
 		return nil, err
+	}
+	skip := ld.needlessTestFiles(changes)
+	if len(skip) > 0 {
+		var kept []gitutil.Change
+		for _, c := range changes {
+			if c.To == nil || !skip[c.To.Path] {
+				kept = append(kept, c)
+			}
+		}
+		changes = kept
 	}
 	ld.prefetch(changes, base, head)
 	a := &analysis{ld: ld, base: newSnapshot(ld, base), head: newSnapshot(ld, head), renamed: map[string]string{}, deleted: map[string]bool{}}

@@ -59,8 +59,9 @@ type Finding struct {
 	Commit   string   `json:"commit"` // the commit of the range that introduced it
 	Agent    string   `json:"agent"`  // that commit's agent, "" for a person
 
-	// Excerpt holds a few lines of the removed or changed code, prefixed
-	// with "-" (base) or "+" (head), for reports that show code.
+	// Excerpt holds a few lines of the removed or changed code, each
+	// prefixed with "- " (base) or "+ " (head): a sign and one space, then
+	// the line as it is in the file.
 	Excerpt []string `json:"-"`
 	// Pkg is the package directory the finding belongs to, used to replay
 	// the range commit by commit when attributing it.

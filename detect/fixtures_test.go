@@ -117,3 +117,39 @@ func dump(res *detect.Result) string {
 	}
 	return s
 }
+
+// TestPrefilterChangesNothing runs every scenario again with the prefilter
+// off (every changed file parsed): the findings must be the same.
+func TestPrefilterChangesNothing(t *testing.T) {
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			built, err := s.Build(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo, err := gitutil.Open(built.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer repo.Close()
+			var got [2][]string
+			for i, exhaustive := range []bool{false, true} {
+				res, err := detect.Check(repo, built.Base, built.Head, detect.Options{Exhaustive: exhaustive})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range res.Findings {
+					got[i] = append(got[i], fmt.Sprintf("%s %s %s:%d %s %s", f.Rule, f.Severity, f.File, f.Line, f.Symbol, f.Message))
+				}
+			}
+			if diff := cmp.Diff(got[1], got[0]); diff != "" {
+				t.Errorf("prefilter changed the findings (-exhaustive +prefiltered):\n%s", diff)
+			}
+		})
+	}
+}
