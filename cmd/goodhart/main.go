@@ -64,6 +64,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Action:                    noCommand,
 		Commands: []*cli.Command{
 			checkCommand(),
+			scanCommand(),
 			rulesCommand(),
 			demoCommand(),
 			hookCommand(),

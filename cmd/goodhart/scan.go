@@ -1,0 +1,313 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// scanConfig is what a scan needs.
+type scanConfig struct {
+	Repo       string
+	Revs       []string // where the walk starts; with All, every ref
+	All        bool
+	Since      time.Time
+	Max        int // commits of history to look at; 0: all
+	AllAuthors bool
+	NoMerges   bool
+	Agent      string // check only this agent's commits
+	Signatures string
+	Format     string // text or json
+	Workers    int
+	Color      bool
+	Progress   io.Writer // where the progress bar goes; nil for none
+}
+
+func scanCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "scan",
+		Usage: "audit a repository's history: which agents took which shortcuts, and how often",
+		UsageText: "goodhart scan [--repo DIR] [--rev REV | --all] [--since DATE|DURATION] [--max-commits N] " +
+			"[--all-authors] [--no-merges] [--agent NAME] [--format text|json]",
+		Description: "Walks history from --rev (newest first, as git log does) and checks each commit\n" +
+			"an agent made against its first parent; a merge is checked for the net change\n" +
+			"it brought. Prints the findings of each commit, then a table per agent: commits\n" +
+			"checked, commits with findings, findings per rule, and findings per 100 commits.\n\n" +
+			"Exit status: 0 when the scan ran (whatever it found), 2 for a usage or runtime error.",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository to scan"},
+			&cli.StringFlag{Name: "rev", Value: "HEAD", Usage: "the `REV` whose history is scanned"},
+			&cli.BoolFlag{Name: "all", Usage: "scan the history of every ref (branches, tags, remotes) instead of --rev"},
+			&cli.StringFlag{Name: "since", Usage: "only commits committed since `DATE` (2025-01-31, RFC 3339) or DURATION ago (90d, 2w, 36h)"},
+			&cli.IntFlag{Name: "max-commits", Usage: "look at the `N` newest commits of the history at most (0: all)"},
+			&cli.BoolFlag{Name: "all-authors", Usage: "check people's commits too, for comparison"},
+			&cli.BoolFlag{Name: "no-merges", Usage: "skip merge commits"},
+			agentFlag,
+			signaturesFlag,
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "`FORMAT` of standard output: text or json"},
+			&cli.IntFlag{Name: "workers", Value: runtime.GOMAXPROCS(0), Usage: "check `N` commits at a time"},
+		},
+		Action: scan,
+	}
+}
+
+func scan(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	cfg := scanConfig{
+		Repo:       c.String("repo"),
+		Revs:       []string{c.String("rev")},
+		All:        c.Bool("all"),
+		Max:        c.Int("max-commits"),
+		AllAuthors: c.Bool("all-authors"),
+		NoMerges:   c.Bool("no-merges"),
+		Agent:      c.String("agent"),
+		Signatures: c.String("agent-signatures"),
+		Format:     c.String("format"),
+		Workers:    c.Int("workers"),
+		Color:      colorFor(c.App.Writer),
+	}
+	if cfg.All && c.IsSet("rev") {
+		return cli.Exit("--rev and --all name different histories: give one", exitError)
+	}
+	if cfg.Format != "text" && cfg.Format != "json" {
+		return cli.Exit(fmt.Sprintf("unknown --format %q (want text or json)", cfg.Format), exitError)
+	}
+	if cfg.Max < 0 || cfg.Workers < 1 {
+		return cli.Exit("--max-commits must be 0 or more and --workers 1 or more", exitError)
+	}
+	if s := c.String("since"); s != "" {
+		since, err := parseSince(s, time.Now())
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("bad --since %q: %v", s, err), exitError)
+		}
+		cfg.Since = since
+	}
+	if isTTY(c.App.ErrWriter) {
+		cfg.Progress = c.App.ErrWriter
+	}
+	return runScan(c.App.Writer, cfg)
+}
+
+// parseSince reads a date (2025-01-31, or RFC 3339) or a duration before
+// now: Go's (36h) or whole days and weeks (90d, 2w).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	d, err := parseDuration(s)
+	if err != nil {
+		return time.Time{}, errors.New("want a date (2025-01-31) or a duration (90d, 2w, 36h)")
+	}
+	if d < 0 {
+		return time.Time{}, errors.New("a duration before now cannot be negative")
+	}
+	return now.Add(-d), nil
+}
+
+// parseDuration is time.ParseDuration plus whole days (90d) and weeks (2w).
+func parseDuration(s string) (time.Duration, error) {
+	days := map[byte]time.Duration{'d': 1, 'w': 7}
+	if n := len(s); n > 1 && days[s[n-1]] > 0 {
+		count, err := strconv.Atoi(s[:n-1])
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(count) * days[s[n-1]] * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// isTTY reports whether w is a terminal.
+func isTTY(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// scanJob is one commit to check, numbered in history order.
+type scanJob struct {
+	index  int
+	commit gitutil.Commit
+	agent  string
+}
+
+// runScan walks the history, checks the chosen commits on a pool of
+// workers and writes the results in history order, then the table.
+func runScan(w io.Writer, cfg scanConfig) error {
+	cat, err := loadCatalog(cfg.Signatures)
+	if err != nil {
+		return err
+	}
+	if err := checkAgentName(cat, cfg.Agent); err != nil {
+		return err
+	}
+	repo, err := gitutil.Open(cfg.Repo)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	out := newScanWriter(w, cfg)
+	var bar *progressBar
+	if cfg.Progress != nil {
+		// A first walk for the total: commits are cheap to read, and a bar
+		// without an end tells little.
+		var walked int
+		total, err := countJobs(selectCommits(repo, cat, cfg, &walked))
+		if err != nil {
+			return err
+		}
+		bar = newProgressBar(cfg.Progress, total)
+		defer bar.finish()
+	}
+	check := func(j scanJob) (*detect.Result, error) { return detect.CheckCommit(repo, j.commit, j.agent) }
+	err = runPool(selectCommits(repo, cat, cfg, &out.walked), cfg.Workers, check, func(j scanJob, res *detect.Result) error {
+		bar.advance()
+		return out.add(j, res)
+	})
+	if err != nil {
+		return err
+	}
+	bar.finish()
+	return out.finish()
+}
+
+// selectCommits lists the commits to check: each an agent made (any, with
+// AllAuthors; one, with Agent) that has a parent to compare with.
+// walked counts the commits of the history looked at.
+func selectCommits(repo gitutil.Repo, cat *gitutil.Catalog, cfg scanConfig, walked *int) iter.Seq2[scanJob, error] {
+	opts := gitutil.HistoryOptions{Revs: cfg.Revs, All: cfg.All, Since: cfg.Since, Max: cfg.Max, NoMerges: cfg.NoMerges}
+	return func(yield func(scanJob, error) bool) {
+		i := 0
+		for c, err := range gitutil.History(repo, opts) {
+			if err != nil {
+				yield(scanJob{}, err)
+				return
+			}
+			*walked++
+			agent := cat.Identify(c)
+			if len(c.Parents) == 0 || agent == "" && !cfg.AllAuthors || cfg.Agent != "" && agent != cfg.Agent {
+				continue
+			}
+			if !yield(scanJob{index: i, commit: c, agent: agent}, nil) {
+				return
+			}
+			i++
+		}
+	}
+}
+
+func countJobs(jobs iter.Seq2[scanJob, error]) (int, error) {
+	n := 0
+	for _, err := range jobs {
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// runPool checks the jobs on a pool of workers and hands each result to
+// emit in job order. Jobs in flight, and results waiting for an earlier one,
+// are bounded, so memory does not grow with the history. The first error
+// stops the pool.
+func runPool(jobs iter.Seq2[scanJob, error], workers int, check func(scanJob) (*detect.Result, error),
+	emit func(scanJob, *detect.Result) error) error {
+	type result struct {
+		job scanJob
+		res *detect.Result
+		err error
+	}
+	todo := make(chan scanJob)
+	results := make(chan result)
+	slots := make(chan struct{}, 4*workers) // jobs started and not yet emitted
+	stop := make(chan struct{})
+	var walkErr error
+	go func() {
+		defer close(todo)
+		for j, err := range jobs {
+			if err != nil {
+				walkErr = err
+				return
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case todo <- j:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range todo {
+				res, err := check(j)
+				if err != nil {
+					err = fmt.Errorf("commit %.12s: %w", j.commit.Hash, err)
+				}
+				select {
+				case results <- result{j, res, err}:
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	waiting := map[int]result{}
+	next := 0
+	var firstErr error
+	for r := range results {
+		waiting[r.job.index] = r
+		for firstErr == nil {
+			r, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			next++
+			<-slots
+			firstErr = r.err
+			if firstErr == nil {
+				firstErr = emit(r.job, r.res)
+			}
+			if firstErr != nil {
+				close(stop)
+			}
+		}
+	}
+	// results is closed: the walk has ended and walkErr is settled.
+	if firstErr != nil {
+		return firstErr
+	}
+	return walkErr
+}

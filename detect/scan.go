@@ -1,0 +1,44 @@
+package detect
+
+import "github.com/goodhart-dev/goodhart/gitutil"
+
+// CheckCommit compares a commit with its first parent — the change it made;
+// for a merge, the net change it brought — and attributes every finding to
+// that commit and agent ("" for a person, whose findings are info, as in
+// Check). It is Check for one commit without the range walks and replays,
+// for scanning long histories. A root commit has nothing to compare with:
+// its result is empty.
+func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string) (*Result, error) {
+	res := &Result{
+		Schema:   1,
+		Commits:  []CommitInfo{{SHA: c.Hash, Author: c.Author.String(), Agent: agent, Subject: c.Subject()}},
+		Findings: []Finding{},
+	}
+	if len(c.Parents) == 0 {
+		res.Range = Range{Head: c.Hash}
+		return res, nil
+	}
+	res.Range = Range{Base: c.Parents[0], Head: c.Hash}
+	ld := newLoader(repo)
+	a, err := analyze(ld, c.Parents[0], c.Hash)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range a.findings {
+		f.Commit, f.Agent = c.Hash, agent
+		if agent == "" {
+			f.Severity = Info
+		}
+		switch f.Severity {
+		case Error:
+			res.Summary.Error++
+		case Warning:
+			res.Summary.Warning++
+		default:
+			res.Summary.Info++
+		}
+		res.Findings = append(res.Findings, f)
+	}
+	res.Notes = ld.noteList()
+	return res, nil
+}

@@ -1,0 +1,87 @@
+package detect_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/fixtures"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// CheckCommit finds what Check finds when the range is one commit: every
+// one-commit scenario of fixtures/, exactly, on both backends.
+func TestCheckCommitMatchesCheck(t *testing.T) {
+	all, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range all {
+		if len(s.Want) == 0 {
+			continue // the scenarios with findings say most
+		}
+		n++
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			built, err := s.Build(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(built.Commits) != 1 {
+				t.Skip("more than one commit")
+			}
+			for _, backend := range []string{"git", "go-git"} {
+				repo, err := gitutil.OpenBackend(built.Dir, backend)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer repo.Close()
+				want, err := detect.Check(repo, built.Base, built.Head, detect.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := repo.Commit(built.Head)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := detect.CheckCommit(repo, c, gitutil.AgentOf(c))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: CheckCommit differs from Check (-Check +CheckCommit):\n%s", backend, diff)
+				}
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no scenarios with findings")
+	}
+}
+
+// A root commit has nothing to compare with.
+func TestCheckCommitRoot(t *testing.T) {
+	s, err := fixtures.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := s[0].Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitutil.Open(built.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	c, err := repo.Commit(built.Base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := detect.CheckCommit(repo, c, "claude-code")
+	if err != nil || len(res.Findings) != 0 || res.Range.Base != "" || len(res.Commits) != 1 {
+		t.Errorf("CheckCommit(root) = %+v, %v", res, err)
+	}
+}
