@@ -3,6 +3,7 @@ package gitutil
 import (
 	"bufio"
 	"bytes"
+	"container/list"
 	"errors"
 	"fmt"
 	"io"
@@ -32,13 +33,14 @@ type cliRepo struct {
 	shallow map[string]bool
 	objects *batch // cat-file --batch
 	diffs   *batch // diff-tree --stdin
+	blobs   *blobCache
 
 	closeOnce sync.Once
 }
 
 // openCLI opens the repository that contains abs with the git at gitPath.
 func openCLI(gitPath, abs string) (*cliRepo, error) {
-	r := &cliRepo{git: gitPath, env: gitEnviron()}
+	r := &cliRepo{git: gitPath, env: gitEnviron(), blobs: newBlobCache(blobCacheSize)}
 	out, err := r.run(abs, "rev-parse", "--absolute-git-dir")
 	var ge *gitError
 	if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
@@ -187,14 +189,20 @@ func (r *cliRepo) load(hash string) (Commit, error) {
 
 func (r *cliRepo) Commit(hash string) (Commit, error) { return r.load(hash) }
 
+// Blob reads a blob. Callers must not modify what it returns: it may be
+// shared with the next caller.
 func (r *cliRepo) Blob(hash string) ([]byte, error) {
 	if !isHex(hash) {
 		return nil, fmt.Errorf("bad object name %q", hash)
+	}
+	if data, ok := r.blobs.get(hash); ok {
+		return data, nil
 	}
 	data, err := r.object(hash, "blob")
 	if err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", hash, err)
 	}
+	r.blobs.put(hash, data)
 	return data, nil
 }
 
@@ -640,4 +648,56 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// blobCacheSize bounds the blobs the git backend keeps. An analysis reads
+// the unchanged files of a changed package again for each commit of a scan;
+// cat-file would inflate them anew every time (go-git keeps an object cache
+// for the same reason).
+const blobCacheSize = 32 << 20
+
+// blobCache keeps recently read blobs up to a total size, dropping the
+// least recently used first.
+type blobCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	order *list.List // of *cachedBlob, most recent first
+	byKey map[string]*list.Element
+}
+
+type cachedBlob struct {
+	hash string
+	data []byte
+}
+
+func newBlobCache(max int) *blobCache {
+	return &blobCache{max: max, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func (c *blobCache) get(hash string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[hash]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cachedBlob).data, true
+}
+
+func (c *blobCache) put(hash string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(data) > c.max/8 || c.byKey[hash] != nil {
+		return // a huge blob would push out many small ones
+	}
+	c.byKey[hash] = c.order.PushFront(&cachedBlob{hash, data})
+	c.size += len(data)
+	for c.size > c.max {
+		e := c.order.Back()
+		b := c.order.Remove(e).(*cachedBlob)
+		delete(c.byKey, b.hash)
+		c.size -= len(b.data)
+	}
 }

@@ -1,6 +1,7 @@
 package gitutil
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -177,5 +178,24 @@ func TestParseSignature(t *testing.T) {
 		if got != want {
 			t.Errorf("parseSignature(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestBlobCache(t *testing.T) {
+	c := newBlobCache(800)
+	blob := func(b byte) []byte { return bytes.Repeat([]byte{b}, 100) }
+	for _, h := range "abcdefgh" {
+		c.put(string(h), blob(byte(h)))
+	}
+	c.get("a") // a is now the most recent: b goes first
+	c.put("i", blob('i'))
+	for h, want := range map[string]bool{"a": true, "b": false, "c": true, "i": true} {
+		if _, ok := c.get(h); ok != want {
+			t.Errorf("cached %s = %v, want %v", h, ok, want)
+		}
+	}
+	c.put("huge", make([]byte, 101)) // more than an eighth: not kept
+	if _, ok := c.get("huge"); ok || c.size != 800 {
+		t.Errorf("huge blob cached, or size %d", c.size)
 	}
 }
