@@ -81,6 +81,25 @@ func (l *loader) file(f *gitutil.File, rev string) *srcFile {
 	return sf
 }
 
+// testSources reads the raw test files of a directory at a revision,
+// without parsing them: a cheap text search is sometimes enough to know
+// that parsing is not needed.
+func (l *loader) testSources(rev, dir string) [][]byte {
+	files, err := l.repo.ListDir(rev, dir)
+	if err != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, f := range files {
+		if isTestFile(f.Path) {
+			if src, err := l.repo.Blob(f.Blob); err == nil {
+				out = append(out, src)
+			}
+		}
+	}
+	return out
+}
+
 // prefetch reads and parses the relevant files of a change set on every
 // core: parsing is most of a large check's time. The repository serialises
 // its own reads; the parses run side by side.
@@ -273,11 +292,13 @@ type analysis struct {
 	renamed    map[string]string // base path → head path
 	deleted    map[string]bool   // base paths gone from head
 	matches    []*match
+	helpers    []*match // helpers of test files, kept and changed
 	findings   []Finding
-	gone       []string                   // declarations removed by the range, computed once
-	affected   map[string]map[string]bool // per package: helpers the range changed, and their callers
-	diffs      map[*match]*assertDiff     // assertion comparisons, shared by the assertion rules
-	checks     map[*testFunc][]*site      // each test's checks, computed once
+	gone       []string                              // declarations removed by the range, computed once
+	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers
+	diffs      map[*match]*assertDiff                // assertion comparisons, shared by the assertion rules
+	checks     map[*testFunc][]*site                 // each test's checks, computed once
+	funcs      map[*srcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 }
 
 // relevant reports whether a changed path can hold Go tests: Go files, and

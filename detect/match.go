@@ -47,6 +47,23 @@ func (a *analysis) matchTests() {
 		}
 		a.matches = append(a.matches, a.find(bt, fresh))
 	}
+	a.pairHelpers()
+}
+
+// pairHelpers pairs the helpers of changed test files that kept their name
+// and changed their body: a skip or a lost check in a helper reaches every
+// test that calls it, and is reported once, at the helper.
+func (a *analysis) pairHelpers() {
+	for _, bt := range a.base.tests {
+		if !bt.isHelper() {
+			continue
+		}
+		for _, ht := range a.head.byKey[bt.key()] {
+			if ht.isHelper() && !bytes.Equal(bt.bodySrc(), ht.bodySrc()) {
+				a.helpers = append(a.helpers, &match{base: bt, head: ht, kind: matchSame})
+			}
+		}
+	}
 }
 
 // parentKept reports whether a test's parent is still in head under its name.
@@ -243,6 +260,16 @@ func findLiteral(v string, have map[string]bool) (string, bool) {
 	if have[v] {
 		return v, true
 	}
+	if len(v) >= 7 && v[0] == '"' {
+		// A fragment a test looked for (strings.Contains(err.Error(), "one of"))
+		// inside a full message of a table row.
+		frag := v[1 : len(v)-1]
+		for hv := range have {
+			if len(hv) > len(v) && hv[0] == '"' && strings.Contains(hv, frag) {
+				return hv, true
+			}
+		}
+	}
 	if len(v) < 24 || v[0] != '"' {
 		return "", false
 	}
@@ -361,8 +388,8 @@ func (a *analysis) untouched(m *match) bool {
 }
 
 // affectedHelpers lists the functions, constants and variables of a package
-// directory that the range changed, added or removed, and the functions
-// that call them, transitively.
+// directory that the range changed, added or removed. (A changed helper is
+// also judged on its own, at the helper: see pairHelpers.)
 func (a *analysis) affectedHelpers(dir string) map[string]bool {
 	if got, ok := a.affected[dir]; ok {
 		return got
@@ -395,34 +422,16 @@ func (a *analysis) affectedHelpers(dir string) map[string]bool {
 	before, after := bodies(a.base), bodies(a.head)
 	affected := map[string]bool{}
 	for name, body := range after {
-		if before[name] != body {
+		if before[name] != body && !isTestEntry(name) {
 			affected[name] = true
 		}
 	}
 	for name := range before {
-		if _, ok := after[name]; !ok {
+		if _, ok := after[name]; !ok && !isTestEntry(name) {
 			affected[name] = true
 		}
 	}
-	// Callers of affected helpers are affected too.
-	calls := map[string]map[string]bool{}
-	for name, h := range a.head.pkg(dir).helperMap() {
-		calls[name] = calledNames(&testFunc{Body: h.decl.Body})
-	}
-	for changed := true; changed; {
-		changed = false
-		for name, callees := range calls {
-			if affected[name] {
-				continue
-			}
-			for c := range callees {
-				if affected[c] {
-					affected[name], changed = true, true
-					break
-				}
-			}
-		}
-	}
+
 	if a.affected == nil {
 		a.affected = map[string]map[string]bool{}
 	}
@@ -437,4 +446,15 @@ func setupText(tf *testFunc) string {
 		b.WriteString(tf.File.text(s))
 	}
 	return b.String()
+}
+
+// isTestEntry reports whether a function name is one go test calls (tests
+// call helpers, never each other), so a changed test affects no other.
+func isTestEntry(name string) bool {
+	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		if isTestName(name, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -63,8 +63,9 @@ func (a *analysis) prodFiles() []*srcFile {
 }
 
 // baseFunc finds the base version of a declaration: in the same file (or
-// the file it was renamed from) first, then anywhere in the package, since
-// functions move between files.
+// the file it was renamed from) first, then in the package's other changed
+// files, since functions move between files — and a function that left a
+// file changed that file too, so base's unchanged files need no look.
 func (a *analysis) baseFunc(dir, key, headPath string) (*srcFile, *ast.FuncDecl) {
 	basePath := headPath
 	for from, to := range a.renamed {
@@ -73,16 +74,43 @@ func (a *analysis) baseFunc(dir, key, headPath string) (*srcFile, *ast.FuncDecl)
 		}
 	}
 	if bf, ok := a.base.files[basePath]; ok {
-		if fd := findFunc(bf, key); fd != nil {
+		if fd := a.funcIndex(bf)[key]; fd != nil {
 			return bf, fd
 		}
 	}
-	for _, bf := range a.base.pkg(dir).files {
-		if fd := findFunc(bf, key); fd != nil {
-			return bf, fd
+	paths := make([]string, 0, len(a.base.files))
+	for p := range a.base.files {
+		if dirOf(p) == dir && p != basePath {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if fd := a.funcIndex(a.base.files[p])[key]; fd != nil {
+			return a.base.files[p], fd
 		}
 	}
 	return nil, nil
+}
+
+// funcIndex maps a non-test file's functions by declaration key, once.
+func (a *analysis) funcIndex(f *srcFile) map[string]*ast.FuncDecl {
+	if idx, ok := a.funcs[f]; ok {
+		return idx
+	}
+	idx := map[string]*ast.FuncDecl{}
+	if f.AST != nil && !isTestFile(f.Path) {
+		for _, d := range f.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				idx[declKey(fd)] = fd
+			}
+		}
+	}
+	if a.funcs == nil {
+		a.funcs = map[*srcFile]map[string]*ast.FuncDecl{}
+	}
+	a.funcs[f] = idx
+	return idx
 }
 
 func findFunc(f *srcFile, key string) *ast.FuncDecl {
@@ -100,6 +128,9 @@ func findFunc(f *srcFile, key string) *ast.FuncDecl {
 // sameBody compares two bodies token by token, ignoring formatting and
 // comments.
 func sameBody(bf *srcFile, bd *ast.FuncDecl, hf *srcFile, hd *ast.FuncDecl) bool {
+	if bf.text(bd.Body) == hf.text(hd.Body) {
+		return true // the common case, without tokenizing
+	}
 	return tokenText(bf, bd.Body) == tokenText(hf, hd.Body)
 }
 

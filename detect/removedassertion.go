@@ -34,6 +34,11 @@ Example:
 }
 
 func runRemovedAssertion(a *analysis) {
+	for _, m := range a.helpers {
+		if d := a.diffAssertions(m); len(d.removed) > 0 {
+			a.reportRemoved(m, d, "the helper "+m.head.Name+" (and so every test that calls it)")
+		}
+	}
 	for _, m := range a.matches {
 		if !comparable(m) || !m.head.runs() || a.untouched(m) {
 			continue
@@ -41,25 +46,27 @@ func runRemovedAssertion(a *analysis) {
 		if what, _ := a.hollowed(m); what != "" {
 			continue // disabled-test reports a test hollowed out
 		}
-		d := a.diffAssertions(m)
-		if len(d.removed) == 0 {
-			continue
+		if d := a.diffAssertions(m); len(d.removed) > 0 {
+			a.reportRemoved(m, d, m.head.Name)
 		}
-		bt, ht := m.base, m.head
-		var list, excerpt []string
-		for _, s := range d.removed {
-			list = append(list, fmt.Sprintf("%s (line %d)", callText(s), s.file.line(s.at.Pos())))
-			excerpt = append(excerpt, s.file.lines(siteStart(s), siteEnd(s), "-", 4)...)
-		}
-		first := d.removed[0]
-		a.report(Finding{
-			Rule: idRemovedAssertion, Severity: Error, Symbol: ht.Name, Pkg: ht.Dir,
-			File: ht.File.Path, Line: ht.line(), OldFile: bt.File.Path, OldLine: first.file.line(first.at.Pos()),
-			Excerpt: excerpt,
-			Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
-				ht.Name, d.baseCount, d.headCount, plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
-		})
 	}
+}
+
+func (a *analysis) reportRemoved(m *match, d *assertDiff, who string) {
+	bt, ht := m.base, m.head
+	var list, excerpt []string
+	for _, s := range d.removed {
+		list = append(list, fmt.Sprintf("%s (line %d)", callText(s), s.file.line(s.at.Pos())))
+		excerpt = append(excerpt, s.file.lines(siteStart(s), siteEnd(s), "-", 4)...)
+	}
+	first := d.removed[0]
+	a.report(Finding{
+		Rule: idRemovedAssertion, Severity: Error, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.line(), OldFile: bt.File.Path, OldLine: first.file.line(first.at.Pos()),
+		Excerpt: excerpt,
+		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
+			upperFirst(who), d.baseCount, d.headCount, plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
+	})
 }
 
 func plural(n int, one, many string) string {
@@ -105,4 +112,11 @@ func lineText(f *srcFile, line int) string {
 		end = tf.Offset(tf.LineStart(line + 1))
 	}
 	return strings.TrimRight(string(f.Src[start:end]), "\n")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

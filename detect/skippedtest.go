@@ -55,6 +55,9 @@ func runSkippedTest(a *analysis) {
 			a.checkSkips(m)
 		}
 	}
+	for _, m := range a.helpers {
+		a.checkSkips(m)
+	}
 }
 
 // checkSpecState flags a ginkgo spec newly pending (XIt, PIt, PDescribe,
@@ -101,8 +104,8 @@ func (a *analysis) checkSkips(m *match) {
 			baseSkips[s.signature()]--
 			continue
 		}
-		if !s.inLoop && !checkAfter(checks, s.at.Pos()) {
-			continue // nothing left to check after it
+		if !s.inLoop && !checkAfter(checks, s.at.Pos()) && !bt.isHelper() {
+			continue // nothing left to check after it (a helper's callers go on checking)
 		}
 		sev, why := grade(s, failGates)
 		a.reportSkip(m, s, sev, why)
@@ -126,8 +129,12 @@ func (a *analysis) reportSkip(m *match, s *site, sev Severity, why string) {
 		how += " (through " + strings.Join(s.via, " → ") + ")"
 	}
 	what := "test"
-	if bt.Kind == kindSubtest {
+	switch {
+	case bt.Kind == kindSubtest:
 		what = "subtest"
+	case bt.isHelper():
+		what = "helper"
+		why += ", and with it every test that calls it"
 	}
 	f := Finding{
 		Rule: idSkippedTest, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,

@@ -91,6 +91,9 @@ func mayProbe(f *srcFile) bool {
 }
 
 func (a *analysis) checkTestAware(dir string) {
+	if !a.mayHaveNewProbe(dir) {
+		return // spares loading the whole package on both sides
+	}
 	hx, bx := a.head.pkg(dir).crossRef(), a.base.pkg(dir).crossRef()
 	envSet := func(name string) *testLit {
 		if l := hx.envSet[name]; l != nil {
@@ -105,6 +108,33 @@ func (a *analysis) checkTestAware(dir string) {
 			a.reportProbe(dir, p)
 		}
 	}
+}
+
+// mayHaveNewProbe looks for probes in the package's changed files of head
+// alone, with a prober that takes any environment read for one. A new probe
+// can only stand in a changed file, so when there is none the package need
+// not be loaded and cross-referenced at all.
+func (a *analysis) mayHaveNewProbe(dir string) bool {
+	var files []*srcFile
+	for path, f := range a.head.files {
+		if dirOf(path) == dir && !isTestFile(path) && mayProbe(f) {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return false
+	}
+	x := &pkgXref{consts: map[string]string{}}
+	tests := a.ld.testSources(a.head.rev, dir)
+	setByTests := func(name string) *testLit {
+		for _, src := range tests {
+			if bytes.Contains(src, []byte(`Setenv("`+name+`"`)) {
+				return &testLit{} // maybe set for the whole package: look closer
+			}
+		}
+		return nil
+	}
+	return len(collectProbesWith(files, x, setByTests, true)) > 0
 }
 
 // newProbes returns the head probes base did not have: a probe of the same
@@ -139,6 +169,12 @@ func newProbes(base, head []*probe) []*probe {
 // collectProbes finds the probes of a package's non-test files, in file and
 // source order.
 func collectProbes(files []*srcFile, x *pkgXref, envSet func(string) *testLit) []*probe {
+	return collectProbesWith(files, x, envSet, false)
+}
+
+// collectProbesWith is collectProbes; a permissive prober also takes an
+// environment read through a name it cannot resolve for a probe.
+func collectProbesWith(files []*srcFile, x *pkgXref, envSet func(string) *testLit, permissive bool) []*probe {
 	var out []*probe
 	sorted := append([]*srcFile(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
@@ -146,7 +182,7 @@ func collectProbes(files []*srcFile, x *pkgXref, envSet func(string) *testLit) [
 		if f.AST == nil || isTestFile(f.Path) || ignoredDir(f.Path) || f.Generated {
 			continue
 		}
-		pr := &prober{f: f, x: x, envSet: envSet, os: importName(f.AST, "os"), flag: importName(f.AST, "flag")}
+		pr := &prober{f: f, x: x, envSet: envSet, os: importName(f.AST, "os"), flag: importName(f.AST, "flag"), permissive: permissive}
 		for _, d := range f.AST.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
@@ -171,6 +207,7 @@ type prober struct {
 	argNames   []string          // locals holding the program's name or arguments
 	stackNames []string          // locals holding the call stack or a caller's name
 	envVars    map[string]string // locals holding an environment variable's value → the call reading it
+	permissive bool              // take an unresolved environment variable name for a probe
 }
 
 func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
@@ -356,6 +393,9 @@ func (pr *prober) env(call *ast.CallExpr) *probe {
 	name := stringArg(call, 0)
 	if id, ok := call.Args[0].(*ast.Ident); ok && name == "" {
 		name = pr.x.consts[id.Name]
+	}
+	if name == "" && pr.permissive {
+		name = "?"
 	}
 	if name == "" {
 		return nil

@@ -129,6 +129,9 @@ func classifyFunc(f *srcFile, fd *ast.FuncDecl) *testFunc {
 		tf.Kind = kindExample
 	case testFile || looksLikeTest(f, fd):
 		tf.Kind = kindOther
+		if p := testingParam(f, params); p != "" {
+			tf.Param = p // a helper: the checks it makes go through this
+		}
 	default:
 		return nil
 	}
@@ -519,4 +522,25 @@ func hasDecorator(call *ast.CallExpr, name string) bool {
 		}
 	}
 	return false
+}
+
+// testingParam names a function's first parameter of a testing type
+// (*testing.T, *testing.B, *testing.F, testing.TB), or "".
+func testingParam(f *srcFile, params []*ast.Field) string {
+	for _, p := range params {
+		if f.isTestingType(p.Type, "T", "B", "F", "TB") && len(p.Names) > 0 {
+			return p.Names[0].Name
+		}
+	}
+	return ""
+}
+
+// isHelper reports whether a function of a test file is a helper that tests
+// hand their *testing.T to.
+func (tf *testFunc) isHelper() bool {
+	if tf.Kind != kindOther || tf.Parent != nil || !isTestFile(tf.File.Path) {
+		return false
+	}
+	fd, ok := tf.Decl.(*ast.FuncDecl)
+	return ok && fd.Recv == nil && testingParam(tf.File, fd.Type.Params.List) != ""
 }

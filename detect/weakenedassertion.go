@@ -31,6 +31,11 @@ Example:
 }
 
 func runWeakenedAssertion(a *analysis) {
+	for _, m := range a.helpers {
+		for _, w := range a.diffAssertions(m).weakened {
+			a.reportWeakened(m, w)
+		}
+	}
 	for _, m := range a.matches {
 		if !comparable(m) || !m.head.runs() || a.untouched(m) {
 			continue
