@@ -6,7 +6,6 @@ import (
 
 	"github.com/goodhart-dev/goodhart/detect"
 	"github.com/goodhart-dev/goodhart/fixtures"
-	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 // scenario parses an inline scenario; its want section is not used.
@@ -117,15 +116,7 @@ func TestAdd(t *testing.T) {
 // Comparing a commit with itself is an empty range: nothing to check.
 func TestEmptyRange(t *testing.T) {
 	s := scenario(t, "empty\n"+calcBase+"-- want --\n")
-	built, err := s.Build(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := gitutil.Open(built.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	built, repo := buildScenario(t, s, "")
 	res, err := detect.Check(repo, built.Head, built.Head, detect.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -154,15 +145,7 @@ func TestAdd(t *testing.T) {
 }
 -- want --
 `)
-	built, err := s.Build(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := gitutil.Open(built.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	built, repo := buildScenario(t, s, "")
 	for _, assume := range []bool{false, true} {
 		res, err := detect.Check(repo, built.Base, built.Head, detect.Options{AssumeAgent: assume})
 		if err != nil {

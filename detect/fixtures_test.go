@@ -60,15 +60,7 @@ func checkScenario(t *testing.T, s *fixtures.Scenario) (*detect.Result, *fixture
 // ("" for gitutil.Open's choice).
 func checkScenarioWith(t *testing.T, s *fixtures.Scenario, backend string) (*detect.Result, *fixtures.Built) {
 	t.Helper()
-	built, err := s.Build(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := gitutil.OpenBackend(built.Dir, backend)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	built, repo := buildScenario(t, s, backend)
 	res, err := detect.Check(repo, built.Base, built.Head, detect.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -128,15 +120,7 @@ func TestPrefilterChangesNothing(t *testing.T) {
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			built, err := s.Build(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			repo, err := gitutil.Open(built.Dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer repo.Close()
+			built, repo := buildScenario(t, s, "")
 			var got [2][]string
 			for i, exhaustive := range []bool{false, true} {
 				res, err := detect.Check(repo, built.Base, built.Head, detect.Options{Exhaustive: exhaustive})
@@ -152,4 +136,25 @@ func TestPrefilterChangesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildScenario builds a scenario into a repository in a temporary folder
+// and opens it with the given backend ("" for the default).
+func buildScenario(t *testing.T, s *fixtures.Scenario, backend string) (*fixtures.Built, gitutil.Repo) {
+	t.Helper()
+	built, err := s.Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var repo gitutil.Repo
+	if backend == "" {
+		repo, err = gitutil.Open(built.Dir)
+	} else {
+		repo, err = gitutil.OpenBackend(built.Dir, backend)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	return built, repo
 }

@@ -162,21 +162,7 @@ func (p *printer) summary(fs []detect.Finding) {
 		p.linef("no findings")
 		return
 	}
-	var counts [3]int
-	for _, f := range fs {
-		counts[min(max(int(f.Severity), 0), 2)]++
-	}
-	var parts []string
-	if n := counts[detect.Error]; n > 0 {
-		parts = append(parts, plural(n, "error"))
-	}
-	if n := counts[detect.Warning]; n > 0 {
-		parts = append(parts, plural(n, "warning"))
-	}
-	if n := counts[detect.Info]; n > 0 {
-		parts = append(parts, strconv.Itoa(n)+" info")
-	}
-	p.linef("%s: %s", plural(len(fs), "finding"), strings.Join(parts, ", "))
+	p.linef("%s%s", plural(len(fs), "finding"), severityCounts(fs))
 }
 
 // fileOf is the file a finding is listed under: its path in head, or in
