@@ -63,6 +63,9 @@ func countUses(f *srcFile, into map[string]int) {
 // else at the closest later one, else the first line. Annotations can only
 // point at lines that exist in head.
 func nearestLine(baseFile, headFile *srcFile, pos token.Pos) int {
+	if headFile != nil {
+		baseFile, headFile = baseFile.full(), headFile.full() // every surviving declaration counts
+	}
 	if headFile == nil || headFile.AST == nil || baseFile.AST == nil {
 		return 0
 	}
@@ -94,6 +97,7 @@ func nearestLine(baseFile, headFile *srcFile, pos token.Pos) int {
 // slot returns the stretch of head's file between the declarations that
 // surrounded pos in base and survived: where something at pos would stand.
 func slot(baseFile, headFile *srcFile, pos token.Pos) (lo, hi token.Pos) {
+	baseFile, headFile = baseFile.full(), headFile.full() // every surviving declaration counts
 	lo, hi = headFile.AST.Package, headFile.AST.End()
 	if baseFile.AST == nil {
 		return lo, hi

@@ -15,8 +15,9 @@ import (
 // loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type loader struct {
-	exhaustive bool       // parse every changed file: no prefilter
-	mu         sync.Mutex // guards parsed and notes: prefetch parses in parallel
+	exhaustive bool              // parse every changed file whole: no prefilter, no masks
+	raws       map[string][]byte // blobs read for planning, by hash
+	mu         sync.Mutex        // guards parsed and notes: prefetch parses in parallel
 	repo       gitutil.Repo
 	parsed     map[string]*srcFile // blob + path
 	dirs       map[string][]gitutil.File
@@ -31,6 +32,19 @@ func (l *loader) note(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.notes[fmt.Sprintf(format, args...)] = true
+}
+
+// version parses the version of a changed file the analysis indexes: its
+// masked text when the plan has one that parses, else the whole file.
+func (l *loader) version(f *gitutil.File, rev string, masks maskPlan) *srcFile {
+	if m, ok := masks[f.Blob+"\x00"+f.Path]; ok {
+		if src, err := l.raw(f.Blob); err == nil {
+			if mf := maskedFile(f.Path, src, m); mf != nil {
+				return mf
+			}
+		}
+	}
+	return l.file(f, rev)
 }
 
 // noteList returns the notes so far, sorted.
@@ -103,17 +117,17 @@ func (l *loader) testSources(rev, dir string) [][]byte {
 // prefetch reads and parses the relevant files of a change set on every
 // core: parsing is most of a large check's time. The repository serialises
 // its own reads; the parses run side by side.
-func (l *loader) prefetch(changes []gitutil.Change, base, head string) {
+func (l *loader) prefetch(changes []gitutil.Change, base, head string, masks maskPlan) {
 	type job struct {
 		f   *gitutil.File
 		rev string
 	}
 	var jobs []job
 	for _, c := range changes {
-		if c.From != nil && relevant(c.From.Path) && !l.has(c.From) {
+		if c.From != nil && relevant(c.From.Path) && !l.has(c.From) && !masks.has(c.From) {
 			jobs = append(jobs, job{c.From, base})
 		}
-		if c.To != nil && relevant(c.To.Path) && !l.has(c.To) {
+		if c.To != nil && relevant(c.To.Path) && !l.has(c.To) && !masks.has(c.To) {
 			jobs = append(jobs, job{c.To, head})
 		}
 	}
@@ -251,7 +265,7 @@ func (s *snapshot) pkg(dir string) *pkgInfo {
 	p := &pkgInfo{declared: map[string]bool{}, uses: map[string]int{}}
 	seen := map[string]bool{}
 	for _, f := range s.ld.dir(s.rev, dir) {
-		if cf, ok := s.files[f.Path]; ok {
+		if cf, ok := s.files[f.Path]; ok && !cf.masked {
 			f = cf
 		}
 		seen[f.Path] = true
@@ -259,7 +273,7 @@ func (s *snapshot) pkg(dir string) *pkgInfo {
 	}
 	for path, f := range s.files { // changed files the listing may not show (unreadable trees)
 		if dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
-			p.files = append(p.files, f)
+			p.files = append(p.files, f.full())
 		}
 	}
 	for _, f := range p.files {
@@ -332,7 +346,8 @@ func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) 
 		}
 		changes = kept
 	}
-	ld.prefetch(changes, base, head)
+	masks := ld.planMasks(changes)
+	ld.prefetch(changes, base, head, masks)
 	a := &analysis{ld: ld, base: newSnapshot(ld, base), head: newSnapshot(ld, head), renamed: map[string]string{}, deleted: map[string]bool{}}
 	for _, c := range changes {
 		switch {
@@ -342,12 +357,12 @@ func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) 
 			a.renamed[c.From.Path] = c.To.Path
 		}
 		if c.From != nil && relevant(c.From.Path) {
-			if f := ld.file(c.From, base); f != nil && !f.Generated {
+			if f := ld.version(c.From, base, masks); f != nil && !f.Generated {
 				a.base.add(f)
 			}
 		}
 		if c.To != nil && relevant(c.To.Path) {
-			if f := ld.file(c.To, head); f != nil && !f.Generated {
+			if f := ld.version(c.To, head, masks); f != nil && !f.Generated {
 				a.head.add(f)
 			}
 		}

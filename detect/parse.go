@@ -26,6 +26,9 @@ type srcFile struct {
 
 	Generated bool // "Code generated … DO NOT EDIT.": read for context, never judged
 
+	masked bool     // declarations both versions share were blanked before parsing (mask.go)
+	whole  *srcFile // the full parse of a masked file, made on first use
+
 	testingName string            // local name of the "testing" import: "testing", an alias, "." or ""
 	imports     map[string]string // local name → import path ("." entries listed under ".path")
 }

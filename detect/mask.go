@@ -1,0 +1,270 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// Masking spares the parser the unchanged parts of a modified file. A
+// file's top-level declarations are cut apart as text; a declaration whose
+// exact text both versions share is blanked out (every character but the
+// newlines becomes a space, so lines and offsets stay where they were)
+// before parsing, unless it mentions a name the range declared anew or
+// changed in its package. Nothing in a blanked declaration changed, and
+// nothing it depends on in its package did: the rules, which judge changes,
+// lose nothing by not seeing it. Whole-package views (snapshot.pkg) and the
+// few places that need every declaration of a file (srcFile.full) parse the
+// real text. A masked text that does not parse is parsed whole instead.
+
+// chunk is one top-level declaration of a file, with the comment lines
+// that lead into it and the blank lines after it.
+type chunk struct {
+	start, end int // byte offsets
+	text       string
+}
+
+var declStart = regexp.MustCompile(`^(func|type|var|const|import)[ (]`)
+
+// chunks cuts a file after its header (package clause, build constraints)
+// into top-level declarations, by the column-0 keywords gofmt leaves.
+func chunks(src string) (header int, out []chunk) {
+	lines := strings.SplitAfter(src, "\n")
+	offs := make([]int, len(lines)+1)
+	for i, l := range lines {
+		offs[i+1] = offs[i] + len(l)
+	}
+	var starts []int
+	for i, l := range lines {
+		if !declStart.MatchString(l) {
+			continue
+		}
+		s := i
+		for s > 0 && strings.HasPrefix(lines[s-1], "//") {
+			s-- // its doc comment
+		}
+		if len(starts) == 0 || s > starts[len(starts)-1] {
+			starts = append(starts, s)
+		}
+	}
+	if len(starts) == 0 {
+		return len(src), nil
+	}
+	header = offs[starts[0]]
+	for k, s := range starts {
+		e := len(lines)
+		if k+1 < len(starts) {
+			e = starts[k+1]
+		}
+		out = append(out, chunk{offs[s], offs[e], src[offs[s]:offs[e]]})
+	}
+	return header, out
+}
+
+var declNameRE = regexp.MustCompile(`^(?:func (?:\([^)]*\) )?|type |var |const )([A-Za-z_][A-Za-z0-9_]*)`)
+var groupNameRE = regexp.MustCompile(`(?m)^\t([A-Za-z_][A-Za-z0-9_]*)`)
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// chunkNames lists the names a declaration chunk declares.
+func chunkNames(c chunk) []string {
+	var out []string
+	for _, l := range strings.Split(c.text, "\n") {
+		if m := declNameRE.FindStringSubmatch(l); m != nil {
+			out = append(out, m[1])
+			break
+		}
+	}
+	if first := strings.SplitN(strings.TrimLeft(c.text, "/ \t"), "\n", 2)[0]; strings.HasSuffix(strings.TrimSpace(first), "(") {
+		for _, m := range groupNameRE.FindAllStringSubmatch(c.text, -1) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// maskPlan is the masked text of each modified file version that can be
+// masked, by blob and path.
+type maskPlan map[string]string
+
+// planMasks decides which declarations of the modified files of a change
+// set can be blanked out, and returns their masked texts.
+func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
+	if l.exhaustive {
+		return nil
+	}
+	type pair struct {
+		c        gitutil.Change
+		old, cur string
+	}
+	var pairs []pair
+	changed := map[string]map[string]bool{} // dir → names declared anew or changed
+	mark := func(dir string, names []string) {
+		if changed[dir] == nil {
+			changed[dir] = map[string]bool{}
+		}
+		for _, n := range names {
+			changed[dir][n] = true
+		}
+	}
+	for _, c := range changes {
+		for _, f := range []*gitutil.File{c.From, c.To} {
+			if f != nil && strings.HasSuffix(f.Path, ".go") && (c.From == nil || c.To == nil || c.From.Path != c.To.Path) {
+				if src, err := l.raw(f.Blob); err == nil {
+					_, cs := chunks(string(src))
+					for _, ch := range cs {
+						mark(dirOf(f.Path), chunkNames(ch))
+					}
+				}
+			}
+		}
+		if c.From == nil || c.To == nil || c.From.Path != c.To.Path || !strings.HasSuffix(c.To.Path, ".go") {
+			continue
+		}
+		old, err1 := l.raw(c.From.Blob)
+		cur, err2 := l.raw(c.To.Blob)
+		if err1 != nil || err2 != nil || skipReason(c.To.Path, cur) != "" || skipReason(c.From.Path, old) != "" {
+			continue
+		}
+		p := pair{c, string(old), string(cur)}
+		oh, oc := chunks(p.old)
+		nh, nc := chunks(p.cur)
+		if p.old[:oh] != p.cur[:nh] {
+			continue // a changed header (a build constraint, the package) concerns every declaration
+		}
+		for _, ch := range differing(oc, nc) {
+			mark(dirOf(c.To.Path), chunkNames(ch))
+		}
+		for _, ch := range differing(nc, oc) {
+			mark(dirOf(c.To.Path), chunkNames(ch))
+		}
+		pairs = append(pairs, p)
+	}
+	plan := maskPlan{}
+	for _, p := range pairs {
+		names := changed[dirOf(p.c.To.Path)]
+		if m, ok := maskShared(p.old, p.cur, names); ok {
+			plan[p.c.From.Blob+"\x00"+p.c.From.Path] = m
+		}
+		if m, ok := maskShared(p.cur, p.old, names); ok {
+			plan[p.c.To.Blob+"\x00"+p.c.To.Path] = m
+		}
+	}
+	return plan
+}
+
+// differing returns the chunks of a that b does not have, as a multiset.
+func differing(a, b []chunk) []chunk {
+	have := map[string]int{}
+	for _, c := range b {
+		have[c.text]++
+	}
+	var out []chunk
+	for _, c := range a {
+		if have[c.text] > 0 {
+			have[c.text]--
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// maskShared blanks the chunks of src that other shares and that mention
+// none of the changed names; ok is false when nothing would be blanked.
+func maskShared(src, other string, changed map[string]bool) (string, bool) {
+	_, cs := chunks(src)
+	_, ocs := chunks(other)
+	shared := map[string]int{}
+	for _, c := range ocs {
+		shared[c.text]++
+	}
+	b := []byte(src)
+	masked := false
+	for _, c := range cs {
+		if shared[c.text] == 0 || mentions(c.text, changed) || isImport(c.text) {
+			continue // imports say what every name means: never blanked
+		}
+		shared[c.text]--
+		for i := c.start; i < c.end; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+		masked = true
+	}
+	return string(b), masked
+}
+
+func mentions(text string, names map[string]bool) bool {
+	if len(names) == 0 {
+		return false
+	}
+	for _, id := range identRE.FindAllString(text, -1) {
+		if names[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// raw reads a blob once per analysis run.
+func (l *loader) raw(blob string) ([]byte, error) {
+	l.mu.Lock()
+	src, ok := l.raws[blob]
+	l.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	src, err := l.repo.Blob(blob)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	if l.raws == nil {
+		l.raws = map[string][]byte{}
+	}
+	l.raws[blob] = src
+	l.mu.Unlock()
+	return src, nil
+}
+
+// maskedFile parses a masked version of a file, keeping the real text as
+// its source (lines and offsets are the same), or returns nil when the
+// masked text does not parse.
+func maskedFile(path string, real []byte, masked string) *srcFile {
+	f := parseFile(path, []byte(masked))
+	if f.Err != nil {
+		return nil
+	}
+	f.Src = real
+	f.masked = true
+	return f
+}
+
+// full returns the file with every declaration parsed: itself, or for a
+// masked file, a parse of its real text.
+func (f *srcFile) full() *srcFile {
+	if !f.masked {
+		return f
+	}
+	if f.whole == nil {
+		f.whole = parseFile(f.Path, f.Src)
+		f.whole.Generated = f.Generated
+	}
+	return f.whole
+}
+
+func (m maskPlan) has(f *gitutil.File) bool {
+	_, ok := m[f.Blob+"\x00"+f.Path]
+	return ok
+}
+
+func isImport(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(l, "//") {
+			return strings.HasPrefix(l, "import")
+		}
+	}
+	return false
+}

@@ -1,0 +1,68 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+)
+
+const maskBase = `//go:build linux
+
+package x
+
+import "testing"
+
+// TestA checks A.
+func TestA(t *testing.T) {
+	if A() != tol {
+		t.Fatal()
+	}
+}
+
+func TestB(t *testing.T) {
+	if B() != 2 {
+		t.Fatal()
+	}
+}
+
+const tol = 1
+`
+
+func TestChunks(t *testing.T) {
+	header, cs := chunks(maskBase)
+	if !strings.HasSuffix(maskBase[:header], "package x\n\n") {
+		t.Errorf("header = %q", maskBase[:header])
+	}
+	var names []string
+	for _, c := range cs {
+		names = append(names, chunkNames(c)...)
+	}
+	if got := strings.Join(names, " "); got != "TestA TestB tol" {
+		t.Errorf("names = %q", got)
+	}
+	if !strings.HasPrefix(cs[1].text, "// TestA checks A.\nfunc TestA") {
+		t.Errorf("the doc comment does not lead its declaration: %q", cs[1].text)
+	}
+}
+
+// Shared declarations are blanked with lines and offsets kept; imports,
+// changed ones and those that mention a changed name are not.
+func TestMaskShared(t *testing.T) {
+	head := strings.Replace(maskBase, "B() != 2", "B() != 3", 1)
+	masked, ok := maskShared(head, maskBase, map[string]bool{"TestB": true})
+	if !ok || len(masked) != len(head) || strings.Count(masked, "\n") != strings.Count(head, "\n") {
+		t.Fatalf("masked %v, %d bytes and %d lines for %d and %d", ok, len(masked), strings.Count(masked, "\n"), len(head), strings.Count(head, "\n"))
+	}
+	for _, want := range []string{`import "testing"`, "func TestB", "B() != 3"} {
+		if !strings.Contains(masked, want) {
+			t.Errorf("masked text lost %q", want)
+		}
+	}
+	for _, gone := range []string{"func TestA", "const tol"} {
+		if strings.Contains(masked, gone) {
+			t.Errorf("masked text kept %q", gone)
+		}
+	}
+	if m, _ := maskShared(head, maskBase, map[string]bool{"tol": true}); !strings.Contains(m, "func TestA") {
+		t.Error("TestA mentions the changed constant tol, and was blanked")
+	}
+}
