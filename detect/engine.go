@@ -15,13 +15,14 @@ import (
 // loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type loader struct {
-	exhaustive bool              // parse every changed file whole: no prefilter, no masks
-	raws       map[string][]byte // blobs read for planning, by hash
-	mu         sync.Mutex        // guards parsed and notes: prefetch parses in parallel
-	repo       gitutil.Repo
-	parsed     map[string]*srcFile // blob + path
-	dirs       map[string][]gitutil.File
-	notes      map[string]bool
+	exhaustive  bool                // parse every changed file whole: no prefilter, no masks
+	raws        map[string][]byte   // blobs read for planning, by hash
+	maskedFiles map[string]*srcFile // masked parses, by blob and path (nil: did not parse)
+	mu          sync.Mutex          // guards parsed and notes: prefetch parses in parallel
+	repo        gitutil.Repo
+	parsed      map[string]*srcFile // blob + path
+	dirs        map[string][]gitutil.File
+	notes       map[string]bool
 }
 
 func newLoader(repo gitutil.Repo) *loader {
@@ -37,12 +38,27 @@ func (l *loader) note(format string, args ...any) {
 // version parses the version of a changed file the analysis indexes: its
 // masked text when the plan has one that parses, else the whole file.
 func (l *loader) version(f *gitutil.File, rev string, masks maskPlan) *srcFile {
-	if m, ok := masks[f.Blob+"\x00"+f.Path]; ok {
+	k := f.Blob + "\x00" + f.Path
+	m, ok := masks[k]
+	if !ok {
+		return l.file(f, rev)
+	}
+	l.mu.Lock()
+	mf, done := l.maskedFiles[k]
+	l.mu.Unlock()
+	if !done {
 		if src, err := l.raw(f.Blob); err == nil {
-			if mf := maskedFile(f.Path, src, m); mf != nil {
-				return mf
-			}
+			mf = maskedFile(f.Path, src, m)
 		}
+		l.mu.Lock()
+		if l.maskedFiles == nil {
+			l.maskedFiles = map[string]*srcFile{}
+		}
+		l.maskedFiles[k] = mf
+		l.mu.Unlock()
+	}
+	if mf != nil {
+		return mf
 	}
 	return l.file(f, rev)
 }
@@ -124,10 +140,10 @@ func (l *loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 	}
 	var jobs []job
 	for _, c := range changes {
-		if c.From != nil && relevant(c.From.Path) && !l.has(c.From) && !masks.has(c.From) {
+		if c.From != nil && relevant(c.From.Path) && !l.has(c.From) {
 			jobs = append(jobs, job{c.From, base})
 		}
-		if c.To != nil && relevant(c.To.Path) && !l.has(c.To) && !masks.has(c.To) {
+		if c.To != nil && relevant(c.To.Path) && !l.has(c.To) {
 			jobs = append(jobs, job{c.To, head})
 		}
 	}
@@ -141,7 +157,7 @@ func (l *loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				l.file(j.f, j.rev)
+				l.version(j.f, j.rev, masks)
 			}
 		}()
 	}
@@ -155,8 +171,10 @@ func (l *loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 func (l *loader) has(f *gitutil.File) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, ok := l.parsed[f.Blob+"\x00"+f.Path]
-	return ok
+	k := f.Blob + "\x00" + f.Path
+	_, ok := l.parsed[k]
+	_, masked := l.maskedFiles[k]
+	return ok || masked
 }
 
 // dir parses the Go files directly inside dir at a revision.

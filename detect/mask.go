@@ -64,7 +64,6 @@ func chunks(src string) (header int, out []chunk) {
 
 var declNameRE = regexp.MustCompile(`^(?:func (?:\([^)]*\) )?|type |var |const )([A-Za-z_][A-Za-z0-9_]*)`)
 var groupNameRE = regexp.MustCompile(`(?m)^\t([A-Za-z_][A-Za-z0-9_]*)`)
-var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
 
 // chunkNames lists the names a declaration chunk declares.
 func chunkNames(c chunk) []string {
@@ -96,6 +95,7 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 	type pair struct {
 		c        gitutil.Change
 		old, cur string
+		oc, nc   []chunk
 	}
 	var pairs []pair
 	changed := map[string]map[string]bool{} // dir → names declared anew or changed
@@ -126,12 +126,13 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 		if err1 != nil || err2 != nil || skipReason(c.To.Path, cur) != "" || skipReason(c.From.Path, old) != "" {
 			continue
 		}
-		p := pair{c, string(old), string(cur)}
+		p := pair{c: c, old: string(old), cur: string(cur)}
 		oh, oc := chunks(p.old)
 		nh, nc := chunks(p.cur)
 		if p.old[:oh] != p.cur[:nh] {
 			continue // a changed header (a build constraint, the package) concerns every declaration
 		}
+		p.oc, p.nc = oc, nc
 		for _, ch := range differing(oc, nc) {
 			mark(dirOf(c.To.Path), chunkNames(ch))
 		}
@@ -143,10 +144,10 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 	plan := maskPlan{}
 	for _, p := range pairs {
 		names := changed[dirOf(p.c.To.Path)]
-		if m, ok := maskShared(p.old, p.cur, names); ok {
+		if m, ok := maskChunks(p.old, p.oc, p.nc, names); ok {
 			plan[p.c.From.Blob+"\x00"+p.c.From.Path] = m
 		}
-		if m, ok := maskShared(p.cur, p.old, names); ok {
+		if m, ok := maskChunks(p.cur, p.nc, p.oc, names); ok {
 			plan[p.c.To.Blob+"\x00"+p.c.To.Path] = m
 		}
 	}
@@ -175,6 +176,11 @@ func differing(a, b []chunk) []chunk {
 func maskShared(src, other string, changed map[string]bool) (string, bool) {
 	_, cs := chunks(src)
 	_, ocs := chunks(other)
+	return maskChunks(src, cs, ocs, changed)
+}
+
+// maskChunks is maskShared on chunks already cut.
+func maskChunks(src string, cs, ocs []chunk, changed map[string]bool) (string, bool) {
 	shared := map[string]int{}
 	for _, c := range ocs {
 		shared[c.text]++
@@ -196,16 +202,29 @@ func maskShared(src, other string, changed map[string]bool) (string, bool) {
 	return string(b), masked
 }
 
+// mentions reports whether text uses any of names as a whole identifier.
+// The names are few; a substring search per name is far cheaper than
+// tokenizing every declaration.
 func mentions(text string, names map[string]bool) bool {
-	if len(names) == 0 {
-		return false
-	}
-	for _, id := range identRE.FindAllString(text, -1) {
-		if names[id] {
-			return true
+	for name := range names {
+		for i := 0; ; {
+			j := strings.Index(text[i:], name)
+			if j < 0 {
+				break
+			}
+			j += i
+			end := j + len(name)
+			if (j == 0 || !identByte(text[j-1])) && (end == len(text) || !identByte(text[end])) {
+				return true
+			}
+			i = end
 		}
 	}
 	return false
+}
+
+func identByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
 }
 
 // raw reads a blob once per analysis run.
