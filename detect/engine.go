@@ -210,6 +210,8 @@ type snapshot struct {
 	tests []*testFunc
 	byKey map[string][]*testFunc
 	dirs  map[string]*pkgInfo
+
+	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
 }
 
 func newSnapshot(ld *loader, rev string) *snapshot {

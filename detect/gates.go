@@ -370,7 +370,7 @@ func (w *siteWalker) add(s *site) {
 
 // follow walks into a package helper that receives the test's *testing.T.
 func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
-	h := w.snap.pkg(w.dir).helper(name)
+	h := w.snap.helper(w.dir, name)
 	if h == nil || w.depth >= 3 || contains(w.via, name) {
 		switch {
 		case strings.Contains(name, "Skip") || strings.Contains(name, "skip"):
@@ -410,6 +410,37 @@ type helperFunc struct {
 }
 
 func (p *pkgInfo) helper(name string) *helperFunc { return p.helperMap()[name] }
+
+// helper finds a function of a package: first among the changed files of
+// that side (helpers usually live next to the tests that call them, which
+// changed), and only then in the whole package, which may mean parsing it.
+func (s *snapshot) helper(dir, name string) *helperFunc {
+	if p, ok := s.dirs[dir]; ok {
+		return p.helper(name)
+	}
+	if s.changedHelpers == nil {
+		s.changedHelpers = map[string]map[string]*helperFunc{}
+	}
+	idx, ok := s.changedHelpers[dir]
+	if !ok {
+		idx = map[string]*helperFunc{}
+		for path, f := range s.files {
+			if dirOf(path) != dir || f.AST == nil || !strings.HasSuffix(path, ".go") {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+					idx[fd.Name.Name] = &helperFunc{decl: fd, file: f}
+				}
+			}
+		}
+		s.changedHelpers[dir] = idx
+	}
+	if h, ok := idx[name]; ok {
+		return h
+	}
+	return s.pkg(dir).helper(name)
+}
 
 // helperMap maps the package's functions (not methods) to their declarations.
 func (p *pkgInfo) helperMap() map[string]*helperFunc {
