@@ -3,6 +3,7 @@ package detect_test
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/goodhart-dev/goodhart/detect"
@@ -33,8 +34,8 @@ func TestReadmeRulesTable(t *testing.T) {
 			t.Errorf("README says %s is %s by default; the rule says %s", r.ID, sev, r.Severity)
 		}
 		delete(rows, r.ID)
-		if r.Doc == "" {
-			t.Errorf("rule %s has no doc", r.ID)
+		if !strings.Contains(r.Doc, "Example:") || !strings.Contains(r.Doc, "finding") && !strings.Contains(r.Doc, "flagged") {
+			t.Errorf("rule %s's doc must say what it flags, what it leaves alone, and show an example", r.ID)
 		}
 	}
 	for id := range rows {
