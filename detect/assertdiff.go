@@ -64,27 +64,37 @@ func (a *analysis) compareAssertions(m *match) *assertDiff {
 	hs, hl := checksOf(headSites)
 	d := &assertDiff{baseCount: len(bs), headCount: len(hs)}
 	ub, uh := pairByKey(bs, hs, d)
-	var gone []*site
+	// A check that is not in head as such may have become a log, or been
+	// rewritten: paired first with a head check that compares the same
+	// values, then, failing that, with one of the same relation.
+	var left []*site
 	for _, b := range ub {
 		if i := findSite(hl, func(h *site) bool { return h.key == b.key }); i >= 0 {
 			d.weakened = append(d.weakened, weakening{b, hl[i], Error, fmt.Sprintf("%s became %s: it now only logs, and can no longer fail", callText(b), callText(hl[i]))})
 			hl = append(hl[:i], hl[i+1:]...)
 			continue
 		}
-		if i := findSite(uh, func(h *site) bool { return sharesOperand(b, h) || sameRelation(b, h) }); i >= 0 {
+		left = append(left, b)
+	}
+	var gone []*site
+	for pass, pairs := range []func(b, h *site) bool{sharesOperand, sameRelation} {
+		var next []*site
+		for _, b := range left {
+			i := findSite(uh, func(h *site) bool { return pairs(b, h) })
+			if i < 0 {
+				next = append(next, b)
+				continue
+			}
 			h := uh[i]
 			uh = append(uh[:i], uh[i+1:]...)
-			switch {
-			case neverFails(h):
-				d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s can no longer fail: %s", callText(b), neverWhy(h))})
-			case newlyGated(b, h) != "":
-				d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s now runs only %s", callText(b), newlyGated(b, h))})
-			case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && strength(h.key) < strength(b.key):
-				d.weakened = append(d.weakened, weakening{b, h, Warning, fmt.Sprintf("%s became the weaker %s", callText(b), callText(h))})
-			}
-			continue // otherwise a rewrite of the same check
+			d.compareRewrite(b, h)
 		}
-		gone = append(gone, b)
+		left = next
+		if pass == 0 {
+			left = a.withoutAPIChanges(m, left)
+		} else {
+			gone = next
+		}
 	}
 	for _, h := range uh {
 		if neverFails(h) {
@@ -135,6 +145,33 @@ func (a *analysis) becameTable(m *match, d *assertDiff) bool {
 		}
 	}
 	return 2*n >= len(want)
+}
+
+// withoutAPIChanges drops the checks that went with the API they checked,
+// so that the weak pairing by relation alone cannot spend a head check on
+// them and leave a real removal unpaired.
+func (a *analysis) withoutAPIChanges(m *match, checks []*site) []*site {
+	var out []*site
+	for _, b := range checks {
+		if !a.apiRemoved(m, b) && !a.operandVanished(m, b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// compareRewrite judges a base check paired with its rewrite in head: a
+// rewrite that can never fail, is newly gated, or checks less is a
+// weakening; otherwise it checks the same thing another way.
+func (d *assertDiff) compareRewrite(b, h *site) {
+	switch {
+	case neverFails(h):
+		d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s can no longer fail: %s", callText(b), neverWhy(h))})
+	case newlyGated(b, h) != "":
+		d.weakened = append(d.weakened, weakening{b, h, Error, fmt.Sprintf("the check %s now runs only %s", callText(b), newlyGated(b, h))})
+	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && strength(h.key) < strength(b.key):
+		d.weakened = append(d.weakened, weakening{b, h, Warning, fmt.Sprintf("%s became the weaker %s", callText(b), callText(h))})
+	}
 }
 
 // pairByKey pairs base and head checks with the same failure condition,
@@ -625,7 +662,7 @@ func (a *analysis) explained(m *match, b *site, hs []*site) bool {
 func (a *analysis) apiRemoved(m *match, b *site) bool {
 	basePkg, headPkg := a.base.pkg(m.base.Dir), a.head.pkg(m.head.Dir)
 	gone := false
-	for _, n := range checkedNodes(b) {
+	for _, n := range checkedNodesAndCtx(b) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
 				if _, name := callName(call); basePkg.declared[name] && !headPkg.declared[name] {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -330,7 +331,7 @@ func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 		// g := NewWithT(t) binds an assertion object; it checks nothing.
 	case recv == "" && w.sc.passesT(call):
 		w.follow(call, name, gates, loop)
-	case recv != "" && recv != "?" && strings.Contains(name, "Skip") && w.sc.passesT(call):
+	case recv != "" && recv != "?" && skipsByName(name) && w.sc.passesT(call):
 		w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: recv + "." + name})
 	}
 	return true
@@ -373,7 +374,7 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 	h := w.snap.helper(w.dir, name)
 	if h == nil || w.depth >= 3 || contains(w.via, name) {
 		switch {
-		case strings.Contains(name, "Skip") || strings.Contains(name, "skip"):
+		case skipsByName(name):
 			w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: name})
 		default: // a helper goodhart cannot see into: count it as one check
 			ops := w.texts(call.Args)
@@ -690,3 +691,10 @@ func platformCompare(x, y ast.Expr) (value, lit string, ok bool) {
 	}
 	return "", "", false
 }
+
+var skipNameRE = regexp.MustCompile(`^(?i:skip)|(?i:skip)(?:If|Unless|On|When|Without|Under|For|In|Short|CI|Slow|Flaky|Windows|Darwin|Linux)`)
+
+// skipsByName reports whether a helper goodhart cannot see into says by its
+// name that it skips: SkipIfShort, skipUnlessDocker, testutil.SkipOnCI —
+// not assert.EqualSkip, whose "Skip" counts stack frames.
+func skipsByName(name string) bool { return skipNameRE.MatchString(name) }

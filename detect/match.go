@@ -108,6 +108,9 @@ func (a *analysis) find(bt *testFunc, fresh []*testFunc) *match {
 	if ht := a.bestNear(bt, fresh); ht != nil {
 		return &match{base: bt, head: ht, kind: matchMoved}
 	}
+	if ht := a.sameNameElsewhere(bt, fresh); ht != nil {
+		return &match{base: bt, head: ht, kind: matchMoved}
+	}
 	if ht := a.folded(bt, fresh); ht != nil {
 		return &match{base: bt, head: ht, kind: matchFolded}
 	}
@@ -327,8 +330,12 @@ func (a *analysis) rewrittenInPlace(bt *testFunc, fresh []*testFunc) *testFunc {
 			ht.Decl.Pos() < lo || ht.Decl.Pos() > hi {
 			continue
 		}
-		sim, cont := similarity(bt.fingerprint(), ht.fingerprint(), inPlaceSimilarity), containment(bt.fingerprint(), ht.fingerprint(), inPlaceContainment)
-		if (sim >= inPlaceSimilarity || cont >= inPlaceContainment) && keepsData(bt, ht) && max(sim, cont) > bestScore {
+		simAt, contAt := inPlaceSimilarity, inPlaceContainment
+		if strings.HasPrefix(ht.Name, bt.Name) {
+			simAt, contAt = 0.35, 0.4 // TestX became TestX_and_more where TestX stood
+		}
+		sim, cont := similarity(bt.fingerprint(), ht.fingerprint(), simAt), containment(bt.fingerprint(), ht.fingerprint(), contAt)
+		if (sim >= simAt || cont >= contAt) && keepsData(bt, ht) && max(sim, cont) > bestScore {
 			best, bestScore = ht, max(sim, cont)
 		}
 	}
@@ -457,4 +464,26 @@ func isTestEntry(name string) bool {
 		}
 	}
 	return false
+}
+
+// sameNameElsewhere finds, for a test whose file was deleted, a new test of
+// the same name in a file of the same name in another package, whose body
+// still resembles the deleted one's: a package moved (freelist_test.go to
+// internal/freelist/freelist_test.go) and its tests adapted to the new API.
+func (a *analysis) sameNameElsewhere(bt *testFunc, fresh []*testFunc) *testFunc {
+	if bt.Parent != nil || len(bt.fingerprint().tokens) < minTokensForNear || !a.deleted[bt.File.Path] {
+		return nil // only a test whose file left its package can have moved with it
+	}
+	for _, ht := range fresh {
+		if ht.Parent != nil || ht.Dir == bt.Dir || ht.Name != bt.Name || !ht.isTest() || len(a.base.byKey[ht.key()]) > 0 ||
+			baseName(ht.File.Path) != baseName(bt.File.Path) {
+			continue
+		}
+		sim := similarity(bt.fingerprint(), ht.fingerprint(), inPlaceSimilarity)
+		cont := containment(bt.fingerprint(), ht.fingerprint(), inPlaceContainment)
+		if (sim >= inPlaceSimilarity || cont >= inPlaceContainment) && keepsData(bt, ht) {
+			return ht
+		}
+	}
+	return nil
 }
