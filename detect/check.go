@@ -77,16 +77,7 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 		}
 		res.Findings = append(res.Findings, *f)
 	}
-	for _, f := range res.Findings {
-		switch f.Severity {
-		case Error:
-			res.Summary.Error++
-		case Warning:
-			res.Summary.Warning++
-		default:
-			res.Summary.Info++
-		}
-	}
+	res.Summary = summarize(res.Findings)
 	res.Notes = notes
 	return res, nil
 }
@@ -143,4 +134,20 @@ func rulesOf(open map[string][]*Finding) []*Rule {
 		}
 	}
 	return out
+}
+
+// summarize counts findings by severity.
+func summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			s.Error++
+		case Warning:
+			s.Warning++
+		default:
+			s.Info++
+		}
+	}
+	return s
 }

@@ -29,16 +29,9 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string) (*Result, er
 		if agent == "" {
 			f.Severity = Info
 		}
-		switch f.Severity {
-		case Error:
-			res.Summary.Error++
-		case Warning:
-			res.Summary.Warning++
-		default:
-			res.Summary.Info++
-		}
 		res.Findings = append(res.Findings, f)
 	}
+	res.Summary = summarize(res.Findings)
 	res.Notes = ld.noteList()
 	return res, nil
 }
