@@ -223,12 +223,21 @@ func (a *analysis) checkTestMain(m *match) {
 	}
 }
 
-// mRun finds the m.Run() call of a TestMain.
+// mRun finds where a TestMain runs the tests: its m.Run() call, or a call
+// that is handed m and runs them itself (goleak.VerifyTestMain(m),
+// testscript.Main(m, …)).
 func mRun(tf *testFunc) token.Pos {
 	pos := token.NoPos
 	ast.Inspect(tf.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && pos == token.NoPos {
-			if recv, name := callName(call); recv == tf.Param && name == "Run" {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || pos != token.NoPos {
+			return pos == token.NoPos
+		}
+		if recv, name := callName(call); recv == tf.Param && name == "Run" {
+			pos = call.Pos()
+		}
+		for _, arg := range call.Args {
+			if id, ok := ast.Unparen(arg).(*ast.Ident); ok && id.Name == tf.Param && tf.Param != "" && tf.Param != "_" {
 				pos = call.Pos()
 			}
 		}
