@@ -417,7 +417,7 @@ func (w *siteWalker) numeric(e ast.Expr) (float64, bool) {
 			return l - r, true
 		}
 	case *ast.Ident:
-		if vs := w.snap.pkg(w.dir).consts()[x.Name]; vs != nil {
+		if vs := w.snap.valueSpec(w.dir, token.CONST, x.Name); vs != nil {
 			for i, n := range vs.Names {
 				if n.Name == x.Name && i < len(vs.Values) {
 					return w.numeric(vs.Values[i])
@@ -889,10 +889,11 @@ func (s *snapshot) hasRow(tf *testFunc, args []string) bool {
 		})
 	}
 	visit(tf.Decl)
-	vars := s.pkg(tf.Dir).vars()
 	ast.Inspect(tf.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && vars[id.Name] != nil && !found {
-			visit(vars[id.Name])
+		if id, ok := n.(*ast.Ident); ok && !found {
+			if vs := s.valueSpec(tf.Dir, token.VAR, id.Name); vs != nil {
+				visit(vs)
+			}
 		}
 		return !found
 	})

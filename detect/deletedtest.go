@@ -3,6 +3,8 @@ package detect
 import (
 	"fmt"
 	"go/ast"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -175,13 +177,11 @@ func couldNotFail(tf *testFunc) bool {
 // its package, the function it is named after, or every package function it
 // called. "" when the subject is still there.
 func (a *analysis) subjectGone(bt *testFunc) string {
-	headPkg := a.head.pkg(bt.Dir)
-	if len(headPkg.files) == 0 {
+	if !a.head.hasFiles(bt.Dir) {
 		return "the package " + bt.Dir + " is gone"
 	}
-	basePkg := a.base.pkg(bt.Dir)
 	for _, name := range subjectNames(bt.root().Name) {
-		if basePkg.declared[name] && !headPkg.declared[name] {
+		if a.base.declares(bt.Dir, name) && !a.head.declares(bt.Dir, name) {
 			return name + " is gone from " + bt.Dir
 		}
 	}
@@ -190,9 +190,9 @@ func (a *analysis) subjectGone(bt *testFunc) string {
 	}
 	var called, gone []string
 	for name := range calledNames(bt) {
-		if basePkg.declared[name] {
+		if a.base.declares(bt.Dir, name) {
 			called = append(called, name)
-			if !headPkg.declared[name] {
+			if !a.head.declares(bt.Dir, name) {
 				gone = append(gone, name)
 			}
 		}
@@ -279,7 +279,7 @@ func (a *analysis) removedAlongside(bt *testFunc) string {
 		return ""
 	}
 	subject := strings.ToLower(subjects[0])
-	for p := range a.deleted {
+	for _, p := range slices.Sorted(maps.Keys(a.deleted)) { // the same answer every run
 		if isTestFile(p) || !strings.HasSuffix(p, ".go") {
 			continue
 		}
@@ -314,13 +314,14 @@ func (a *analysis) removedDecls() []string {
 		}
 	}
 	a.gone = []string{}
-	for _, f := range a.base.files {
+	for _, path := range slices.Sorted(maps.Keys(a.base.files)) {
+		f := a.base.files[path]
 		if f.AST == nil || isTestFile(f.Path) {
 			continue
 		}
 		for _, d := range f.AST.Decls {
 			for _, n := range declNames(d) {
-				if !have[n] && n != "_" && !a.head.pkg(dirOf(f.Path)).declared[n] {
+				if !have[n] && n != "_" && !a.head.declares(dirOf(f.Path), n) {
 					a.gone = append(a.gone, n)
 				}
 			}

@@ -92,7 +92,7 @@ func (a *analysis) reportDisabled(m *match, sev Severity, what, detail string) *
 // helper that tests call.
 func (a *analysis) checkRenamedOff(m *match) {
 	bt, ht := m.base, m.head
-	if a.head.pkg(ht.Dir).uses[shortName(ht.Name)] > 1 {
+	if a.head.pkg(ht.Dir).useCount(shortName(ht.Name)) > 1 {
 		return // its body became a helper that is still called
 	}
 	if shortName(ht.Name) == shortName(bt.Name) {

@@ -179,6 +179,20 @@ func (l *loader) has(f *gitutil.File) bool {
 
 // dir parses the Go files directly inside dir at a revision.
 func (l *loader) dir(rev, dir string) []*srcFile {
+	files := l.list(rev, dir)
+	var out []*srcFile
+	for i := range files {
+		if strings.HasSuffix(files[i].Path, ".go") {
+			if sf := l.file(&files[i], rev); sf != nil {
+				out = append(out, sf)
+			}
+		}
+	}
+	return out
+}
+
+// list lists the files of a directory at a revision, once.
+func (l *loader) list(rev, dir string) []gitutil.File {
 	k := rev + "\x00" + dir
 	files, ok := l.dirs[k]
 	if !ok {
@@ -189,15 +203,7 @@ func (l *loader) dir(rev, dir string) []*srcFile {
 		}
 		l.dirs[k] = files
 	}
-	var out []*srcFile
-	for i := range files {
-		if strings.HasSuffix(files[i].Path, ".go") {
-			if sf := l.file(&files[i], rev); sf != nil {
-				out = append(out, sf)
-			}
-		}
-	}
-	return out
+	return files
 }
 
 // snapshot is one side (base or head) of a comparison: the versions of the
@@ -212,6 +218,7 @@ type snapshot struct {
 	dirs  map[string]*pkgInfo
 
 	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
+	texts          map[string]*pkgText               // per directory, its files as text (lookup.go)
 }
 
 func newSnapshot(ld *loader, rev string) *snapshot {
@@ -233,7 +240,7 @@ type pkgInfo struct {
 	files      []*srcFile
 	tests      []*testFunc
 	declared   map[string]bool // functions, methods and types of non-test files
-	uses       map[string]int  // identifier occurrences in all files
+	uses       map[string]int  // identifier occurrences in all files, counted on first use
 	helpers    map[string]*helperFunc
 	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
 	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
@@ -282,7 +289,7 @@ func (s *snapshot) pkg(dir string) *pkgInfo {
 	if p, ok := s.dirs[dir]; ok {
 		return p
 	}
-	p := &pkgInfo{declared: map[string]bool{}, uses: map[string]int{}}
+	p := &pkgInfo{declared: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, f := range s.ld.dir(s.rev, dir) {
 		if cf, ok := s.files[f.Path]; ok && !cf.masked {
@@ -316,7 +323,19 @@ func (p *pkgInfo) index(f *srcFile) {
 			}
 		}
 	}
-	countUses(f, p.uses)
+}
+
+// useCount counts the occurrences of an identifier in the package's files.
+func (p *pkgInfo) useCount(name string) int {
+	if p.uses == nil {
+		p.uses = map[string]int{}
+		for _, f := range p.files {
+			if f.AST != nil {
+				countUses(f, p.uses)
+			}
+		}
+	}
+	return p.uses[name]
 }
 
 // analysis compares two revisions.

@@ -278,7 +278,7 @@ func literalValue(l *ast.BasicLit) string {
 // tableLiterals collects the literal values inside composite literals —
 // the rows of test tables — in n and in the package-level variables n
 // refers to (a table declared next to the test).
-func tableLiterals(n ast.Node, pkgVars map[string]*ast.ValueSpec) map[string]bool {
+func tableLiterals(n ast.Node, pkgVar func(name string) *ast.ValueSpec) map[string]bool {
 	out := map[string]bool{}
 	var addLits func(ast.Node)
 	addLits = func(n ast.Node) {
@@ -300,7 +300,7 @@ func tableLiterals(n ast.Node, pkgVars map[string]*ast.ValueSpec) map[string]boo
 	ast.Inspect(n, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
 			seen[id.Name] = true
-			if vs := pkgVars[id.Name]; vs != nil {
+			if vs := pkgVar(id.Name); vs != nil {
 				addLits(vs)
 			}
 		}

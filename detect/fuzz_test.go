@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
@@ -72,6 +74,7 @@ func (r *memRepo) ListDir(rev, dir string) ([]gitutil.File, error) {
 			out = append(out, *r.file(rev, p))
 		}
 	}
+	slices.SortFunc(out, func(a, b gitutil.File) int { return strings.Compare(a.Path, b.Path) }) // as git lists a tree
 	return out, nil
 }
 

@@ -134,7 +134,7 @@ func (w *siteWalker) tableRows(x ast.Expr) int {
 			})
 		}
 		if rows < 0 {
-			if vs := w.snap.pkg(w.dir).vars()[e.Name]; vs != nil {
+			if vs := w.snap.valueSpec(w.dir, token.VAR, e.Name); vs != nil {
 				for i, id := range vs.Names {
 					if id.Name == e.Name && i < len(vs.Values) {
 						if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
@@ -440,7 +440,7 @@ func (s *snapshot) helper(dir, name string) *helperFunc {
 	if h, ok := idx[name]; ok {
 		return h
 	}
-	return s.pkg(dir).helper(name)
+	return s.funcDecl(dir, name)
 }
 
 // helperMap maps the package's functions (not methods) to their declarations.

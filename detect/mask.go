@@ -25,41 +25,137 @@ type chunk struct {
 	text       string
 }
 
-var declStart = regexp.MustCompile(`^(func|type|var|const|import)[ (]`)
-
 // chunks cuts a file after its header (package clause, build constraints)
-// into top-level declarations, by the column-0 keywords gofmt leaves.
+// into top-level declarations, by the column-0 keywords gofmt leaves; a
+// line inside a raw string or a block comment starts nothing. It runs over
+// every file of a package a lookup reads, so it scans bytes rather than
+// lines or regular expressions.
 func chunks(src string) (header int, out []chunk) {
-	lines := strings.SplitAfter(src, "\n")
-	offs := make([]int, len(lines)+1)
-	for i, l := range lines {
-		offs[i+1] = offs[i] + len(l)
-	}
 	var starts []int
-	for i, l := range lines {
-		if !declStart.MatchString(l) {
-			continue
+	comments := -1 // where the run of comment lines just before this line began
+	var st lexState
+	for off := 0; off < len(src); {
+		end := strings.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += off + 1
 		}
-		s := i
-		for s > 0 && strings.HasPrefix(lines[s-1], "//") {
-			s-- // its doc comment
+		line := src[off:end]
+		switch {
+		case st != lexCode:
+			comments = -1
+		case strings.HasPrefix(line, "//"):
+			if comments < 0 {
+				comments = off
+			}
+		case startsDecl(line):
+			s := off
+			if comments >= 0 {
+				s = comments // its doc comment
+			}
+			if len(starts) == 0 || s > starts[len(starts)-1] {
+				starts = append(starts, s)
+			}
+			comments = -1
+		default:
+			comments = -1
 		}
-		if len(starts) == 0 || s > starts[len(starts)-1] {
-			starts = append(starts, s)
-		}
+		st = st.after(line)
+		off = end
 	}
 	if len(starts) == 0 {
 		return len(src), nil
 	}
-	header = offs[starts[0]]
+	header = starts[0]
 	for k, s := range starts {
-		e := len(lines)
+		e := len(src)
 		if k+1 < len(starts) {
 			e = starts[k+1]
 		}
-		out = append(out, chunk{offs[s], offs[e], src[offs[s]:offs[e]]})
+		out = append(out, chunk{s, e, src[s:e]})
 	}
 	return header, out
+}
+
+// lexState is what a line of Go starts inside of, as far as cutting a file
+// into declarations cares: code, a raw string, or a block comment.
+type lexState uint8
+
+const (
+	lexCode lexState = iota
+	lexRaw
+	lexBlock
+)
+
+// after returns the state at the end of line, starting in st.
+func (st lexState) after(line string) lexState {
+	for i := 0; i < len(line); i++ {
+		switch st {
+		case lexRaw:
+			j := strings.IndexByte(line[i:], '`')
+			if j < 0 {
+				return st
+			}
+			i += j
+			st = lexCode
+		case lexBlock:
+			j := strings.Index(line[i:], "*/")
+			if j < 0 {
+				return st
+			}
+			i += j + 1
+			st = lexCode
+		default:
+			j := strings.IndexAny(line[i:], "`\"'/")
+			if j < 0 {
+				return st
+			}
+			i += j
+			switch c := line[i]; c {
+			case '`':
+				st = lexRaw
+			case '/':
+				if strings.HasPrefix(line[i:], "//") {
+					return st
+				}
+				if strings.HasPrefix(line[i:], "/*") {
+					st, i = lexBlock, i+1
+				}
+			default: // an interpreted string or a rune ends on its line
+				for i++; i < len(line) && line[i] != c && line[i] != '\n'; i++ {
+					if line[i] == '\\' {
+						i++
+					}
+				}
+			}
+		}
+	}
+	return st
+}
+
+// startsDecl reports whether a line opens a top-level declaration: one of
+// the keywords at column 0, followed by a space or a parenthesis.
+func startsDecl(line string) bool {
+	if line == "" {
+		return false
+	}
+	var kw string
+	switch line[0] {
+	case 'f':
+		kw = "func"
+	case 't':
+		kw = "type"
+	case 'v':
+		kw = "var"
+	case 'c':
+		kw = "const"
+	case 'i':
+		kw = "import"
+	default:
+		return false
+	}
+	return len(line) > len(kw) && line[:len(kw)] == kw && (line[len(kw)] == ' ' || line[len(kw)] == '(')
 }
 
 var declNameRE = regexp.MustCompile(`^(?:func (?:\([^)]*\) )?|type |var |const )([A-Za-z_][A-Za-z0-9_]*)`)
@@ -280,10 +376,12 @@ func (m maskPlan) has(f *gitutil.File) bool {
 }
 
 func isImport(text string) bool {
-	for _, l := range strings.Split(text, "\n") {
-		if !strings.HasPrefix(l, "//") {
-			return strings.HasPrefix(l, "import")
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
+		if !strings.HasPrefix(line, "//") {
+			return strings.HasPrefix(line, "import")
 		}
+		text = rest
 	}
 	return false
 }

@@ -44,6 +44,24 @@ func TestChunks(t *testing.T) {
 	}
 }
 
+// A line that reads like a declaration inside a raw string or a block
+// comment starts nothing; strings, runes and line comments that hold a
+// backquote do not open a raw string.
+func TestChunksSkipStringsAndComments(t *testing.T) {
+	src := "package x\n\n" +
+		"func TestA(t *testing.T) {\n\tconst src = `package a\nfunc f() {\n}\n`\n\t_ = '`' // a ` here\n\t_ = \"\\\"`\"\n}\n\n" +
+		"/*\nfunc g() {}\n*/\n\n" +
+		"func TestB(t *testing.T) {}\n"
+	_, cs := chunks(src)
+	var names []string
+	for _, c := range cs {
+		names = append(names, chunkNames(c)...)
+	}
+	if got := strings.Join(names, " "); got != "TestA TestB" {
+		t.Errorf("names = %q", got)
+	}
+}
+
 // Shared declarations are blanked with lines and offsets kept; imports,
 // changed ones and those that mention a changed name are not.
 func TestMaskShared(t *testing.T) {

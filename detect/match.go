@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"go/ast"
+	"go/token"
 	"sort"
 	"strings"
 )
@@ -251,7 +252,7 @@ func (f *srcFile) isTestish() bool { return isTestFile(f.Path) }
 // tableLiterals returns, once per test, the literals of its table rows.
 func (s *snapshot) tableLiterals(tf *testFunc) map[string]bool {
 	if tf.table == nil {
-		tf.table = tableLiterals(tf.Decl, s.pkg(tf.Dir).vars())
+		tf.table = tableLiterals(tf.Decl, func(name string) *ast.ValueSpec { return s.valueSpec(tf.Dir, token.VAR, name) })
 	}
 	return tf.table
 }

@@ -185,7 +185,7 @@ func resolveTable(s *snapshot, tf *testFunc, x ast.Expr) (*ast.CompositeLit, *sr
 		if found != nil {
 			return found, tf.File
 		}
-		return s.pkg(tf.Dir).varTable(e.Name)
+		return s.varTable(tf.Dir, e.Name)
 	}
 	return nil, nil
 }

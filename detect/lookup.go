@@ -1,0 +1,397 @@
+package detect
+
+import (
+	"go/ast"
+	"go/token"
+	"strings"
+)
+
+// Lookups by name spare the parser most of a package. A rule that follows a
+// call into a helper, reads a package-level table or constant, or asks
+// whether a name is still declared needs one declaration of a package whose
+// files mostly did not change; parsing the whole package for it was most of
+// the time a long scan spent. Instead a package's files are cut into
+// top-level declarations as text (mask.go's chunks) and indexed by the
+// names each declares; a declaration is parsed when first asked for, with
+// the rest of its file blanked out (lines and offsets stay where they were).
+// The index may list a declaration under a name it does not declare, never
+// the other way round: every answer is confirmed on the parsed syntax.
+// A package already parsed whole, and Options.Exhaustive, answer from the
+// whole parse.
+
+// pkgText is one side's package directory as text.
+type pkgText struct {
+	files  []*textFile
+	byName map[string][]declRef
+	unsure []declRef // declarations whose names the text did not tell: asked every time
+}
+
+// textFile is one Go file of the package.
+type textFile struct {
+	path      string
+	src       []byte
+	generated bool
+	header    int
+	chunks    []chunk
+	imports   []int            // the chunks that are import declarations: kept in every parse
+	partial   map[int]*srcFile // chunk → the file parsed with only that declaration
+	whole     *srcFile         // the whole file, when a partial parse failed
+}
+
+type declRef struct {
+	f     *textFile
+	c     int
+	exact bool // the chunk's first line declares the name: no parse needed to know
+}
+
+// text returns the package directory dir of the snapshot's side as text:
+// the changed files' versions where they changed, the tree's elsewhere.
+func (s *snapshot) text(dir string) *pkgText {
+	if p, ok := s.texts[dir]; ok {
+		return p
+	}
+	p := &pkgText{byName: map[string][]declRef{}}
+	seen := map[string]bool{}
+	for _, gf := range s.ld.list(s.rev, dir) {
+		if !strings.HasSuffix(gf.Path, ".go") {
+			continue
+		}
+		seen[gf.Path] = true
+		if cf, ok := s.files[gf.Path]; ok {
+			if cf.AST != nil {
+				p.add(cf.Path, cf.Src, cf.Generated)
+			}
+			continue
+		}
+		src, err := s.ld.raw(gf.Blob)
+		if err != nil {
+			continue
+		}
+		switch skipReason(gf.Path, src) {
+		case "":
+			p.add(gf.Path, src, false)
+		case "generated":
+			p.add(gf.Path, src, true)
+		}
+	}
+	for path, f := range s.files { // changed files the listing may not show
+		if dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && f.AST != nil {
+			p.add(path, f.Src, f.Generated)
+		}
+	}
+	if s.texts == nil {
+		s.texts = map[string]*pkgText{}
+	}
+	s.texts[dir] = p
+	return p
+}
+
+func (p *pkgText) add(path string, src []byte, generated bool) {
+	f := &textFile{path: path, src: src, generated: generated}
+	f.header, f.chunks = chunks(string(src))
+	p.files = append(p.files, f)
+	for i, c := range f.chunks {
+		ref := declRef{f: f, c: i}
+		if isImport(c.text) {
+			f.imports = append(f.imports, i)
+			continue
+		}
+		names, group, sure := chunkDeclares(c.text)
+		for _, n := range names {
+			p.byName[n] = append(p.byName[n], declRef{f: f, c: i, exact: !group})
+		}
+		if !sure {
+			p.unsure = append(p.unsure, ref)
+		}
+	}
+}
+
+// candidates lists the declarations that may declare name, in file order.
+func (p *pkgText) candidates(name string) []declRef {
+	refs := p.byName[name]
+	if len(p.unsure) == 0 {
+		return refs
+	}
+	out := append([]declRef(nil), refs...)
+	for _, r := range p.unsure {
+		if mentions(r.f.chunks[r.c].text, map[string]bool{name: true}) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// decls parses the declaration ref points at and returns the top-level
+// declarations of that parse (only it, unless the file had to be parsed
+// whole), with the file they belong to.
+func (r declRef) decls() ([]ast.Decl, *srcFile) {
+	f := r.f
+	if f.whole != nil {
+		return f.whole.AST.Decls, f.whole
+	}
+	if sf, ok := f.partial[r.c]; ok {
+		return sf.AST.Decls, sf
+	}
+	b := make([]byte, len(f.src))
+	copy(b, f.src)
+	keep := map[int]bool{r.c: true}
+	for _, i := range f.imports {
+		keep[i] = true
+	}
+	for i, c := range f.chunks {
+		if keep[i] {
+			continue
+		}
+		for j := c.start; j < c.end; j++ {
+			if b[j] != '\n' {
+				b[j] = ' '
+			}
+		}
+	}
+	sf := parseFile(f.path, b)
+	if sf.Err != nil || sf.AST == nil {
+		f.whole = parseFile(f.path, f.src)
+		f.whole.Generated = f.generated
+		if f.whole.AST == nil {
+			return nil, f.whole
+		}
+		return f.whole.AST.Decls, f.whole
+	}
+	sf.Src, sf.masked, sf.Generated = f.src, true, f.generated
+	if f.partial == nil {
+		f.partial = map[int]*srcFile{}
+	}
+	f.partial[r.c] = sf
+	return sf.AST.Decls, sf
+}
+
+// wholePkg reports whether lookups in dir should use the whole parse.
+func (s *snapshot) wholePkg(dir string) bool {
+	_, loaded := s.dirs[dir]
+	return loaded || s.ld.exhaustive
+}
+
+// funcDecl finds a function (not a method) of the package by name; the
+// last file declaring it wins, as in helperMap.
+func (s *snapshot) funcDecl(dir, name string) *helperFunc {
+	if s.wholePkg(dir) {
+		return s.pkg(dir).helper(name)
+	}
+	var found *helperFunc
+	for _, r := range s.text(dir).candidates(name) {
+		decls, sf := r.decls()
+		for _, d := range decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil && fd.Name.Name == name {
+				found = &helperFunc{decl: fd, file: sf}
+			}
+		}
+	}
+	return found
+}
+
+// valueSpec finds a package-level variable or constant by name; the last
+// declaration wins, as in pkgInfo.specs.
+func (s *snapshot) valueSpec(dir string, tok token.Token, name string) *ast.ValueSpec {
+	if s.wholePkg(dir) {
+		if tok == token.CONST {
+			return s.pkg(dir).consts()[name]
+		}
+		return s.pkg(dir).vars()[name]
+	}
+	var found *ast.ValueSpec
+	for _, r := range s.text(dir).candidates(name) {
+		decls, _ := r.decls()
+		if vs, _ := specNamed(decls, tok, name, false); vs != nil {
+			found = vs
+		}
+	}
+	return found
+}
+
+// varTable finds a package-level variable bound to a composite literal,
+// and the file that declares it, as pkgInfo.varTable does.
+func (s *snapshot) varTable(dir, name string) (*ast.CompositeLit, *srcFile) {
+	if s.wholePkg(dir) {
+		return s.pkg(dir).varTable(name)
+	}
+	for _, r := range s.text(dir).candidates(name) {
+		decls, sf := r.decls()
+		if _, cl := specNamed(decls, token.VAR, name, true); cl != nil {
+			return cl, sf
+		}
+	}
+	return nil, nil
+}
+
+// specNamed finds the value spec of name among decls: the last one, or with
+// table, the first whose value for name is a composite literal.
+func specNamed(decls []ast.Decl, tok token.Token, name string, table bool) (*ast.ValueSpec, *ast.CompositeLit) {
+	var found *ast.ValueSpec
+	for _, d := range decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != tok {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if n.Name != name {
+					continue
+				}
+				found = vs
+				if table && i < len(vs.Values) {
+					if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+						return vs, cl
+					}
+				}
+			}
+		}
+	}
+	if table {
+		return nil, nil
+	}
+	return found, nil
+}
+
+// declares reports whether the package's non-test files declare name at
+// the top level (a function, method, type, variable or constant).
+func (s *snapshot) declares(dir, name string) bool {
+	if s.wholePkg(dir) {
+		return s.pkg(dir).declared[name]
+	}
+	for _, r := range s.text(dir).candidates(name) {
+		if isTestFile(r.f.path) {
+			continue
+		}
+		if r.exact {
+			return true
+		}
+		decls, _ := r.decls()
+		for _, d := range decls {
+			for _, n := range declNames(d) {
+				if n == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hasFiles reports whether the package directory has any Go file goodhart
+// reads.
+func (s *snapshot) hasFiles(dir string) bool {
+	if s.wholePkg(dir) {
+		return len(s.pkg(dir).files) > 0
+	}
+	return len(s.text(dir).files) > 0
+}
+
+// chunkDeclares reads the names a declaration chunk declares from its
+// gofmt'd text. The first line of a single declaration names it exactly;
+// the names of a group are read off its lines indented once, which may
+// also catch a line of a multi-line string (group). sure is false when the
+// text is not in a shape it knows.
+func chunkDeclares(text string) (names []string, group, sure bool) {
+	first, rest := text, ""
+	for {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			first, rest = text, ""
+		} else {
+			first, rest = text[:i], text[i+1:]
+		}
+		if !strings.HasPrefix(first, "//") && first != "" || i < 0 {
+			break
+		}
+		text = rest
+	}
+	if first == "" {
+		return nil, false, true
+	}
+	kw, after, _ := strings.Cut(first, " ")
+	if i := strings.Index(after, " //"); i >= 0 && strings.HasPrefix(after, "(") {
+		after = after[:i] // const ( // a comment
+	}
+	if after == "(" && (kw == "type" || kw == "var" || kw == "const") {
+		for rest != "" {
+			line := rest
+			if i := strings.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
+			if len(line) > 1 && line[0] == '\t' {
+				names = append(names, identList(line[1:])...)
+			}
+		}
+		return names, true, true
+	}
+	switch kw {
+	case "func":
+		if strings.HasPrefix(after, "(") { // a method: skip the receiver
+			i := strings.IndexByte(after, ')')
+			if i < 0 || !strings.HasPrefix(after[i+1:], " ") {
+				return nil, false, false
+			}
+			after = after[i+2:]
+		}
+		n := identLen(after)
+		if n == 0 || n == len(after) || after[n] != '(' && after[n] != '[' {
+			return nil, false, false
+		}
+		return []string{after[:n]}, false, true
+	case "type":
+		n := identLen(after)
+		if n == 0 || n == len(after) || after[n] != ' ' && after[n] != '[' {
+			return nil, false, false
+		}
+		return []string{after[:n]}, false, true
+	case "var", "const":
+		if names = identList(after); names == nil {
+			return nil, false, false
+		}
+		return names, false, true
+	}
+	return nil, false, false
+}
+
+// identList reads "a, b, c" at the start of a spec, up to a space, "=",
+// "[", a trailing "," or the end of the line; nil when the line does not start that way.
+func identList(s string) []string {
+	var out []string
+	for {
+		n := identLen(s)
+		if n == 0 {
+			return nil
+		}
+		out = append(out, s[:n])
+		s = s[n:]
+		if !strings.HasPrefix(s, ", ") {
+			break
+		}
+		s = s[2:]
+	}
+	if s != "" && s != "," && s[0] != ' ' && s[0] != '=' && s[0] != '[' {
+		return nil // "," ends a line of a spec that names more on the next
+	}
+	return out
+}
+
+// identLen is the length of the identifier s starts with (ASCII letters,
+// digits and underscores; a name with other letters ends it early, which
+// the unsure list catches).
+func identLen(s string) int {
+	i := 0
+	for i < len(s) && (identStart(s[i]) || i > 0 && s[i] >= '0' && s[i] <= '9') {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x80 {
+		return 0
+	}
+	return i
+}
+
+func identStart(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
