@@ -22,6 +22,7 @@ type loader struct {
 	repo        gitutil.Repo
 	parsed      map[string]*srcFile // blob + path
 	dirs        map[string][]gitutil.File
+	texts       map[string]*textFile // unchanged files as text (lookup.go), by blob and path
 	notes       map[string]bool
 }
 

@@ -42,6 +42,29 @@ func makeFingerprint(tf *testFunc) *fingerprint {
 	return fp
 }
 
+// words returns up to six of the longest identifiers the body's tokens
+// keep from its source (not the placeholders normalization puts in): a
+// test with the same fingerprint has each of them in its text.
+func (fp *fingerprint) words() []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, t := range fp.tokens {
+		if t == token.ILLEGAL.String() || i > 0 && fp.tokens[i-1] == token.ILLEGAL.String() {
+			continue // "$fail": a placeholder normalization wrote, scanned as ILLEGAL "$" and "fail"
+		}
+		if t != "" && identStart(t[0]) && !seen[t] && !goKeywords[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j] })
+	return out[:min(len(out), 6)]
+}
+
+var goKeywords = setOf("break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+	"for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
+	"struct", "switch", "type", "var")
+
 // bigrams counts the body's pairs of adjacent tokens.
 func (fp *fingerprint) bigrams() map[string]int {
 	if fp.bigramsM == nil {

@@ -1,9 +1,12 @@
 package detect
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"strings"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 // Lookups by name spare the parser most of a package. A rule that follows a
@@ -34,8 +37,47 @@ type textFile struct {
 	header    int
 	chunks    []chunk
 	imports   []int            // the chunks that are import declarations: kept in every parse
+	names     []chunkNamesOf   // per chunk, what it declares
 	partial   map[int]*srcFile // chunk → the file parsed with only that declaration
 	whole     *srcFile         // the whole file, when a partial parse failed
+}
+
+type chunkNamesOf struct {
+	names       []string
+	group, sure bool
+}
+
+func newTextFile(path string, src []byte, generated bool) *textFile {
+	f := &textFile{path: path, src: src, generated: generated}
+	f.header, f.chunks = chunks(string(src))
+	f.names = make([]chunkNamesOf, len(f.chunks))
+	for i, c := range f.chunks {
+		n := &f.names[i]
+		if isImport(c.text) {
+			f.imports = append(f.imports, i)
+			n.sure = true
+			continue
+		}
+		n.names, n.group, n.sure = chunkDeclares(c.text)
+	}
+	return f
+}
+
+// textFile returns the text of an unchanged file, cut once per analysis:
+// base and head share it.
+func (l *loader) textFile(gf gitutil.File, src []byte, generated bool) *textFile {
+	k := gf.Blob + "\x00" + gf.Path
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f, ok := l.texts[k]; ok {
+		return f
+	}
+	if l.texts == nil {
+		l.texts = map[string]*textFile{}
+	}
+	f := newTextFile(gf.Path, src, generated)
+	l.texts[k] = f
+	return f
 }
 
 type declRef struct {
@@ -59,7 +101,7 @@ func (s *snapshot) text(dir string) *pkgText {
 		seen[gf.Path] = true
 		if cf, ok := s.files[gf.Path]; ok {
 			if cf.AST != nil {
-				p.add(cf.Path, cf.Src, cf.Generated)
+				p.add(newTextFile(cf.Path, cf.Src, cf.Generated))
 			}
 			continue
 		}
@@ -69,14 +111,14 @@ func (s *snapshot) text(dir string) *pkgText {
 		}
 		switch skipReason(gf.Path, src) {
 		case "":
-			p.add(gf.Path, src, false)
+			p.add(s.ld.textFile(gf, src, false))
 		case "generated":
-			p.add(gf.Path, src, true)
+			p.add(s.ld.textFile(gf, src, true))
 		}
 	}
 	for path, f := range s.files { // changed files the listing may not show
 		if dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && f.AST != nil {
-			p.add(path, f.Src, f.Generated)
+			p.add(newTextFile(path, f.Src, f.Generated))
 		}
 	}
 	if s.texts == nil {
@@ -86,22 +128,14 @@ func (s *snapshot) text(dir string) *pkgText {
 	return p
 }
 
-func (p *pkgText) add(path string, src []byte, generated bool) {
-	f := &textFile{path: path, src: src, generated: generated}
-	f.header, f.chunks = chunks(string(src))
+func (p *pkgText) add(f *textFile) {
 	p.files = append(p.files, f)
-	for i, c := range f.chunks {
-		ref := declRef{f: f, c: i}
-		if isImport(c.text) {
-			f.imports = append(f.imports, i)
-			continue
+	for i, n := range f.names {
+		for _, name := range n.names {
+			p.byName[name] = append(p.byName[name], declRef{f: f, c: i, exact: !n.group})
 		}
-		names, group, sure := chunkDeclares(c.text)
-		for _, n := range names {
-			p.byName[n] = append(p.byName[n], declRef{f: f, c: i, exact: !group})
-		}
-		if !sure {
-			p.unsure = append(p.unsure, ref)
+		if !n.sure {
+			p.unsure = append(p.unsure, declRef{f: f, c: i})
 		}
 	}
 }
@@ -276,6 +310,48 @@ func (s *snapshot) declares(dir, name string) bool {
 		}
 	}
 	return false
+}
+
+// testsMentioning returns the tests of the package's test files whose text
+// has every one of words: with words from a fingerprint, every test that
+// could share it. Only those files are parsed.
+func (s *snapshot) testsMentioning(dir string, words []string) []*testFunc {
+	if s.wholePkg(dir) {
+		return s.pkg(dir).tests
+	}
+	var out []*testFunc
+	seen := map[string]bool{}
+	has := func(src []byte) bool {
+		for _, w := range words {
+			if !bytes.Contains(src, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, gf := range s.ld.list(s.rev, dir) {
+		if !isTestFile(gf.Path) {
+			continue
+		}
+		seen[gf.Path] = true
+		var f *srcFile
+		if cf, ok := s.files[gf.Path]; ok {
+			if cf.AST != nil && has(cf.Src) {
+				f = cf.full()
+			}
+		} else if src, err := s.ld.raw(gf.Blob); err == nil && has(src) {
+			f = s.ld.file(&gf, s.rev)
+		}
+		if f != nil {
+			out = append(out, indexFile(f)...)
+		}
+	}
+	for path, f := range s.files { // changed files the listing may not show
+		if dirOf(path) == dir && !seen[path] && isTestFile(path) && f.AST != nil && has(f.Src) {
+			out = append(out, indexFile(f.full())...)
+		}
+	}
+	return out
 }
 
 // hasFiles reports whether the package directory has any Go file goodhart

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,7 +46,7 @@ func TestChunkDeclaresMissesNothing(t *testing.T) {
 				continue
 			}
 			p := &pkgText{byName: map[string][]declRef{}}
-			p.add(path, src, false)
+			p.add(newTextFile(path, src, false))
 			for _, d := range f.AST.Decls {
 				for _, name := range declNames(d) {
 					if len(p.candidates(name)) == 0 && name != "_" {
@@ -106,4 +107,49 @@ func where(h *helperFunc) string {
 		return ""
 	}
 	return h.file.Path + ":" + strings.TrimSpace(h.file.Fset.Position(h.decl.Pos()).String())
+}
+
+// A test with the same fingerprint has every one of its words in its text,
+// whatever assertion package, *testing.T name or messages it uses: the
+// words are never placeholders of normalization or keywords.
+func TestFingerprintWordsComeFromTheSource(t *testing.T) {
+	src := []byte(`package calc
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestAdd(tt *testing.T) {
+	for _, c := range cases {
+		got := Add(c.a, c.b)
+		if got != c.want {
+			tt.Errorf("Add(%d, %d) = %d", c.a, c.b, got)
+		}
+		assert.Equal(tt, c.want, got)
+		tt.Logf("checked %v", c)
+	}
+}
+`)
+	f := parseFile("calc/add_test.go", src)
+	tests := indexFile(f)
+	if len(tests) != 1 {
+		t.Fatalf("indexed %d tests", len(tests))
+	}
+	words := tests[0].fingerprint().words()
+	if len(words) == 0 {
+		t.Fatal("no words")
+	}
+	body := string(f.text(tests[0].Body))
+	for _, w := range words {
+		if goKeywords[w] || !mentions(body, map[string]bool{w: true}) {
+			t.Errorf("word %q is not an identifier of the body", w)
+		}
+	}
+	for _, placeholder := range []string{"ILLEGAL", "fail", "log", "tt", "TestAdd"} {
+		if slices.Contains(words, placeholder) {
+			t.Errorf("words %v include %q", words, placeholder)
+		}
+	}
 }

@@ -34,6 +34,8 @@ func chunks(src string) (header int, out []chunk) {
 	var starts []int
 	comments := -1 // where the run of comment lines just before this line began
 	var st lexState
+	// Without a backquote or a block comment every line starts in code.
+	lex := strings.IndexByte(src, '`') >= 0 || strings.Contains(src, "/*")
 	for off := 0; off < len(src); {
 		end := strings.IndexByte(src[off:], '\n')
 		if end < 0 {
@@ -61,7 +63,9 @@ func chunks(src string) (header int, out []chunk) {
 		default:
 			comments = -1
 		}
-		st = st.after(line)
+		if lex {
+			st = st.after(line)
+		}
 		off = end
 	}
 	if len(starts) == 0 {

@@ -119,7 +119,7 @@ func (a *analysis) find(bt *testFunc, fresh []*testFunc) *match {
 		return &match{base: bt, head: ht, kind: matchMoved}
 	}
 	// An identical test already elsewhere in the package: a duplicate removed.
-	if same := identicalTests(fp, a.head.pkg(bt.Dir).tests, bt); len(same) > 0 {
+	if same := identicalTests(fp, a.head.testsMentioning(bt.Dir, fp.words()), bt); len(same) > 0 {
 		return &match{base: bt, head: preferRunning(same), kind: matchMoved}
 	}
 	return &match{base: bt, kind: matchGone}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,8 +32,8 @@ type cliRepo struct {
 	gitDir  string   // absolute
 	env     []string // the environment of every git process
 	shallow map[string]bool
-	objects *batch // cat-file --batch
-	diffs   *batch // diff-tree --stdin
+	objects *batchPool // cat-file --batch, one process per concurrent reader
+	diffs   *batch     // diff-tree --stdin
 	blobs   *blobCache
 
 	closeOnce sync.Once
@@ -60,7 +61,9 @@ func openCLI(gitPath, abs string) (*cliRepo, error) {
 	if r.shallow, err = readShallow(shallow); err != nil {
 		return nil, err
 	}
-	r.objects = &batch{args: r.args("cat-file", "--batch"), env: r.env, dir: r.gitDir}
+	r.objects = newBatchPool(runtime.GOMAXPROCS(0), func() *batch {
+		return &batch{args: r.args("cat-file", "--batch"), env: r.env, dir: r.gitDir}
+	})
 	// Plain tree differences: renames are found by findRenames, as in the
 	// go-git backend, so that both backends pair files alike.
 	r.diffs = &batch{args: r.args("diff-tree", "--stdin", "-r", "-z", "--no-commit-id", "--no-renames"), env: r.env, dir: r.gitDir}
@@ -537,6 +540,7 @@ func (b *batch) close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.cmd == nil {
+		b.broken = errors.New("repository closed") // and never to start
 		return nil
 	}
 	b.in.Close()
@@ -576,6 +580,39 @@ func (b *batch) readObject(name string) (string, []byte, error) {
 		return "", nil, b.fail(err)
 	}
 	return f[1], data[:size], nil
+}
+
+// batchPool shares out up to n copies of one batch process, so that
+// concurrent readers (scan's workers) do not wait on one pipe while git
+// inflates another's object. Processes start on first use.
+type batchPool struct {
+	free chan *batch
+	mu   sync.Mutex
+	all  []*batch
+}
+
+func newBatchPool(n int, mk func() *batch) *batchPool {
+	p := &batchPool{free: make(chan *batch, n)}
+	for range n {
+		b := mk()
+		p.all = append(p.all, b)
+		p.free <- b
+	}
+	return p
+}
+
+func (p *batchPool) readObject(name string) (string, []byte, error) {
+	b := <-p.free
+	defer func() { p.free <- b }()
+	return b.readObject(name)
+}
+
+func (p *batchPool) close() error {
+	var errs []error
+	for _, b := range p.all {
+		errs = append(errs, b.close())
+	}
+	return errors.Join(errs...)
 }
 
 // endMark follows each request to diff-tree --stdin: a line that is not an

@@ -239,7 +239,7 @@ func runPool(jobs iter.Seq2[scanJob, error], workers int, check func(scanJob) (*
 	}
 	todo := make(chan scanJob)
 	results := make(chan result)
-	slots := make(chan struct{}, 4*workers) // jobs started and not yet emitted
+	slots := make(chan struct{}, 64*workers) // jobs started and not yet emitted
 	stop := make(chan struct{})
 	var walkErr error
 	go func() {
