@@ -38,7 +38,13 @@ func (l *loader) note(format string, args ...any) {
 
 // version parses the version of a changed file the analysis indexes: its
 // masked text when the plan has one that parses, else the whole file.
+//
+// A generated file is nil: the rules never judge one, and a package view
+// that needs it for its declarations parses it then.
 func (l *loader) version(f *gitutil.File, rev string, masks maskPlan) *srcFile {
+	if src, err := l.raw(f.Blob); err == nil && skipReason(f.Path, src) == "generated" {
+		return nil
+	}
 	k := f.Blob + "\x00" + f.Path
 	m, ok := masks[k]
 	if !ok {
