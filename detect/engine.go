@@ -23,6 +23,7 @@ type loader struct {
 	parsed      map[string]*srcFile // blob + path
 	dirs        map[string][]gitutil.File
 	texts       map[string]*textFile // unchanged files as text (lookup.go), by blob and path
+	cache       *Cache               // what a scan keeps across commits; may be nil
 	notes       map[string]bool
 }
 

@@ -31,15 +31,24 @@ type pkgText struct {
 
 // textFile is one Go file of the package.
 type textFile struct {
-	path      string
-	src       []byte
+	path string
+	blob string  // "" for a changed file's version, whose text is src
+	ld   *loader // reads src on first need
+	src  []byte
+	*fileDecls
+	partial map[int]*srcFile // chunk → the file parsed with only that declaration
+	whole   *srcFile         // the whole file, when a partial parse failed
+}
+
+// fileDecls is what a file's text says of its top-level declarations. It
+// holds no part of the text, so a scan can keep it for the next commits
+// that have the same blob (Cache) without keeping the blob.
+type fileDecls struct {
 	generated bool
-	header    int
-	chunks    []chunk
-	imports   []int            // the chunks that are import declarations: kept in every parse
-	names     []chunkNamesOf   // per chunk, what it declares
-	partial   map[int]*srcFile // chunk → the file parsed with only that declaration
-	whole     *srcFile         // the whole file, when a partial parse failed
+	skipped   bool     // not a file goodhart reads (binary, too large)
+	spans     [][2]int // each declaration's byte offsets (mask.go's chunks)
+	imports   []int    // the declarations that are imports: kept in every parse
+	names     []chunkNamesOf
 }
 
 type chunkNamesOf struct {
@@ -47,36 +56,96 @@ type chunkNamesOf struct {
 	group, sure bool
 }
 
-func newTextFile(path string, src []byte, generated bool) *textFile {
-	f := &textFile{path: path, src: src, generated: generated}
-	f.header, f.chunks = chunks(string(src))
-	f.names = make([]chunkNamesOf, len(f.chunks))
-	for i, c := range f.chunks {
-		n := &f.names[i]
+func cutDecls(src []byte, generated bool) *fileDecls {
+	d := &fileDecls{generated: generated}
+	_, cs := chunks(string(src))
+	d.spans = make([][2]int, len(cs))
+	d.names = make([]chunkNamesOf, len(cs))
+	for i, c := range cs {
+		d.spans[i] = [2]int{c.start, c.end}
+		n := &d.names[i]
 		if isImport(c.text) {
-			f.imports = append(f.imports, i)
+			d.imports = append(d.imports, i)
 			n.sure = true
 			continue
 		}
 		n.names, n.group, n.sure = chunkDeclares(c.text)
+		for j, name := range n.names {
+			n.names[j] = strings.Clone(name) // not a window on the text
+		}
 	}
-	return f
+	return d
 }
 
-// textFile returns the text of an unchanged file, cut once per analysis:
-// base and head share it.
-func (l *loader) textFile(gf gitutil.File, src []byte, generated bool) *textFile {
+// size estimates the memory a fileDecls holds, for Cache.
+func (d *fileDecls) size() int {
+	n := 64 + 40*len(d.spans)
+	for _, c := range d.names {
+		for _, name := range c.names {
+			n += 16 + len(name)
+		}
+	}
+	return n
+}
+
+func newTextFile(path string, src []byte, generated bool) *textFile {
+	return &textFile{path: path, src: src, fileDecls: cutDecls(src, generated)}
+}
+
+// source returns the file's text, reading it on first need.
+func (f *textFile) source() []byte {
+	if f.src == nil && f.ld != nil {
+		f.src, _ = f.ld.raw(f.blob)
+	}
+	return f.src
+}
+
+// chunkText returns the text of declaration i.
+func (f *textFile) chunkText(i int) string {
+	src := f.source()
+	if sp := f.spans[i]; sp[1] <= len(src) {
+		return string(src[sp[0]:sp[1]])
+	}
+	return ""
+}
+
+// textFile returns the text of an unchanged file, cut once per analysis
+// (base and head share it) and, with a Cache, once per scan; nil for a
+// file goodhart does not read.
+func (l *loader) textFile(gf gitutil.File) *textFile {
 	k := gf.Blob + "\x00" + gf.Path
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if f, ok := l.texts[k]; ok {
+	f, ok := l.texts[k]
+	l.mu.Unlock()
+	if ok {
 		return f
 	}
+	d := l.cache.get(k)
+	var src []byte
+	if d == nil {
+		var err error
+		if src, err = l.raw(gf.Blob); err != nil {
+			return nil // not cached: the next analysis may read it
+		}
+		switch skipReason(gf.Path, src) {
+		case "":
+			d = cutDecls(src, false)
+		case "generated":
+			d = cutDecls(src, true)
+		default:
+			d = &fileDecls{skipped: true}
+		}
+		l.cache.put(k, d)
+	}
+	if !d.skipped {
+		f = &textFile{path: gf.Path, blob: gf.Blob, ld: l, src: src, fileDecls: d}
+	}
+	l.mu.Lock()
 	if l.texts == nil {
 		l.texts = map[string]*textFile{}
 	}
-	f := newTextFile(gf.Path, src, generated)
 	l.texts[k] = f
+	l.mu.Unlock()
 	return f
 }
 
@@ -105,15 +174,8 @@ func (s *snapshot) text(dir string) *pkgText {
 			}
 			continue
 		}
-		src, err := s.ld.raw(gf.Blob)
-		if err != nil {
-			continue
-		}
-		switch skipReason(gf.Path, src) {
-		case "":
-			p.add(s.ld.textFile(gf, src, false))
-		case "generated":
-			p.add(s.ld.textFile(gf, src, true))
+		if f := s.ld.textFile(gf); f != nil {
+			p.add(f)
 		}
 	}
 	for path, f := range s.files { // changed files the listing may not show
@@ -148,7 +210,7 @@ func (p *pkgText) candidates(name string) []declRef {
 	}
 	out := append([]declRef(nil), refs...)
 	for _, r := range p.unsure {
-		if mentions(r.f.chunks[r.c].text, map[string]bool{name: true}) {
+		if mentions(r.f.chunkText(r.c), map[string]bool{name: true}) {
 			out = append(out, r)
 		}
 	}
@@ -166,17 +228,21 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 	if sf, ok := f.partial[r.c]; ok {
 		return sf.AST.Decls, sf
 	}
-	b := make([]byte, len(f.src))
-	copy(b, f.src)
+	src := f.source()
+	if src == nil {
+		return nil, nil
+	}
+	b := make([]byte, len(src))
+	copy(b, src)
 	keep := map[int]bool{r.c: true}
 	for _, i := range f.imports {
 		keep[i] = true
 	}
-	for i, c := range f.chunks {
+	for i, sp := range f.spans {
 		if keep[i] {
 			continue
 		}
-		for j := c.start; j < c.end; j++ {
+		for j := sp[0]; j < sp[1] && j < len(b); j++ {
 			if b[j] != '\n' {
 				b[j] = ' '
 			}
@@ -184,14 +250,14 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 	}
 	sf := parseFile(f.path, b)
 	if sf.Err != nil || sf.AST == nil {
-		f.whole = parseFile(f.path, f.src)
+		f.whole = parseFile(f.path, src)
 		f.whole.Generated = f.generated
 		if f.whole.AST == nil {
 			return nil, f.whole
 		}
 		return f.whole.AST.Decls, f.whole
 	}
-	sf.Src, sf.masked, sf.Generated = f.src, true, f.generated
+	sf.Src, sf.masked, sf.Generated = src, true, f.generated
 	if f.partial == nil {
 		f.partial = map[int]*srcFile{}
 	}

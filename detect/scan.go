@@ -7,8 +7,9 @@ import "github.com/goodhart-dev/goodhart/gitutil"
 // that commit and agent ("" for a person, whose findings are info, as in
 // Check). It is Check for one commit without the range walks and replays,
 // for scanning long histories. A root commit has nothing to compare with:
-// its result is empty.
-func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string) (*Result, error) {
+// its result is empty. A Cache shared by the commits of a scan spares them
+// cutting the same unchanged files again; nil is fine.
+func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string, cache *Cache) (*Result, error) {
 	res := &Result{
 		Schema:   1,
 		Commits:  []CommitInfo{{SHA: c.Hash, Author: c.Author.String(), Agent: agent, Subject: c.Subject()}},
@@ -20,6 +21,7 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string) (*Result, er
 	}
 	res.Range = Range{Base: c.Parents[0], Head: c.Hash}
 	ld := newLoader(repo)
+	ld.cache = cache
 	a, err := analyze(ld, c.Parents[0], c.Hash)
 	if err != nil {
 		return nil, err

@@ -11,12 +11,15 @@ import (
 )
 
 // CheckCommit finds what Check finds when the range is one commit: every
-// one-commit scenario of fixtures/, exactly, on both backends.
+// one-commit scenario of fixtures/, exactly, on both backends. One small
+// Cache serves every scenario at once, as scan's workers share one; blobs
+// are named by their contents, so scenarios that share files share entries.
 func TestCheckCommitMatchesCheck(t *testing.T) {
 	all, err := fixtures.All()
 	if err != nil {
 		t.Fatal(err)
 	}
+	cache := detect.NewCache(64 << 10)
 	n := 0
 	for _, s := range all {
 		if len(s.Want) == 0 {
@@ -46,7 +49,7 @@ func TestCheckCommitMatchesCheck(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := detect.CheckCommit(repo, c, gitutil.AgentOf(c))
+				got, err := detect.CheckCommit(repo, c, gitutil.AgentOf(c), cache)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -80,7 +83,7 @@ func TestCheckCommitRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := detect.CheckCommit(repo, c, "claude-code")
+	res, err := detect.CheckCommit(repo, c, "claude-code", nil)
 	if err != nil || len(res.Findings) != 0 || res.Range.Base != "" || len(res.Commits) != 1 {
 		t.Errorf("CheckCommit(root) = %+v, %v", res, err)
 	}

@@ -34,6 +34,10 @@ type scanConfig struct {
 	Progress   io.Writer // where the progress bar goes; nil for none
 }
 
+// scanCacheSize bounds what a scan keeps of the declarations of unchanged
+// files between commits (detect.Cache): enough for a few large packages.
+const scanCacheSize = 24 << 20
+
 func scanCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "scan",
@@ -178,7 +182,8 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		bar = newProgressBar(cfg.Progress, total)
 		defer bar.finish()
 	}
-	check := func(j scanJob) (*detect.Result, error) { return detect.CheckCommit(repo, j.commit, j.agent) }
+	cache := detect.NewCache(scanCacheSize)
+	check := func(j scanJob) (*detect.Result, error) { return detect.CheckCommit(repo, j.commit, j.agent, cache) }
 	err = runPool(selectCommits(repo, cat, cfg, &out.walked), cfg.Workers, check, func(j scanJob, res *detect.Result) error {
 		bar.advance()
 		return out.add(j, res)
