@@ -232,6 +232,11 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 	if src == nil {
 		return nil, nil
 	}
+	if len(f.partial) >= 2 {
+		// A file asked for a third declaration is parsed whole once:
+		// each partial parse scans the whole (blanked) text again.
+		return f.parseWhole(src)
+	}
 	b := make([]byte, len(src))
 	copy(b, src)
 	keep := map[int]bool{r.c: true}
@@ -250,12 +255,7 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 	}
 	sf := parseFile(f.path, b)
 	if sf.Err != nil || sf.AST == nil {
-		f.whole = parseFile(f.path, src)
-		f.whole.Generated = f.generated
-		if f.whole.AST == nil {
-			return nil, f.whole
-		}
-		return f.whole.AST.Decls, f.whole
+		return f.parseWhole(src)
 	}
 	sf.Src, sf.masked, sf.Generated = src, true, f.generated
 	if f.partial == nil {
@@ -263,6 +263,15 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 	}
 	f.partial[r.c] = sf
 	return sf.AST.Decls, sf
+}
+
+func (f *textFile) parseWhole(src []byte) ([]ast.Decl, *srcFile) {
+	f.whole = parseFile(f.path, src)
+	f.whole.Generated = f.generated
+	if f.whole.AST == nil {
+		return nil, f.whole
+	}
+	return f.whole.AST.Decls, f.whole
 }
 
 // wholePkg reports whether lookups in dir should use the whole parse.
@@ -400,24 +409,36 @@ func (s *snapshot) testsMentioning(dir string, words []string) []*testFunc {
 			continue
 		}
 		seen[gf.Path] = true
-		var f *srcFile
 		if cf, ok := s.files[gf.Path]; ok {
 			if cf.AST != nil && has(cf.Src) {
-				f = cf.full()
+				out = append(out, s.testsOf(cf.full())...)
 			}
 		} else if src, err := s.ld.raw(gf.Blob); err == nil && has(src) {
-			f = s.ld.file(&gf, s.rev)
-		}
-		if f != nil {
-			out = append(out, indexFile(f)...)
+			if f := s.ld.file(&gf, s.rev); f != nil {
+				out = append(out, s.testsOf(f)...)
+			}
 		}
 	}
 	for path, f := range s.files { // changed files the listing may not show
 		if dirOf(path) == dir && !seen[path] && isTestFile(path) && f.AST != nil && has(f.Src) {
-			out = append(out, indexFile(f.full())...)
+			out = append(out, s.testsOf(f.full())...)
 		}
 	}
 	return out
+}
+
+// testsOf indexes the tests of a whole file once per snapshot, so their
+// fingerprints are made once however many deleted tests look among them.
+func (s *snapshot) testsOf(f *srcFile) []*testFunc {
+	if ts, ok := s.fileTests[f]; ok {
+		return ts
+	}
+	if s.fileTests == nil {
+		s.fileTests = map[*srcFile][]*testFunc{}
+	}
+	ts := indexFile(f)
+	s.fileTests[f] = ts
+	return ts
 }
 
 // hasFiles reports whether the package directory has any Go file goodhart
