@@ -228,6 +228,7 @@ type snapshot struct {
 	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
 	texts          map[string]*pkgText               // per directory, its files as text (lookup.go)
 	fileTests      map[*srcFile][]*testFunc          // tests of whole files, indexed once (testsMentioning)
+	sites          map[*testFunc][]*site             // each test's sites, collected once (collectSites)
 }
 
 func newSnapshot(ld *loader, rev string) *snapshot {

@@ -149,13 +149,23 @@ func (w *siteWalker) tableRows(x ast.Expr) int {
 	return -1
 }
 
+// Several rules ask for the same test's sites; they are collected once per
+// snapshot (sites are not changed once collected) and each caller gets its
+// own slice.
 func collectSites(snap *snapshot, tf *testFunc) []*site {
+	if sites, ok := snap.sites[tf]; ok {
+		return append([]*site(nil), sites...)
+	}
 	w := &siteWalker{snap: snap, dir: tf.Dir, sc: newCheckScope(tf), top: tf.File, exits: tf.Kind == kindMain, body: tf.root().Body}
 	for _, b := range tf.setup { // a ginkgo spec's BeforeEach bodies run first
 		w.block(b.List, nil, false)
 	}
 	w.block(tf.Body.List, nil, false)
-	return w.sites
+	if snap.sites == nil {
+		snap.sites = map[*testFunc][]*site{}
+	}
+	snap.sites[tf] = w.sites
+	return append([]*site(nil), w.sites...)
 }
 
 func (w *siteWalker) block(list []ast.Stmt, gates []gate, loop bool) {
