@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"go/scanner"
+	"go/token"
 	"regexp"
 	"strings"
 
@@ -196,6 +198,7 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 		c        gitutil.Change
 		old, cur string
 		oc, nc   []chunk
+		alike    map[string]bool // changed chunks whose code is the same: comments edited
 	}
 	var pairs []pair
 	changed := map[string]map[string]bool{} // dir → names declared anew or changed
@@ -233,21 +236,24 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 			continue // a changed header (a build constraint, the package) concerns every declaration
 		}
 		p.oc, p.nc = oc, nc
-		for _, ch := range differing(oc, nc) {
-			mark(dirOf(c.To.Path), chunkNames(ch))
+		gone, came := differing(oc, nc), differing(nc, oc)
+		if !isTestFile(c.To.Path) || namesKept(oc, nc) {
+			p.alike = commentsOnly(gone, came)
 		}
-		for _, ch := range differing(nc, oc) {
-			mark(dirOf(c.To.Path), chunkNames(ch))
+		for _, ch := range append(gone, came...) {
+			if !p.alike[ch.text] {
+				mark(dirOf(c.To.Path), chunkNames(ch))
+			}
 		}
 		pairs = append(pairs, p)
 	}
 	plan := maskPlan{}
 	for _, p := range pairs {
 		names := changed[dirOf(p.c.To.Path)]
-		if m, ok := maskChunks(p.old, p.oc, p.nc, names); ok {
+		if m, ok := maskChunks(p.old, p.oc, p.nc, names, p.alike); ok {
 			plan[p.c.From.Blob+"\x00"+p.c.From.Path] = m
 		}
-		if m, ok := maskChunks(p.cur, p.nc, p.oc, names); ok {
+		if m, ok := maskChunks(p.cur, p.nc, p.oc, names, p.alike); ok {
 			plan[p.c.To.Blob+"\x00"+p.c.To.Path] = m
 		}
 	}
@@ -271,16 +277,95 @@ func differing(a, b []chunk) []chunk {
 	return out
 }
 
+// commentsOnly pairs the declarations one version lost with those the other
+// gained that differ only in comments and layout (a doc comment edited, a
+// note added in a body), and returns the texts of both. No rule judges a
+// comment on its own, so such a declaration is as good as unchanged, with
+// one exception: a test commented out becomes a comment on the next
+// declaration, which disabled-test looks for. planMasks therefore pairs
+// the declarations of a test file only when it lost none of its names.
+func commentsOnly(gone, came []chunk) map[string]bool {
+	if len(gone) == 0 || len(came) == 0 {
+		return nil
+	}
+	byCode := map[string][]string{}
+	for _, c := range gone {
+		k := codeOf(c.text)
+		byCode[k] = append(byCode[k], c.text)
+	}
+	var alike map[string]bool
+	for _, c := range came {
+		k := codeOf(c.text)
+		if olds := byCode[k]; len(olds) > 0 {
+			if alike == nil {
+				alike = map[string]bool{}
+			}
+			alike[olds[0]], alike[c.text] = true, true
+			byCode[k] = olds[1:]
+		}
+	}
+	return alike
+}
+
+// codeOf returns the tokens of a declaration without its comments.
+func codeOf(text string) string {
+	var sc scanner.Scanner
+	fs := token.NewFileSet()
+	sc.Init(fs.AddFile("", -1, len(text)), []byte(text), func(token.Position, string) {}, 0)
+	var b strings.Builder
+	semis := 0 // semicolons pending: before ")" or "}" one may be left out
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return b.String()
+		}
+		if tok == token.SEMICOLON {
+			semis++
+			continue
+		}
+		if semis > 0 && (tok == token.RBRACE || tok == token.RPAREN) {
+			semis--
+		}
+		for ; semis > 0; semis-- {
+			b.WriteString(";\x00")
+		}
+		b.WriteString(tok.String())
+		b.WriteByte(' ')
+		b.WriteString(lit)
+		b.WriteByte('\x00')
+	}
+}
+
+// namesKept reports whether every name the old version's declarations
+// declare is still declared by the new version's.
+func namesKept(old, cur []chunk) bool {
+	have := map[string]bool{}
+	for _, c := range cur {
+		for _, n := range chunkNames(c) {
+			have[n] = true
+		}
+	}
+	for _, c := range old {
+		for _, n := range chunkNames(c) {
+			if !have[n] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // maskShared blanks the chunks of src that other shares and that mention
 // none of the changed names; ok is false when nothing would be blanked.
 func maskShared(src, other string, changed map[string]bool) (string, bool) {
 	_, cs := chunks(src)
 	_, ocs := chunks(other)
-	return maskChunks(src, cs, ocs, changed)
+	return maskChunks(src, cs, ocs, changed, nil)
 }
 
-// maskChunks is maskShared on chunks already cut.
-func maskChunks(src string, cs, ocs []chunk, changed map[string]bool) (string, bool) {
+// maskChunks is maskShared on chunks already cut; a chunk whose text is in
+// alike counts as shared too.
+func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[string]bool) (string, bool) {
 	shared := map[string]int{}
 	for _, c := range ocs {
 		shared[c.text]++
@@ -288,10 +373,12 @@ func maskChunks(src string, cs, ocs []chunk, changed map[string]bool) (string, b
 	b := []byte(src)
 	masked := false
 	for _, c := range cs {
-		if shared[c.text] == 0 || mentions(c.text, changed) || isImport(c.text) {
+		if shared[c.text] == 0 && !alike[c.text] || mentions(c.text, changed) || isImport(c.text) {
 			continue // imports say what every name means: never blanked
 		}
-		shared[c.text]--
+		if shared[c.text] > 0 {
+			shared[c.text]--
+		}
 		for i := c.start; i < c.end; i++ {
 			if b[i] != '\n' {
 				b[i] = ' '

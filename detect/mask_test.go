@@ -84,3 +84,21 @@ func TestMaskShared(t *testing.T) {
 		t.Error("TestA mentions the changed constant tol, and was blanked")
 	}
 }
+
+// Declarations that differ only in comments and layout pair up; a change
+// to the code, or a line of code commented out, does not.
+func TestCommentsOnly(t *testing.T) {
+	base := "// A adds.\nfunc A(a, b int) int {\n\treturn a + b\n}\n"
+	for head, want := range map[string]bool{
+		"// A adds two numbers.\nfunc A(a, b int) int {\n\treturn a + b\n}\n":          true,
+		"// A adds.\nfunc A(a, b int) int {\n\t// a note\n\treturn a + b // here\n}\n": true,
+		"// A adds.\nfunc A(a, b int) int { return a + b }\n":                          true,
+		"// A adds.\nfunc A(a, b int) int {\n\treturn a - b\n}\n":                      false,
+		"// A adds.\nfunc A(a, b int) int {\n\t// return a + b\n\treturn 0\n}\n":       false,
+	} {
+		alike := commentsOnly([]chunk{{text: base}}, []chunk{{text: head}})
+		if got := alike[base] && alike[head]; got != want {
+			t.Errorf("commentsOnly(%q) = %v, want %v", head, got, want)
+		}
+	}
+}
