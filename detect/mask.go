@@ -288,31 +288,71 @@ func commentsOnly(gone, came []chunk) map[string]bool {
 	if len(gone) == 0 || len(came) == 0 {
 		return nil
 	}
-	byCode := map[string][]string{}
-	for _, c := range gone {
-		k := codeOf(c.text)
-		byCode[k] = append(byCode[k], c.text)
-	}
-	var alike map[string]bool
-	for _, c := range came {
-		k := codeOf(c.text)
-		if olds := byCode[k]; len(olds) > 0 {
-			if alike == nil {
-				alike = map[string]bool{}
-			}
-			alike[olds[0]], alike[c.text] = true, true
-			byCode[k] = olds[1:]
-		}
-	}
+	alike := map[string]bool{}
+	// Comment lines first, which is cheap and the usual edit; then what is
+	// left by tokens (a comment at the end of a line, a line broken anew).
+	gone, came = pairBy(linesOf, gone, came, alike)
+	pairBy(tokensOf, gone, came, alike)
 	return alike
 }
 
-// codeOf returns the tokens of a declaration without its comments.
-func codeOf(text string) string {
+// pairBy pairs the chunks of gone and came whose keys are equal, adds their
+// texts to alike, and returns those left unpaired.
+func pairBy(key func(string) string, gone, came []chunk, alike map[string]bool) (restGone, restCame []chunk) {
+	if len(gone) == 0 || len(came) == 0 {
+		return gone, came
+	}
+	byKey := map[string][]int{}
+	for i, c := range gone {
+		k := key(c.text)
+		byKey[k] = append(byKey[k], i)
+	}
+	paired := map[int]bool{}
+	for _, c := range came {
+		k := key(c.text)
+		if is := byKey[k]; len(is) > 0 {
+			alike[gone[is[0]].text], alike[c.text] = true, true
+			paired[is[0]] = true
+			byKey[k] = is[1:]
+			continue
+		}
+		restCame = append(restCame, c)
+	}
+	for i, c := range gone {
+		if !paired[i] {
+			restGone = append(restGone, c)
+		}
+	}
+	return restGone, restCame
+}
+
+// linesOf returns a declaration without its comment lines, when no line
+// can be inside a raw string or a block comment; else its tokens.
+func linesOf(text string) string {
+	if strings.IndexByte(text, '`') >= 0 || strings.Contains(text, "/*") {
+		return tokensOf(text)
+	}
+	var b strings.Builder
+	b.WriteString("lines\x00")
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "//") {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// tokensOf returns the tokens of a declaration without its comments.
+func tokensOf(text string) string {
 	var sc scanner.Scanner
 	fs := token.NewFileSet()
 	sc.Init(fs.AddFile("", -1, len(text)), []byte(text), func(token.Position, string) {}, 0)
 	var b strings.Builder
+	b.WriteString("tokens\x00")
 	semis := 0 // semicolons pending: before ")" or "}" one may be left out
 	for {
 		_, tok, lit := sc.Scan()
