@@ -395,9 +395,12 @@ func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) 
 		}
 		changes = kept
 	}
-	masks := ld.planMasks(changes)
-	ld.prefetch(changes, base, head, masks)
+	masks, code := ld.planMasks(changes)
 	a := &analysis{ld: ld, base: newSnapshot(ld, base), head: newSnapshot(ld, head), renamed: map[string]string{}, deleted: map[string]bool{}}
+	if !code {
+		return a, nil // only comments changed: nothing for a rule to judge
+	}
+	ld.prefetch(changes, base, head, masks)
 	for _, c := range changes {
 		switch {
 		case c.From != nil && c.To == nil:

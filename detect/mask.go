@@ -189,10 +189,12 @@ func chunkNames(c chunk) []string {
 type maskPlan map[string]string
 
 // planMasks decides which declarations of the modified files of a change
-// set can be blanked out, and returns their masked texts.
-func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
+// set can be blanked out, and returns their masked texts. code is false
+// when no Go code changed at all: every change a modified Go file's, whose
+// declarations differ only in comments and layout.
+func (l *loader) planMasks(changes []gitutil.Change) (plan maskPlan, code bool) {
 	if l.exhaustive {
-		return nil
+		return nil, true
 	}
 	type pair struct {
 		c        gitutil.Change
@@ -201,6 +203,7 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 		alike    map[string]bool // changed chunks whose code is the same: comments edited
 	}
 	var pairs []pair
+	relevantChanges, quiet := 0, 0          // changes of Go files, and those of comments only
 	changed := map[string]map[string]bool{} // dir → names declared anew or changed
 	mark := func(dir string, names []string) {
 		if changed[dir] == nil {
@@ -221,6 +224,10 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 				}
 			}
 		}
+		if (c.From == nil || !relevant(c.From.Path)) && (c.To == nil || !relevant(c.To.Path)) {
+			continue
+		}
+		relevantChanges++
 		if c.From == nil || c.To == nil || c.From.Path != c.To.Path || !strings.HasSuffix(c.To.Path, ".go") {
 			continue
 		}
@@ -240,14 +247,20 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 		if !isTestFile(c.To.Path) || namesKept(oc, nc) {
 			p.alike = commentsOnly(gone, came)
 		}
+		touched := false
 		for _, ch := range append(gone, came...) {
 			if !p.alike[ch.text] {
 				mark(dirOf(c.To.Path), chunkNames(ch))
+				touched = true
 			}
 		}
 		pairs = append(pairs, p)
+		if !touched {
+			quiet++
+		}
 	}
-	plan := maskPlan{}
+	code = relevantChanges > quiet
+	plan = maskPlan{}
 	for _, p := range pairs {
 		names := changed[dirOf(p.c.To.Path)]
 		if m, ok := maskChunks(p.old, p.oc, p.nc, names, p.alike); ok {
@@ -257,7 +270,7 @@ func (l *loader) planMasks(changes []gitutil.Change) maskPlan {
 			plan[p.c.To.Blob+"\x00"+p.c.To.Path] = m
 		}
 	}
-	return plan
+	return plan, code
 }
 
 // differing returns the chunks of a that b does not have, as a multiset.

@@ -102,3 +102,26 @@ func TestCommentsOnly(t *testing.T) {
 		}
 	}
 }
+
+// planMasks says whether any code changed: not when every change is a Go
+// file's comments; yes for a changed line of code or a file added.
+func TestPlanMasksSaysWhetherCodeChanged(t *testing.T) {
+	noted := strings.Replace(maskBase, "\t\tt.Fatal()\n\t}\n}\n\nfunc TestB", "\t\t// Fatal: nothing after it means anything.\n\t\tt.Fatal()\n\t}\n}\n\nfunc TestB", 1)
+	for name, c := range map[string]struct {
+		head map[string][]byte
+		want bool
+	}{
+		"comments": {map[string][]byte{"x/x_test.go": []byte(noted)}, false},
+		"code":     {map[string][]byte{"x/x_test.go": []byte(strings.Replace(maskBase, "B() != 2", "B() != 3", 1))}, true},
+		"added":    {map[string][]byte{"x/x_test.go": []byte(noted), "x/y.go": []byte("package x\n")}, true},
+	} {
+		repo := &memRepo{base: map[string][]byte{"x/x_test.go": []byte(maskBase)}, head: c.head}
+		changes, err := repo.Changes("base", "head")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, code := newLoader(repo).planMasks(changes); code != c.want {
+			t.Errorf("%s: code changed = %v, want %v", name, code, c.want)
+		}
+	}
+}
