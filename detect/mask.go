@@ -186,7 +186,7 @@ func chunkNames(c chunk) []string {
 
 // maskPlan is the masked text of each modified file version that can be
 // masked, by blob and path.
-type maskPlan map[string]string
+type maskPlan map[string][]byte
 
 // planMasks decides which declarations of the modified files of a change
 // set can be blanked out, and returns their masked texts. code is false
@@ -410,7 +410,7 @@ func namesKept(old, cur []chunk) bool {
 
 // maskShared blanks the chunks of src that other shares and that mention
 // none of the changed names; ok is false when nothing would be blanked.
-func maskShared(src, other string, changed map[string]bool) (string, bool) {
+func maskShared(src, other string, changed map[string]bool) ([]byte, bool) {
 	_, cs := chunks(src)
 	_, ocs := chunks(other)
 	return maskChunks(src, cs, ocs, changed, nil)
@@ -418,7 +418,7 @@ func maskShared(src, other string, changed map[string]bool) (string, bool) {
 
 // maskChunks is maskShared on chunks already cut; a chunk whose text is in
 // alike counts as shared too.
-func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[string]bool) (string, bool) {
+func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[string]bool) ([]byte, bool) {
 	shared := map[string]int{}
 	for _, c := range ocs {
 		shared[c.text]++
@@ -439,7 +439,7 @@ func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[
 		}
 		masked = true
 	}
-	return string(b), masked
+	return b, masked
 }
 
 // mentions reports whether text uses any of names as a whole identifier.
@@ -491,8 +491,8 @@ func (l *loader) raw(blob string) ([]byte, error) {
 // maskedFile parses a masked version of a file, keeping the real text as
 // its source (lines and offsets are the same), or returns nil when the
 // masked text does not parse.
-func maskedFile(path string, real []byte, masked string) *srcFile {
-	f := parseFile(path, []byte(masked))
+func maskedFile(path string, real []byte, masked []byte) *srcFile {
+	f := parseFile(path, masked)
 	if f.Err != nil {
 		return nil
 	}

@@ -9,11 +9,16 @@
 # measure that instead. Each command runs RUNS times (default 3) after one
 # warm-up of git log -p; the table gives the median wall time, the peak
 # resident memory of the largest process (/usr/bin/time's %M), and the
-# ratio to git log -p. N (default 1000) is the number of commits.
+# ratio to git log -p. N (default 1000) is the number of commits. COMMENTS
+# (default 70) is the percent of the generated edits that only add comment
+# lines; the rest remove or copy functions (COMMENTS=10 is code-heavy).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-repo=${1:-${TMPDIR:-/tmp}/goodhart-bench.git}
+comments=${COMMENTS:-70}
+default=${TMPDIR:-/tmp}/goodhart-bench.git
+[ "$comments" = 70 ] || default=${TMPDIR:-/tmp}/goodhart-bench-comments$comments.git
+repo=${1:-$default}
 runs=${RUNS:-3}
 n=${N:-1000}
 work=$(mktemp -d)
@@ -22,8 +27,8 @@ trap 'rm -rf "$work"' EXIT
 [ -x /usr/bin/time ] || { echo "bench-scan: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 (cd "$root" && go build -o "$work/goodhart" ./cmd/goodhart)
 if [ ! -d "$repo" ]; then
-  echo "generating $repo (go run ./scripts/genhistory -commits $((n + 200)))" >&2
-  (cd "$root" && go run ./scripts/genhistory -out "$repo" -commits $((n + 200)))
+  echo "generating $repo (go run ./scripts/genhistory -commits $((n + 200)) -comments $comments)" >&2
+  (cd "$root" && go run ./scripts/genhistory -out "$repo" -commits $((n + 200)) -comments "$comments")
 fi
 
 # measure NAME COMMAND...: the median wall time and the largest peak memory

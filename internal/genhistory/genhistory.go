@@ -30,6 +30,9 @@ type Options struct {
 	Commits  int    // commits after the first, which adds every file
 	MaxFiles int    // take at most this many files from Src (0: all)
 	Seed     uint64
+	// Comments is the share, in percent, of file edits that only insert
+	// comment lines (0: 70); the rest remove or copy a function, half each.
+	Comments int
 	Pack     bool // run git gc at the end, as a real repository would be
 }
 
@@ -55,7 +58,10 @@ var start = time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
 
 // Generate writes the repository.
 func Generate(opts Options) error {
-	g := &generator{rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), files: map[string][]byte{}}
+	g := &generator{rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), files: map[string][]byte{}, comments: opts.Comments}
+	if g.comments <= 0 || g.comments > 100 {
+		g.comments = 70
+	}
 	if err := g.load(opts.Src, opts.MaxFiles); err != nil {
 		return err
 	}
@@ -101,10 +107,11 @@ func run(dir, name string, args ...string) error {
 }
 
 type generator struct {
-	rng   *rand.Rand
-	files map[string][]byte
-	paths []string // sorted: the order choices are made in
-	out   io.Writer
+	comments int // percent of edits that insert comments
+	rng      *rand.Rand
+	files    map[string][]byte
+	paths    []string // sorted: the order choices are made in
+	out      io.Writer
 	// changed is what the commit being written touches: new contents, or
 	// nil for a deletion.
 	changed map[string][]byte
@@ -249,9 +256,9 @@ func (g *generator) edit(p string) {
 	switch {
 	case strings.HasSuffix(p, "_test.go") && r < 15:
 		lines = g.cutCorner(lines)
-	case r < 15:
+	case r < (100-g.comments)/2:
 		lines = g.removeFunc(lines)
-	case r < 30:
+	case r < 100-g.comments:
 		lines = g.copyFunc(lines)
 	default:
 		lines = g.insertComment(lines)

@@ -58,4 +58,21 @@ func TestGenerate(t *testing.T) {
 	if heads[0] != heads[1] {
 		t.Errorf("same options, different histories: %s and %s", heads[0], heads[1])
 	}
+	// Comments sets the mix: with every edit a comment, no function is
+	// copied ("Gen" names); with few, notes are rarer by far.
+	notes := map[int]int{}
+	for _, comments := range []int{100, 5} {
+		dir := filepath.Join(t.TempDir(), "mix.git")
+		if err := Generate(Options{Src: src, Dir: dir, Commits: 60, Seed: 7, Comments: comments}); err != nil {
+			t.Fatal(err)
+		}
+		log := gitOut(t, dir, "log", "-p", "--format=")
+		notes[comments] = strings.Count(log, "+// Note ")
+		if comments == 100 && strings.Contains(log, "Gen") {
+			t.Error("Comments 100: a function was copied")
+		}
+	}
+	if notes[5]*3 > notes[100] {
+		t.Errorf("notes added: %d with Comments 5, %d with 100", notes[5], notes[100])
+	}
 }

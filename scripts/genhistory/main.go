@@ -25,6 +25,7 @@ func main() {
 	flag.IntVar(&opts.Commits, "commits", 1200, "how many commits after the first")
 	flag.IntVar(&opts.MaxFiles, "max-files", 0, "take at most this many files from -src (0: all)")
 	flag.Uint64Var(&opts.Seed, "seed", 1, "the seed: the same seed gives the same repository")
+	flag.IntVar(&opts.Comments, "comments", 70, "the `percent` of edits that only insert comment lines; the rest remove or copy functions")
 	flag.Parse()
 	if opts.Dir == "" || flag.NArg() > 0 {
 		flag.Usage()
