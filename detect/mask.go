@@ -1,10 +1,12 @@
 package detect
 
 import (
+	"bytes"
 	"go/scanner"
 	"go/token"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
@@ -186,7 +188,10 @@ func chunkNames(c chunk) []string {
 
 // maskPlan is the masked text of each modified file version that can be
 // masked, by blob and path.
-type maskPlan map[string][]byte
+type maskPlan map[string]blanks
+
+// blanks are the byte ranges of a file to blank out, in order.
+type blanks [][2]int
 
 // planMasks decides which declarations of the modified files of a change
 // set can be blanked out, and returns their masked texts. code is false
@@ -410,7 +415,7 @@ func namesKept(old, cur []chunk) bool {
 
 // maskShared blanks the chunks of src that other shares and that mention
 // none of the changed names; ok is false when nothing would be blanked.
-func maskShared(src, other string, changed map[string]bool) ([]byte, bool) {
+func maskShared(src, other string, changed map[string]bool) (blanks, bool) {
 	_, cs := chunks(src)
 	_, ocs := chunks(other)
 	return maskChunks(src, cs, ocs, changed, nil)
@@ -418,13 +423,12 @@ func maskShared(src, other string, changed map[string]bool) ([]byte, bool) {
 
 // maskChunks is maskShared on chunks already cut; a chunk whose text is in
 // alike counts as shared too.
-func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[string]bool) ([]byte, bool) {
+func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[string]bool) (blanks, bool) {
 	shared := map[string]int{}
 	for _, c := range ocs {
 		shared[c.text]++
 	}
-	b := []byte(src)
-	masked := false
+	var out blanks
 	for _, c := range cs {
 		if shared[c.text] == 0 && !alike[c.text] || mentions(c.text, changed) || isImport(c.text) {
 			continue // imports say what every name means: never blanked
@@ -432,15 +436,43 @@ func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[
 		if shared[c.text] > 0 {
 			shared[c.text]--
 		}
-		for i := c.start; i < c.end; i++ {
-			if b[i] != '\n' {
-				b[i] = ' '
-			}
+		if n := len(out); n > 0 && out[n-1][1] == c.start {
+			out[n-1][1] = c.end // adjoining: one range
+		} else {
+			out = append(out, [2]int{c.start, c.end})
 		}
-		masked = true
 	}
-	return b, masked
+	return out, len(out) > 0
 }
+
+// apply writes src with the ranges blanked (every byte but newlines a
+// space, so lines and offsets stay) into buf, grown as needed.
+func (bl blanks) apply(src, buf []byte) []byte {
+	buf = append(buf[:0], src...)
+	for _, r := range bl {
+		for i := r[0]; i < r[1]; {
+			j := bytes.IndexByte(buf[i:r[1]], '\n')
+			if j < 0 {
+				j = r[1] - i
+			}
+			fill(buf[i:i+j], ' ')
+			i += j + 1
+		}
+	}
+	return buf
+}
+
+var spaces = bytes.Repeat([]byte{' '}, 4096)
+
+func fill(b []byte, c byte) {
+	for len(b) > 0 {
+		b = b[copy(b, spaces):]
+	}
+}
+
+// maskBufs recycles the buffers masked texts are parsed from: the parser
+// copies what it keeps, so a buffer is free once its parse is done.
+var maskBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // mentions reports whether text uses any of names as a whole identifier.
 // The names are few; a substring search per name is far cheaper than
@@ -491,8 +523,11 @@ func (l *loader) raw(blob string) ([]byte, error) {
 // maskedFile parses a masked version of a file, keeping the real text as
 // its source (lines and offsets are the same), or returns nil when the
 // masked text does not parse.
-func maskedFile(path string, real []byte, masked []byte) *srcFile {
-	f := parseFile(path, masked)
+func maskedFile(path string, real []byte, bl blanks) *srcFile {
+	buf := maskBufs.Get().(*[]byte)
+	*buf = bl.apply(real, *buf)
+	f := parseFile(path, *buf)
+	maskBufs.Put(buf)
 	if f.Err != nil {
 		return nil
 	}
