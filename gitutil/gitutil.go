@@ -82,7 +82,8 @@ type Repo interface {
 	// ListDir lists the regular files directly inside dir ("" or "." for the
 	// root) in the tree of a commit. A missing dir is an empty list.
 	ListDir(commit, dir string) ([]File, error)
-	// Blob reads the contents of a blob.
+	// Blob reads the contents of a blob. Callers must not modify what it
+	// returns: a backend may share it with later callers.
 	Blob(hash string) ([]byte, error)
 	// Close releases the repository.
 	Close() error
