@@ -8,10 +8,11 @@
 # merges) in ${TMPDIR:-/tmp}/goodhart-bench.git; give any repository to
 # measure that instead. Each command runs RUNS times (default 3) after one
 # warm-up of git log -p; the table gives the median wall time, the peak
-# resident memory of the largest process (/usr/bin/time's %M), and the
-# ratio to git log -p. N (default 1000) is the number of commits. COMMENTS
-# (default 70) is the percent of the generated edits that only add comment
-# lines; the rest remove or copy functions (COMMENTS=10 is code-heavy).
+# resident memory of the command's own process and of its whole process
+# tree (/usr/bin/time's %M), and the ratio to git log -p. N (default 1000)
+# is the number of commits. COMMENTS (default 70) is the percent of the
+# generated edits that only add comment lines; the rest remove or copy
+# functions (COMMENTS=10 is code-heavy).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,17 +32,32 @@ if [ ! -d "$repo" ]; then
   (cd "$root" && go run ./scripts/genhistory -out "$repo" -commits $((n + 200)) -comments "$comments")
 fi
 
-# measure NAME COMMAND...: the median wall time and the largest peak memory
-# of RUNS runs, output to /dev/null.
+# measure NAME COMMAND...: the median wall time of RUNS runs, output to
+# /dev/null, and the largest peak memory: of the command's own process
+# (its VmHWM, read while it runs) and of it with its children (GNU time's
+# %M is the largest of the tree: for scan, often a git cat-file process,
+# whose pack mappings and delta cache count).
 measure() {
-  local name=$1 i
+  local name=$1 i tpid cpid hwm own
   shift
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null
-    cat "$work/time"
+    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null &
+    tpid=$!
+    own=0
+    while kill -0 "$tpid" 2>/dev/null; do
+      cpid=$(pgrep -P "$tpid" | head -n 1 || true)
+      hwm=
+      if [ -n "$cpid" ]; then
+        hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || true)
+      fi
+      if [ -n "$hwm" ] && [ "$hwm" -gt "$own" ]; then own=$hwm; fi
+      sleep 0.1
+    done
+    wait "$tpid"
+    echo "$(cat "$work/time") $own"
   done | sort -n | awk -v name="$name" -v runs="$runs" '
-    { wall[NR] = $1; if ($2 > mem) mem = $2 }
-    END { printf "%s %.2f %.0f\n", name, wall[int((runs + 1) / 2)], mem / 1024 }'
+    { wall[NR] = $1; if ($2 > tree) tree = $2; if ($3 > own) own = $3 }
+    END { printf "%s %.2f %.0f %.0f\n", name, wall[int((runs + 1) / 2)], own / 1024, tree / 1024 }'
 }
 
 git -C "$repo" log -p --no-merges -n "$n" >/dev/null # warm the page cache
@@ -52,9 +68,10 @@ git -C "$repo" log -p --no-merges -n "$n" >/dev/null # warm the page cache
 } >"$work/results"
 
 echo "repository: $repo ($(git -C "$repo" rev-list --count HEAD) commits), $n commits, median of $runs runs, $(nproc) cores"
+printf "%-14s %10s %12s %14s %7s\n" command time "peak (own)" "peak (+ git)" ratio
 awk '
   NR == 1 { base = $2 }
-  { printf "%-14s %8.2f s %7.0f MB %6.1fx\n", $1, $2, $3, $2 / base }' "$work/results"
+  { printf "%-14s %8.2f s %9.0f MB %11.0f MB %6.1fx\n", $1, $2, $3, $4, $2 / base }' "$work/results"
 echo
 echo "commands:"
 echo "  git -C $repo log -p --no-merges -n $n"
