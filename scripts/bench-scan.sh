@@ -38,20 +38,21 @@ fi
 # %M is the largest of the tree: for scan, often a git cat-file process,
 # whose pack mappings and delta cache count).
 measure() {
-  local name=$1 i tpid cpid hwm own
+  local name=$1 i tpid cpid own key value
   shift
   for ((i = 0; i < runs; i++)); do
     /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null &
     tpid=$!
-    own=0
+    own=0 cpid=
     while kill -0 "$tpid" 2>/dev/null; do
-      cpid=$(pgrep -P "$tpid" | head -n 1 || true)
-      hwm=
-      if [ -n "$cpid" ]; then
-        hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || true)
+      # Cheap on purpose: the machine is the one being measured.
+      [ -n "$cpid" ] || cpid=$(pgrep -P "$tpid" | head -n 1 || true)
+      if [ -n "$cpid" ] && [ -r "/proc/$cpid/status" ]; then
+        while read -r key value _; do
+          if [ "$key" = VmHWM: ] && [ "$value" -gt "$own" ]; then own=$value; fi
+        done <"/proc/$cpid/status" 2>/dev/null || true
       fi
-      if [ -n "$hwm" ] && [ "$hwm" -gt "$own" ]; then own=$hwm; fi
-      sleep 0.1
+      sleep 0.5
     done
     wait "$tpid"
     echo "$(cat "$work/time") $own"
