@@ -3,7 +3,6 @@ package gitutil
 import (
 	"bufio"
 	"bytes"
-	"container/list"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // cliRepo implements Repo over the git command. Objects come from one
@@ -34,7 +35,7 @@ type cliRepo struct {
 	shallow map[string]bool
 	objects *batchPool // cat-file --batch, one process per concurrent reader
 	diffs   *batch     // diff-tree --stdin
-	blobs   *blobCache
+	blobs   blobCache
 
 	closeOnce sync.Once
 }
@@ -693,48 +694,19 @@ func (t *tailBuffer) String() string {
 // for the same reason).
 const blobCacheSize = 32 << 20
 
-// blobCache keeps recently read blobs up to a total size, dropping the
-// least recently used first.
+// blobCache keeps recently read blobs up to a total size; a blob larger
+// than an eighth of it is not kept, as it would push out many small ones.
 type blobCache struct {
-	mu    sync.Mutex
+	blobs *lru.Cache[[]byte]
 	max   int
-	size  int
-	order *list.List // of *cachedBlob, most recent first
-	byKey map[string]*list.Element
 }
 
-type cachedBlob struct {
-	hash string
-	data []byte
-}
+func newBlobCache(max int) blobCache { return blobCache{lru.New[[]byte](max), max} }
 
-func newBlobCache(max int) *blobCache {
-	return &blobCache{max: max, order: list.New(), byKey: map[string]*list.Element{}}
-}
+func (c blobCache) get(hash string) ([]byte, bool) { return c.blobs.Get(hash) }
 
-func (c *blobCache) get(hash string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.byKey[hash]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*cachedBlob).data, true
-}
-
-func (c *blobCache) put(hash string, data []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(data) > c.max/8 || c.byKey[hash] != nil {
-		return // a huge blob would push out many small ones
-	}
-	c.byKey[hash] = c.order.PushFront(&cachedBlob{hash, data})
-	c.size += len(data)
-	for c.size > c.max {
-		e := c.order.Back()
-		b := c.order.Remove(e).(*cachedBlob)
-		delete(c.byKey, b.hash)
-		c.size -= len(b.data)
+func (c blobCache) put(hash string, data []byte) {
+	if len(data) <= c.max/8 {
+		c.blobs.Put(hash, data, len(data))
 	}
 }

@@ -195,7 +195,7 @@ func TestBlobCache(t *testing.T) {
 		}
 	}
 	c.put("huge", make([]byte, 101)) // more than an eighth: not kept
-	if _, ok := c.get("huge"); ok || c.size != 800 {
-		t.Errorf("huge blob cached, or size %d", c.size)
+	if _, ok := c.get("huge"); ok || c.blobs.Size() != 800 {
+		t.Errorf("huge blob cached, or size %d", c.blobs.Size())
 	}
 }
