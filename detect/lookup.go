@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"go/ast"
 	"go/token"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/gitutil"
@@ -162,25 +164,11 @@ func (s *snapshot) text(dir string) *pkgText {
 		return p
 	}
 	p := &pkgText{byName: map[string][]declRef{}}
-	seen := map[string]bool{}
-	for _, gf := range s.ld.list(s.rev, dir) {
-		if !strings.HasSuffix(gf.Path, ".go") {
-			continue
-		}
-		seen[gf.Path] = true
-		if cf, ok := s.files[gf.Path]; ok {
-			if cf.AST != nil {
-				p.add(newTextFile(cf.Path, cf.Src, cf.Generated))
-			}
-			continue
-		}
-		if f := s.ld.textFile(gf); f != nil {
+	for _, df := range s.goFiles(dir) {
+		if cf := df.changed; cf != nil {
+			p.add(newTextFile(cf.Path, cf.Src, cf.Generated))
+		} else if f := s.ld.textFile(df.tree); f != nil {
 			p.add(f)
-		}
-	}
-	for path, f := range s.files { // changed files the listing may not show
-		if dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && f.AST != nil {
-			p.add(newTextFile(path, f.Src, f.Generated))
 		}
 	}
 	if s.texts == nil {
@@ -188,6 +176,38 @@ func (s *snapshot) text(dir string) *pkgText {
 	}
 	s.texts[dir] = p
 	return p
+}
+
+// dirFile is a Go file of a package directory on one side: the version
+// of a changed file, or else the tree's entry.
+type dirFile struct {
+	changed *srcFile
+	tree    gitutil.File
+}
+
+// goFiles lists the Go files of a package directory on the snapshot's side
+// in the tree's order, then the changed files the listing may not show
+// (an unreadable tree). Changed files that are not Go at all are left out.
+func (s *snapshot) goFiles(dir string) []dirFile {
+	var out []dirFile
+	seen := map[string]bool{}
+	for _, gf := range s.ld.list(s.rev, dir) {
+		if !strings.HasSuffix(gf.Path, ".go") {
+			continue
+		}
+		seen[gf.Path] = true
+		if cf, ok := s.files[gf.Path]; !ok {
+			out = append(out, dirFile{tree: gf})
+		} else if cf.AST != nil {
+			out = append(out, dirFile{changed: cf})
+		}
+	}
+	for _, path := range slices.Sorted(maps.Keys(s.files)) {
+		if f := s.files[path]; dirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && f.AST != nil {
+			out = append(out, dirFile{changed: f})
+		}
+	}
+	return out
 }
 
 func (p *pkgText) add(f *textFile) {
@@ -394,8 +414,6 @@ func (s *snapshot) testsMentioning(dir string, words []string) []*testFunc {
 	if s.wholePkg(dir) {
 		return s.pkg(dir).tests
 	}
-	var out []*testFunc
-	seen := map[string]bool{}
 	has := func(src []byte) bool {
 		for _, w := range words {
 			if !bytes.Contains(src, []byte(w)) {
@@ -404,24 +422,19 @@ func (s *snapshot) testsMentioning(dir string, words []string) []*testFunc {
 		}
 		return true
 	}
-	for _, gf := range s.ld.list(s.rev, dir) {
-		if !isTestFile(gf.Path) {
-			continue
-		}
-		seen[gf.Path] = true
-		if cf, ok := s.files[gf.Path]; ok {
-			if cf.AST != nil && has(cf.Src) {
-				out = append(out, s.testsOf(cf.full())...)
+	var out []*testFunc
+	for _, df := range s.goFiles(dir) {
+		switch {
+		case df.changed != nil:
+			if isTestFile(df.changed.Path) && has(df.changed.Src) {
+				out = append(out, s.testsOf(df.changed.full())...)
 			}
-		} else if src, err := s.ld.raw(gf.Blob); err == nil && has(src) {
-			if f := s.ld.file(&gf, s.rev); f != nil {
-				out = append(out, s.testsOf(f)...)
+		case isTestFile(df.tree.Path):
+			if src, err := s.ld.raw(df.tree.Blob); err == nil && has(src) {
+				if f := s.ld.file(&df.tree, s.rev); f != nil {
+					out = append(out, s.testsOf(f)...)
+				}
 			}
-		}
-	}
-	for path, f := range s.files { // changed files the listing may not show
-		if dirOf(path) == dir && !seen[path] && isTestFile(path) && f.AST != nil && has(f.Src) {
-			out = append(out, s.testsOf(f.full())...)
 		}
 	}
 	return out
