@@ -169,8 +169,14 @@ func startsDecl(line string) bool {
 var declNameRE = regexp.MustCompile(`^(?:func (?:\([^)]*\) )?|type |var |const )([A-Za-z_][A-Za-z0-9_]*)`)
 var groupNameRE = regexp.MustCompile(`(?m)^\t([A-Za-z_][A-Za-z0-9_]*)`)
 
-// chunkNames lists the names a declaration chunk declares.
+// chunkNames lists the names a declaration chunk declares: what
+// chunkDeclares reads off gofmt's shapes, or for another shape a guess
+// from the first line that looks like a declaration and the lines of a
+// group.
 func chunkNames(c chunk) []string {
+	if names, _, sure := chunkDeclares(c.text); sure {
+		return names
+	}
 	var out []string
 	for _, l := range strings.Split(c.text, "\n") {
 		if m := declNameRE.FindStringSubmatch(l); m != nil {
@@ -547,11 +553,6 @@ func (f *srcFile) full() *srcFile {
 		f.whole.Generated = f.Generated
 	}
 	return f.whole
-}
-
-func (m maskPlan) has(f *gitutil.File) bool {
-	_, ok := m[f.Blob+"\x00"+f.Path]
-	return ok
 }
 
 func isImport(text string) bool {
