@@ -60,7 +60,7 @@ type chunkNamesOf struct {
 
 func cutDecls(src []byte, generated bool) *fileDecls {
 	d := &fileDecls{generated: generated}
-	_, cs := chunks(string(src))
+	_, cs := chunks(view(src))
 	d.spans = make([][2]int, len(cs))
 	d.names = make([]chunkNamesOf, len(cs))
 	for i, c := range cs {
@@ -257,24 +257,22 @@ func (r declRef) decls() ([]ast.Decl, *srcFile) {
 		// each partial parse scans the whole (blanked) text again.
 		return f.parseWhole(src)
 	}
-	b := make([]byte, len(src))
-	copy(b, src)
 	keep := map[int]bool{r.c: true}
 	for _, i := range f.imports {
 		keep[i] = true
 	}
+	var bl blanks
 	for i, sp := range f.spans {
-		if keep[i] {
-			continue
-		}
-		for j := sp[0]; j < sp[1] && j < len(b); j++ {
-			if b[j] != '\n' {
-				b[j] = ' '
-			}
+		switch {
+		case keep[i]:
+		case len(bl) > 0 && bl[len(bl)-1][1] == sp[0]:
+			bl[len(bl)-1][1] = sp[1]
+		default:
+			bl = append(bl, sp)
 		}
 	}
-	sf := parseFile(f.path, b)
-	if sf.Err != nil || sf.AST == nil {
+	sf := parseWithout(f.path, src, bl)
+	if sf == nil || sf.Err != nil || sf.AST == nil {
 		return f.parseWhole(src)
 	}
 	sf.Src, sf.masked, sf.Generated = src, true, f.generated

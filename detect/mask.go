@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"regexp"
@@ -21,6 +22,7 @@ import (
 // lose nothing by not seeing it. Whole-package views (snapshot.pkg) and the
 // few places that need every declaration of a file (srcFile.full) parse the
 // real text. A masked text that does not parse is parsed whole instead.
+// The blanks are never scanned: parseWithout parses the text between them.
 
 // chunk is one top-level declaration of a file, with the comment lines
 // that lead into it and the blank lines after it.
@@ -228,7 +230,7 @@ func (l *loader) planMasks(changes []gitutil.Change) (plan maskPlan, code bool) 
 		for _, f := range []*gitutil.File{c.From, c.To} {
 			if f != nil && strings.HasSuffix(f.Path, ".go") && (c.From == nil || c.To == nil || c.From.Path != c.To.Path) {
 				if src, err := l.raw(f.Blob); err == nil {
-					_, cs := chunks(string(src))
+					_, cs := chunks(view(src))
 					for _, ch := range cs {
 						mark(dirOf(f.Path), chunkNames(ch))
 					}
@@ -247,7 +249,7 @@ func (l *loader) planMasks(changes []gitutil.Change) (plan maskPlan, code bool) 
 		if err1 != nil || err2 != nil || skipReason(c.To.Path, cur) != "" || skipReason(c.From.Path, old) != "" {
 			continue
 		}
-		p := pair{c: c, old: string(old), cur: string(cur)}
+		p := pair{c: c, old: view(old), cur: view(cur)}
 		oh, oc := chunks(p.old)
 		nh, nc := chunks(p.cur)
 		if p.old[:oh] != p.cur[:nh] {
@@ -530,15 +532,106 @@ func (l *loader) raw(blob string) ([]byte, error) {
 // its source (lines and offsets are the same), or returns nil when the
 // masked text does not parse.
 func maskedFile(path string, real []byte, bl blanks) *srcFile {
+	f := parseWithout(path, real, bl)
+	if f == nil || f.Err != nil {
+		return nil
+	}
+	f.masked = true
+	return f
+}
+
+// pieceHeader goes before each piece parseWithout parses on its own. It
+// ends a line, so that the comments that lead into the piece's first
+// declaration stay its doc comment.
+const pieceHeader = "package p\n"
+
+// parseWithout parses src as if the ranges bl were blanked (every byte
+// but newlines a space): positions, lines and offsets are those of src.
+// It does not scan the blanks, which are most of a masked file: the header
+// and each stretch of text between blanks are parsed on their own, each in
+// a file set whose base puts it at its offset in src, and the pieces are
+// joined into one file on a file set with src's lines. A piece that does
+// not parse on its own has the blanked text parsed instead; nil means even
+// that failed.
+func parseWithout(p string, src []byte, bl blanks) *srcFile {
+	for k, r := range bl {
+		if r[0] > r[1] || r[1] > len(src) || k > 0 && r[0] < bl[k-1][1] {
+			return nil // not ranges of src in order
+		}
+	}
+	if len(bl) == 0 || bl[0][0] == 0 {
+		return parseBlanked(p, src, bl)
+	}
+	fset := token.NewFileSet()
+	setLines(fset.AddFile(p, -1, len(src)), src)
+	// The header: the package clause and what precedes the first blank.
+	head, err := parser.ParseFile(token.NewFileSet(), p, src[:bl[0][0]], parseMode)
+	if err != nil {
+		return parseBlanked(p, src, bl)
+	}
+	head.FileEnd = token.Pos(1 + len(src))
 	buf := maskBufs.Get().(*[]byte)
-	*buf = bl.apply(real, *buf)
-	f := parseFile(path, *buf)
+	defer maskBufs.Put(buf)
+	for k, r := range bl {
+		start, end := r[1], len(src)
+		if k+1 < len(bl) {
+			end = bl[k+1][0]
+		}
+		if start >= end || len(bytes.TrimSpace(src[start:end])) == 0 {
+			continue
+		}
+		pad := start - len(pieceHeader) - 1 // bytes of file set before the piece's header
+		if pad < 0 {
+			return parseBlanked(p, src, bl)
+		}
+		pieces := token.NewFileSet()
+		pieces.AddFile("", -1, pad) // the next file starts at 1+start-len(pieceHeader)
+		*buf = append(append((*buf)[:0], pieceHeader...), src[start:end]...)
+		piece, err := parser.ParseFile(pieces, p, *buf, parseMode)
+		if err != nil {
+			return parseBlanked(p, src, bl)
+		}
+		head.Decls = append(head.Decls, piece.Decls...)
+		head.Imports = append(head.Imports, piece.Imports...)
+		head.Comments = append(head.Comments, piece.Comments...)
+	}
+	f := &srcFile{Path: p, Src: src, Fset: fset, AST: head}
+	f.index()
+	return f
+}
+
+// setLines gives tf the lines of src, as SetLinesForContent does, with a
+// faster search for newlines: masked files are mostly text nobody parses.
+func setLines(tf *token.File, src []byte) {
+	if len(src) == 0 {
+		tf.SetLinesForContent(src) // no lines at all
+		return
+	}
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+		if off < len(src) {
+			lines = append(lines, off)
+		}
+	}
+	tf.SetLines(lines)
+}
+
+// parseBlanked parses the text of src with the ranges bl blanked, keeping
+// src as the file's source; nil when the blanked text does not parse.
+func parseBlanked(p string, src []byte, bl blanks) *srcFile {
+	buf := maskBufs.Get().(*[]byte)
+	*buf = bl.apply(src, *buf)
+	f := parseFile(p, *buf)
 	maskBufs.Put(buf)
 	if f.Err != nil {
 		return nil
 	}
-	f.Src = real
-	f.masked = true
+	f.Src = src
 	return f
 }
 

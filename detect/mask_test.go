@@ -1,6 +1,10 @@
 package detect
 
 import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -123,6 +127,94 @@ func TestPlanMasksSaysWhetherCodeChanged(t *testing.T) {
 		}
 		if _, code := newLoader(repo).planMasks(changes); code != c.want {
 			t.Errorf("%s: code changed = %v, want %v", name, code, c.want)
+		}
+	}
+}
+
+// TestParseWithoutAgreesWithBlankedParse: parsing the stretches between
+// blanks on their own gives the tree, positions and lines that parsing
+// the blanked text gives, on real code with many blanking patterns.
+func TestParseWithoutAgreesWithBlankedParse(t *testing.T) {
+	pieces := 0
+	for _, files := range goroot(t, "strings", "go/ast", "net/http", "encoding/json", "reflect") {
+		for p, src := range files {
+			_, cs := chunks(string(src))
+			for pattern := 1; pattern <= 4; pattern++ {
+				var bl blanks
+				for k, c := range cs {
+					if k%pattern == 0 && !isImport(c.text) {
+						continue // kept
+					}
+					if n := len(bl); n > 0 && bl[n-1][1] == c.start {
+						bl[n-1][1] = c.end
+					} else {
+						bl = append(bl, [2]int{c.start, c.end})
+					}
+				}
+				want := parseBlanked(p, src, bl)
+				got := parseWithout(p, src, bl)
+				if want == nil || got == nil {
+					if (want == nil) != (got == nil) {
+						t.Errorf("%s, pattern %d: blanked parse ok=%v, pieces ok=%v", p, pattern, want != nil, got != nil)
+					}
+					continue
+				}
+				pieces += len(bl)
+				if w, g := dumpTree(want), dumpTree(got); w != g {
+					t.Errorf("%s, pattern %d: trees differ first at\n%s", p, pattern, firstDiff(w, g))
+				}
+			}
+		}
+	}
+	if pieces == 0 {
+		t.Fatal("no file was parsed in pieces")
+	}
+}
+
+// dumpTree lists every node of a file with its position, line and column,
+// and every comment with its text and where it was attached.
+func dumpTree(f *srcFile) string {
+	var b strings.Builder
+	at := func(pos token.Pos) string {
+		p := f.Fset.Position(pos)
+		return fmt.Sprintf("%d@%d:%d", p.Offset, p.Line, p.Column)
+	}
+	ast.Inspect(f.AST, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		fmt.Fprintf(&b, "%T %s %s", n, at(n.Pos()), at(n.End()))
+		if id, ok := n.(*ast.Ident); ok {
+			b.WriteString(" " + id.Name)
+		}
+		b.WriteString("\n")
+		return true
+	})
+	for _, g := range f.AST.Comments {
+		fmt.Fprintf(&b, "comment %s %q\n", at(g.Pos()), g.Text())
+	}
+	fmt.Fprintf(&b, "imports %d, file %s-%s, %s\n", len(f.AST.Imports), at(f.AST.FileStart), at(f.AST.FileEnd), f.testingName)
+	return b.String()
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return "  " + al[i] + "\n  " + bl[i]
+		}
+	}
+	return fmt.Sprintf("  lengths %d and %d", len(al), len(bl))
+}
+
+func TestSetLinesAgreesWithSetLinesForContent(t *testing.T) {
+	for _, src := range []string{"", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "\n\nx\n\n"} {
+		want, got := token.NewFileSet(), token.NewFileSet()
+		want.AddFile("f", -1, len(src)).SetLinesForContent([]byte(src))
+		tf := got.AddFile("f", -1, len(src))
+		setLines(tf, []byte(src))
+		if w, g := want.File(1).Lines(), tf.Lines(); !slices.Equal(w, g) {
+			t.Errorf("%q: lines %v, want %v", src, g, w)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // maxFileSize bounds the Go files goodhart parses; larger ones are skipped
@@ -83,11 +84,25 @@ func isGenerated(src []byte) bool {
 	return bytes.Contains(head, []byte("// Code generated ")) && generatedRE.Match(head)
 }
 
+// view returns a blob's bytes as a string without copying them: blobs are
+// large and read-only (gitutil.Repo.Blob's callers never modify what it
+// returns, and neither does anything here), so the string stays valid and
+// unchanged.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // parseFile parses one version of a file. It never fails: a file with syntax
 // errors keeps the partial tree the parser produced and records the error.
 func parseFile(p string, src []byte) *srcFile {
 	f := &srcFile{Path: p, Src: src, Fset: token.NewFileSet()}
-	f.AST, f.Err = parser.ParseFile(f.Fset, p, src, parser.ParseComments|parser.SkipObjectResolution)
+	f.AST, f.Err = parser.ParseFile(f.Fset, p, src, parseMode)
+	f.index()
+	return f
+}
+
+const parseMode = parser.ParseComments | parser.SkipObjectResolution
+
+// index records what the file's imports are called.
+func (f *srcFile) index() {
 	if f.AST != nil {
 		f.testingName = importName(f.AST, "testing")
 		f.imports = map[string]string{}
@@ -106,7 +121,6 @@ func parseFile(p string, src []byte) *srcFile {
 			f.imports[name] = p
 		}
 	}
-	return f
 }
 
 // importName returns the name under which file refers to the package with

@@ -55,7 +55,7 @@ func (l *loader) needlessTestFiles(changes []gitutil.Change) map[string]bool {
 // onlyAddsDecls reports whether cur is old with whole top-level declarations
 // inserted after the end of existing ones, and nothing else changed.
 func onlyAddsDecls(old, cur []byte) bool {
-	ol, nl := strings.Split(string(old), "\n"), strings.Split(string(cur), "\n")
+	ol, nl := strings.Split(view(old), "\n"), strings.Split(view(cur), "\n")
 	i := 0
 	var run []string
 	flush := func() bool {
