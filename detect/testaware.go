@@ -125,8 +125,11 @@ func (a *analysis) mayHaveNewProbe(dir string) bool {
 		return false
 	}
 	x := &pkgXref{consts: map[string]string{}}
-	tests := a.ld.testSources(a.head.rev, dir)
+	var tests [][]byte // read on the first question: most probes read no environment
 	setByTests := func(name string) *testLit {
+		if tests == nil {
+			tests = append(a.ld.testSources(a.head.rev, dir), nil)
+		}
 		for _, src := range tests {
 			if bytes.Contains(src, []byte(`Setenv("`+name+`"`)) {
 				return &testLit{} // maybe set for the whole package: look closer
