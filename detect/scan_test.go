@@ -1,6 +1,8 @@
 package detect_test
 
 import (
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,12 +58,52 @@ func TestCheckCommitMatchesCheck(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("%s: CheckCommit differs from Check (-Check +CheckCommit):\n%s", backend, diff)
 				}
+				// Primed, it finds the same, and never asks the repository
+				// for what was primed.
+				counted := &blobLog{Repo: repo}
+				primed := detect.Prime(counted, c)
+				changes, _ := repo.Changes(c.Parents[0], c.Hash)
+				counted.asked = nil
+				got, err = detect.CheckCommit(primed, c, gitutil.AgentOf(c), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: CheckCommit on a primed commit differs from Check (-Check +CheckCommit):\n%s", backend, diff)
+				}
+				if primed.Size() == 0 {
+					t.Errorf("%s: nothing primed", backend)
+				}
+				for _, ch := range changes {
+					for _, f := range []*gitutil.File{ch.From, ch.To} {
+						if f != nil && strings.HasSuffix(f.Path, ".go") && counted.asked[f.Blob] {
+							t.Errorf("%s: %s read again after priming", backend, f.Path)
+						}
+					}
+				}
 			}
 		})
 	}
 	if n == 0 {
 		t.Fatal("no scenarios with findings")
 	}
+}
+
+// blobLog is a repository that notes the blobs asked of it.
+type blobLog struct {
+	gitutil.Repo
+	mu    sync.Mutex
+	asked map[string]bool
+}
+
+func (r *blobLog) Blob(hash string) ([]byte, error) {
+	r.mu.Lock()
+	if r.asked == nil {
+		r.asked = map[string]bool{}
+	}
+	r.asked[hash] = true
+	r.mu.Unlock()
+	return r.Repo.Blob(hash)
 }
 
 // A root commit has nothing to compare with.

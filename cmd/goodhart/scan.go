@@ -165,7 +165,11 @@ type scanJob struct {
 	index  int
 	commit gitutil.Commit
 	agent  string
+	primed *detect.Primed // the commit's changed files, read ahead
 }
+
+// primeBudget bounds the bytes of changed files read ahead of the workers.
+const primeBudget = 32 << 20
 
 // runScan walks the history, checks the chosen commits on a pool of
 // workers and writes the results in history order, then the table.
@@ -196,8 +200,14 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		defer bar.finish()
 	}
 	cache := detect.NewCache(scanCacheSize)
-	check := func(j scanJob) (*detect.Result, error) { return detect.CheckCommit(repo, j.commit, j.agent, cache) }
-	err = runPool(selectCommits(repo, cat, cfg, &out.walked), cfg.Workers, check, func(j scanJob, res *detect.Result) error {
+	ahead := newBudget(primeBudget)
+	defer ahead.close()
+	check := func(j scanJob) (*detect.Result, error) {
+		defer ahead.release(j.primed.Size())
+		return detect.CheckCommit(j.primed, j.commit, j.agent, cache)
+	}
+	jobs := primeAhead(repo, selectCommits(repo, cat, cfg, &out.walked), cfg.Workers, ahead)
+	err = runPool(jobs, cfg.Workers, check, func(j scanJob, res *detect.Result) error {
 		bar.advance()
 		return out.add(j, res)
 	})
@@ -231,6 +241,110 @@ func selectCommits(repo gitutil.Repo, cat *gitutil.Catalog, cfg scanConfig, walk
 			i++
 		}
 	}
+}
+
+// primeAhead reads the jobs' changed files on n goroutines while the
+// workers check earlier jobs, and hands on each job once it is read: not
+// in order (runPool restores it), and with no more than the budget's bytes
+// read and not yet checked.
+func primeAhead(repo gitutil.Repo, jobs iter.Seq2[scanJob, error], n int, ahead *budget) iter.Seq2[scanJob, error] {
+	return func(yield func(scanJob, error) bool) {
+		in, out, done := make(chan scanJob), make(chan scanJob, n), make(chan struct{})
+		defer close(done)
+		var walkErr error
+		go func() {
+			defer close(in)
+			for j, err := range jobs {
+				if err != nil {
+					walkErr = err
+					return
+				}
+				select {
+				case in <- j:
+				case <-done:
+					return
+				}
+			}
+		}()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range in {
+					if !ahead.wait() {
+						return
+					}
+					j.primed = detect.Prime(repo, j.commit)
+					ahead.take(j.primed.Size())
+					select {
+					case out <- j:
+					case <-done:
+						return
+					}
+				}
+			}()
+		}
+		go func() {
+			wg.Wait()
+			close(out)
+		}()
+		for j := range out {
+			if !yield(j, nil) {
+				return
+			}
+		}
+		// out is closed: the walk has ended and walkErr is settled.
+		if walkErr != nil {
+			yield(scanJob{}, walkErr)
+		}
+	}
+}
+
+// budget counts bytes in use against a limit.
+type budget struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	used   int
+	limit  int
+	closed bool
+}
+
+func newBudget(limit int) *budget {
+	b := &budget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// wait blocks while the limit is reached; it returns false once closed.
+func (b *budget) wait() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used >= b.limit && !b.closed {
+		b.cond.Wait()
+	}
+	return !b.closed
+}
+
+func (b *budget) take(n int) {
+	b.mu.Lock()
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *budget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// close ends every wait, for good.
+func (b *budget) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 func countJobs(jobs iter.Seq2[scanJob, error]) (int, error) {

@@ -454,3 +454,87 @@ func TestProgressBar(t *testing.T) {
 		}
 	}
 }
+
+// primeAhead hands on every job once, each with its changed files read,
+// within the budget, and the walk's error after them.
+func TestPrimeAhead(t *testing.T) {
+	r := newScanRepo(t)
+	r.commit(map[string]string{"calc/calc.go": "package calc\n"}, "-m", "calc")
+	for i := range 6 {
+		r.commit(map[string]string{"calc/calc.go": fmt.Sprintf("package calc\n\nconst N = %d\n", i)}, "-m", "N")
+	}
+	repo, err := gitutil.Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	var commits []gitutil.Commit
+	for c, err := range gitutil.History(repo, gitutil.HistoryOptions{Revs: []string{"HEAD"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Parents) > 0 {
+			commits = append(commits, c)
+		}
+	}
+	jobs := func(yield func(scanJob, error) bool) {
+		for i, c := range commits {
+			if !yield(scanJob{index: i, commit: c}, nil) {
+				return
+			}
+		}
+		yield(scanJob{}, errors.New("walk failed"))
+	}
+	// A budget smaller than one commit's files: one commit at a time.
+	ahead := newBudget(1)
+	defer ahead.close()
+	seen := map[int]bool{}
+	var walkErr error
+	most, largest := 0, 0 // bytes read ahead, and of one commit
+	for j, err := range primeAhead(repo, jobs, 3, ahead) {
+		if err != nil {
+			walkErr = err
+			continue
+		}
+		if seen[j.index] || j.primed == nil || j.primed.Size() == 0 {
+			t.Errorf("job %d: seen before %v, primed %v", j.index, seen[j.index], j.primed)
+		}
+		seen[j.index] = true
+		time.Sleep(5 * time.Millisecond) // the other primers are waiting, or reading
+		ahead.mu.Lock()
+		most, largest = max(most, ahead.used), max(largest, j.primed.Size())
+		ahead.mu.Unlock()
+		ahead.release(j.primed.Size())
+	}
+	if len(seen) != len(commits) || walkErr == nil || walkErr.Error() != "walk failed" {
+		t.Errorf("%d of %d jobs, then %v", len(seen), len(commits), walkErr)
+	}
+	// Each of the 3 primers may have started before another's bytes were
+	// counted; without the budget, all 6 commits would be read ahead.
+	if most > 3*largest {
+		t.Errorf("%d bytes read ahead at most, more than 3 commits of %d", most, largest)
+	}
+}
+
+// budget.wait blocks while the limit is reached, until a release or close.
+func TestBudget(t *testing.T) {
+	b := newBudget(10)
+	b.take(10)
+	woke := make(chan bool)
+	go func() { woke <- b.wait() }()
+	select {
+	case <-woke:
+		t.Fatal("wait returned with the budget spent")
+	case <-time.After(20 * time.Millisecond):
+	}
+	b.release(1)
+	if !<-woke {
+		t.Error("wait after a release = false")
+	}
+	b.take(1)
+	go func() { woke <- b.wait() }()
+	b.close()
+	if <-woke {
+		t.Error("wait after close = true")
+	}
+}

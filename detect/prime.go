@@ -1,0 +1,68 @@
+package detect
+
+import "github.com/goodhart-dev/goodhart/gitutil"
+
+// Primed is a repository view in which one commit's change list and the
+// Go files it changed (both versions) are already read. A scan primes
+// commits while its workers check earlier ones, so that git inflates
+// blobs while goodhart parses others, instead of each waiting on the
+// other.
+type Primed struct {
+	gitutil.Repo
+	from, to string
+	changes  []gitutil.Change
+	err      error
+	blobs    map[string][]byte
+	size     int
+}
+
+// Prime reads what CheckCommit needs first for c: its changes against its
+// first parent and both versions of the Go files they touch. It never
+// fails: what could not be read is read again, and its error met, when
+// CheckCommit asks for it.
+func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
+	p := &Primed{Repo: repo}
+	if len(c.Parents) == 0 {
+		return p
+	}
+	p.from, p.to = c.Parents[0], c.Hash
+	p.changes, p.err = repo.Changes(p.from, p.to)
+	if p.err != nil {
+		return p
+	}
+	p.blobs = map[string][]byte{}
+	for _, ch := range p.changes {
+		for _, f := range []*gitutil.File{ch.From, ch.To} {
+			if f == nil || !relevant(f.Path) || p.blobs[f.Blob] != nil {
+				continue
+			}
+			if b, err := repo.Blob(f.Blob); err == nil && len(b) <= maxFileSize {
+				p.blobs[f.Blob] = b
+				p.size += len(b)
+			}
+		}
+	}
+	return p
+}
+
+// Size is the number of bytes of blobs p holds.
+func (p *Primed) Size() int { return p.size }
+
+// Changes answers for the primed commit from what was read.
+func (p *Primed) Changes(from, to string) ([]gitutil.Change, error) {
+	if p.from != "" && from == p.from && to == p.to {
+		return p.changes, p.err
+	}
+	return p.Repo.Changes(from, to)
+}
+
+// Blob answers from the primed blobs first.
+func (p *Primed) Blob(hash string) ([]byte, error) {
+	if b, ok := p.blobs[hash]; ok {
+		return b, nil
+	}
+	return p.Repo.Blob(hash)
+}
+
+// Close does nothing: the repository is the caller's.
+func (p *Primed) Close() error { return nil }
