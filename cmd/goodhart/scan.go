@@ -104,19 +104,17 @@ func scan(c *cli.Context) error {
 	if isTTY(c.App.ErrWriter) {
 		cfg.Progress = c.App.ErrWriter
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))
-	}
 	return runScan(c.App.Writer, cfg)
 }
 
-// scanMemoryLimit is the soft limit a scan sets on the Go runtime's memory
-// unless GOMEMLIMIT says otherwise ("off" for none). A scan's live heap is
-// mostly its caches and the commits in hand, far below this; without a
-// limit the collector lets garbage grow to twice the live heap, and two
-// workers on large commits at once took the process past 250 MB. Near the
-// limit the collector runs sooner instead, at a small cost in time; a
-// repository whose commits need more than this still scans, more slowly.
+// scanMemoryLimit is the soft limit a scan over the git backend sets on
+// the Go runtime's memory, unless GOMEMLIMIT says otherwise ("off" for
+// none). Its live heap is mostly its caches and the commits in hand, far
+// below this; without a limit the collector lets garbage grow to twice the
+// live heap, and two workers on large commits at once took the process
+// past 250 MB. Near the limit the collector runs sooner instead, at a
+// small cost in time. The go-git backend keeps a large object cache of its
+// own, which a limit this low would have the collector scan over and over.
 const scanMemoryLimit = 160 << 20
 
 // parseSince reads a date (2025-01-31, or RFC 3339) or a duration before
@@ -169,7 +167,7 @@ type scanJob struct {
 }
 
 // primeBudget bounds the bytes of changed files read ahead of the workers.
-const primeBudget = 32 << 20
+const primeBudget = 8 << 20
 
 // runScan walks the history, checks the chosen commits on a pool of
 // workers and writes the results in history order, then the table.
@@ -186,6 +184,9 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		return err
 	}
 	defer repo.Close()
+	if os.Getenv("GOMEMLIMIT") == "" && gitutil.Backend(repo) == "git" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))
+	}
 	out := newScanWriter(w, cfg)
 	var bar *progressBar
 	if cfg.Progress != nil {
