@@ -36,13 +36,14 @@ type cliRepo struct {
 	objects *batchPool // cat-file --batch, one process per concurrent reader
 	diffs   *batch     // diff-tree --stdin
 	blobs   blobCache
+	trees   *lru.Cache[string] // commit → its tree, for ListDir
 
 	closeOnce sync.Once
 }
 
 // openCLI opens the repository that contains abs with the git at gitPath.
 func openCLI(gitPath, abs string) (*cliRepo, error) {
-	r := &cliRepo{git: gitPath, env: gitEnviron(), blobs: newBlobCache(blobCacheSize)}
+	r := &cliRepo{git: gitPath, env: gitEnviron(), blobs: newBlobCache(blobCacheSize), trees: lru.New[string](1 << 20)}
 	out, err := r.run(abs, "rev-parse", "--absolute-git-dir")
 	var ge *gitError
 	if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
@@ -360,7 +361,7 @@ func cliFile(p, mode, blob string) *File {
 }
 
 func (r *cliRepo) ListDir(commit, dir string) ([]File, error) {
-	_, tree, err := r.commit(commit)
+	tree, err := r.treeOf(commit)
 	if err != nil {
 		return nil, err
 	}
@@ -383,6 +384,20 @@ func (r *cliRepo) ListDir(commit, dir string) ([]File, error) {
 		return nil, fmt.Errorf("reading tree of %s: %w", commit, err)
 	}
 	return parseTree(dir, data, len(tree)/2)
+}
+
+// treeOf returns the tree of a commit: an analysis lists the folders of
+// the same two commits many times.
+func (r *cliRepo) treeOf(commit string) (string, error) {
+	if tree, ok := r.trees.Get(commit); ok {
+		return tree, nil
+	}
+	_, tree, err := r.commit(commit)
+	if err != nil {
+		return "", err
+	}
+	r.trees.Put(commit, tree, len(commit)+len(tree)+64)
+	return tree, nil
 }
 
 // listDirSlow is ListDir through ls-tree, for folder names cat-file cannot
