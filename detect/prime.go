@@ -30,16 +30,22 @@ func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
 	if p.err != nil {
 		return p
 	}
-	p.blobs = map[string][]byte{}
+	var hashes []string
+	seen := map[string]bool{}
 	for _, ch := range p.changes {
 		for _, f := range []*gitutil.File{ch.From, ch.To} {
-			if f == nil || !relevant(f.Path) || p.blobs[f.Blob] != nil {
-				continue
+			if f != nil && relevant(f.Path) && !seen[f.Blob] {
+				seen[f.Blob] = true
+				hashes = append(hashes, f.Blob)
 			}
-			if b, err := repo.Blob(f.Blob); err == nil && len(b) <= maxFileSize {
-				p.blobs[f.Blob] = b
-				p.size += len(b)
-			}
+		}
+	}
+	p.blobs = map[string][]byte{}
+	blobs, errs := gitutil.ReadBlobs(repo, hashes)
+	for i, b := range blobs {
+		if errs[i] == nil && len(b) <= maxFileSize {
+			p.blobs[hashes[i]] = b
+			p.size += len(b)
 		}
 	}
 	return p

@@ -211,6 +211,41 @@ func (r *cliRepo) Blob(hash string) ([]byte, error) {
 	return data, nil
 }
 
+// readBlobs reads many blobs in one request to cat-file (see ReadBlobs).
+func (r *cliRepo) readBlobs(hashes []string) ([][]byte, []error) {
+	out, errs := make([][]byte, len(hashes)), make([]error, len(hashes))
+	var ask []string
+	var at []int
+	for i, h := range hashes {
+		switch data, ok := r.blobs.get(h); {
+		case !isHex(h):
+			errs[i] = fmt.Errorf("bad object name %q", h)
+		case ok:
+			out[i] = data
+		default:
+			ask, at = append(ask, h), append(at, i)
+		}
+	}
+	if len(ask) == 0 {
+		return out, errs
+	}
+	types, data, got, err := r.objects.readObjects(ask)
+	for k, i := range at {
+		switch {
+		case err != nil:
+			errs[i] = fmt.Errorf("reading blob %s: %w", ask[k], err)
+		case got[k] != nil:
+			errs[i] = fmt.Errorf("reading blob %s: %w", ask[k], got[k])
+		case types[k] != "blob":
+			errs[i] = fmt.Errorf("reading blob %s: %s is a %s, not a blob", ask[k], ask[k], types[k])
+		default:
+			out[i] = data[k]
+			r.blobs.put(ask[k], data[k])
+		}
+	}
+	return out, errs
+}
+
 func (r *cliRepo) Resolve(rev string) (string, error) {
 	name, steps, ok := splitRev(rev)
 	if !ok {
@@ -576,6 +611,45 @@ func (b *batch) readObject(name string) (string, []byte, error) {
 	if _, err := io.WriteString(b.in, name+"\n"); err != nil {
 		return "", nil, b.fail(err)
 	}
+	return b.answer()
+}
+
+// maxPipelined bounds the names written to cat-file before its answers are
+// read: they must fit in the pipe, or writing them could wait on git while
+// git waits for its answers to be read.
+const maxPipelined = 512
+
+// readObjects asks for many objects in one request, so that git answers
+// them one after another without waiting on goodhart in between. A missing
+// object is errNotFound in errs; another error fails them all.
+func (b *batch) readObjects(names []string) (types []string, data [][]byte, errs []error, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.start(); err != nil {
+		return nil, nil, nil, err
+	}
+	types, data, errs = make([]string, len(names)), make([][]byte, len(names)), make([]error, len(names))
+	for lo := 0; lo < len(names); lo += maxPipelined {
+		hi := min(lo+maxPipelined, len(names))
+		var req strings.Builder
+		for _, name := range names[lo:hi] {
+			req.WriteString(name + "\n")
+		}
+		if _, err := io.WriteString(b.in, req.String()); err != nil {
+			return nil, nil, nil, b.fail(err)
+		}
+		for i := lo; i < hi; i++ {
+			types[i], data[i], errs[i] = b.answer()
+			if errs[i] != nil && !errors.Is(errs[i], errNotFound) {
+				return nil, nil, nil, errs[i]
+			}
+		}
+	}
+	return types, data, errs, nil
+}
+
+// answer reads cat-file's answer to one request.
+func (b *batch) answer() (string, []byte, error) {
 	header, err := b.out.ReadString('\n')
 	if err != nil {
 		return "", nil, b.fail(err)
@@ -621,6 +695,12 @@ func (p *batchPool) readObject(name string) (string, []byte, error) {
 	b := <-p.free
 	defer func() { p.free <- b }()
 	return b.readObject(name)
+}
+
+func (p *batchPool) readObjects(names []string) ([]string, [][]byte, []error, error) {
+	b := <-p.free
+	defer func() { p.free <- b }()
+	return b.readObjects(names)
 }
 
 func (p *batchPool) close() error {

@@ -199,3 +199,37 @@ func TestBlobCache(t *testing.T) {
 		t.Errorf("huge blob cached, or size %d", c.blobs.Size())
 	}
 }
+
+// ReadBlobs answers as Blob does, blob by blob, on both backends: for more
+// blobs than one request to cat-file holds, for missing and malformed
+// names, and for blobs read before.
+func TestReadBlobs(t *testing.T) { eachBackend(t, testReadBlobs) }
+
+func testReadBlobs(t *testing.T) {
+	tr := newTestRepo(t)
+	n := maxPipelined + 40
+	for i := range n {
+		tr.write(fmt.Sprintf("f%03d.txt", i), fmt.Sprintf("file %d\n", i))
+	}
+	head := tr.commit("many files")
+	repo := openRepo(t, tr.dir)
+	files, err := repo.ListDir(head, "")
+	if err != nil || len(files) != n {
+		t.Fatalf("ListDir: %d files, %v", len(files), err)
+	}
+	missing := strings.Repeat("0", len(files[0].Blob))
+	hashes := []string{files[3].Blob, missing, "not-hex", files[3].Blob}
+	for _, f := range files {
+		hashes = append(hashes, f.Blob)
+	}
+	blobs, errs := ReadBlobs(repo, hashes)
+	for i, h := range hashes {
+		want, wantErr := repo.Blob(h)
+		if string(blobs[i]) != string(want) || (errs[i] == nil) != (wantErr == nil) {
+			t.Errorf("blob %d (%s): %q, %v; Blob gives %q, %v", i, h, blobs[i], errs[i], want, wantErr)
+		}
+	}
+	if errs[1] == nil || errs[2] == nil || string(blobs[len(blobs)-1]) != fmt.Sprintf("file %d\n", n-1) {
+		t.Errorf("missing: %v, malformed: %v, last: %q", errs[1], errs[2], blobs[len(blobs)-1])
+	}
+}

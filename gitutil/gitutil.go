@@ -88,3 +88,19 @@ type Repo interface {
 	// Close releases the repository.
 	Close() error
 }
+
+// ReadBlobs reads many blobs, as Blob does each: errs[i] says why blob i
+// could not be read. The git backend asks for them all in one request,
+// which spares a round trip to git per blob.
+func ReadBlobs(r Repo, hashes []string) (blobs [][]byte, errs []error) {
+	if br, ok := r.(interface {
+		readBlobs([]string) ([][]byte, []error)
+	}); ok {
+		return br.readBlobs(hashes)
+	}
+	blobs, errs = make([][]byte, len(hashes)), make([]error, len(hashes))
+	for i, h := range hashes {
+		blobs[i], errs[i] = r.Blob(h)
+	}
+	return blobs, errs
+}
