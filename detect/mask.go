@@ -98,6 +98,11 @@ const (
 	lexBlock
 )
 
+// lexSpecial marks the bytes that may change what code is inside of. A
+// table, because strings.IndexAny builds its set anew on every call, and
+// after is called on every line of most files.
+var lexSpecial = [256]bool{'`': true, '"': true, '\'': true, '/': true}
+
 // after returns the state at the end of line, starting in st.
 func (st lexState) after(line string) lexState {
 	for i := 0; i < len(line); i++ {
@@ -117,11 +122,12 @@ func (st lexState) after(line string) lexState {
 			i += j + 1
 			st = lexCode
 		default:
-			j := strings.IndexAny(line[i:], "`\"'/")
-			if j < 0 {
+			for i < len(line) && !lexSpecial[line[i]] {
+				i++
+			}
+			if i == len(line) {
 				return st
 			}
-			i += j
 			switch c := line[i]; c {
 			case '`':
 				st = lexRaw
