@@ -117,6 +117,14 @@ func scan(c *cli.Context) error {
 // own, which a limit this low would have the collector scan over and over.
 const scanMemoryLimit = 160 << 20
 
+// memoryLimit returns the memory limit a scan of repo sets, if any.
+func memoryLimit(repo gitutil.Repo) (int64, bool) {
+	if os.Getenv("GOMEMLIMIT") != "" || gitutil.Backend(repo) != "git" {
+		return 0, false
+	}
+	return scanMemoryLimit, true
+}
+
 // parseSince reads a date (2025-01-31, or RFC 3339) or a duration before
 // now: Go's (36h) or whole days and weeks (90d, 2w).
 func parseSince(s string, now time.Time) (time.Time, error) {
@@ -184,8 +192,8 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		return err
 	}
 	defer repo.Close()
-	if os.Getenv("GOMEMLIMIT") == "" && gitutil.Backend(repo) == "git" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))
+	if limit, ok := memoryLimit(repo); ok {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 	}
 	out := newScanWriter(w, cfg)
 	var bar *progressBar

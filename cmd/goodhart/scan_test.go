@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -536,5 +538,36 @@ func TestBudget(t *testing.T) {
 	b.close()
 	if <-woke {
 		t.Error("wait after close = true")
+	}
+}
+
+// A scan over the git backend sets its memory limit unless GOMEMLIMIT is
+// set, never over go-git, and leaves the process's limit as it found it.
+func TestScanMemoryLimit(t *testing.T) {
+	r := newScanRepo(t)
+	r.commit(map[string]string{"calc/calc.go": "package calc\n"}, "-m", "calc")
+	for _, c := range []struct {
+		backend, env string
+		want         bool
+	}{{"git", "", true}, {"git", "1GiB", false}, {"go-git", "", false}} {
+		t.Setenv("GOODHART_GIT", c.backend)
+		t.Setenv("GOMEMLIMIT", c.env)
+		repo, err := gitutil.Open(r.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit, ok := memoryLimit(repo)
+		repo.Close()
+		if ok != c.want || ok && limit != scanMemoryLimit {
+			t.Errorf("%s, GOMEMLIMIT=%q: limit %d, %v; want %v", c.backend, c.env, limit, ok, c.want)
+		}
+		before := debug.SetMemoryLimit(-1)
+		cfg := scanConfig{Repo: r.dir, Revs: []string{"HEAD"}, AllAuthors: true, Format: "text", Workers: 1}
+		if err := runScan(io.Discard, cfg); err != nil {
+			t.Fatal(err)
+		}
+		if after := debug.SetMemoryLimit(-1); after != before {
+			t.Errorf("%s: the limit was %d before the scan and %d after", c.backend, before, after)
+		}
 	}
 }
