@@ -253,23 +253,33 @@ func selectCommits(repo gitutil.Repo, cat *gitutil.Catalog, cfg scanConfig, walk
 }
 
 // primeAhead reads the jobs' changed files on n goroutines while the
-// workers check earlier jobs, and hands on each job once it is read: not
-// in order (runPool restores it), and with no more than the budget's bytes
-// read and not yet checked.
+// workers check earlier jobs, and hands the jobs on in their order, with
+// no more than the budget's bytes read and not yet checked.
+//
+// In order, because runPool bounds the jobs it holds unemitted: jobs
+// handed on as they are read could fill that bound behind one slow commit
+// and stall it. A primer waits for the budget before it takes a job, never
+// while holding one, so the job due next is always being read or read.
 func primeAhead(repo gitutil.Repo, jobs iter.Seq2[scanJob, error], n int, ahead *budget) iter.Seq2[scanJob, error] {
+	type taken struct {
+		seq int
+		job scanJob
+	}
 	return func(yield func(scanJob, error) bool) {
-		in, out, done := make(chan scanJob), make(chan scanJob, n), make(chan struct{})
+		in, out, done := make(chan taken), make(chan taken, n), make(chan struct{})
 		defer close(done)
 		var walkErr error
 		go func() {
 			defer close(in)
+			seq := 0
 			for j, err := range jobs {
 				if err != nil {
 					walkErr = err
 					return
 				}
 				select {
-				case in <- j:
+				case in <- taken{seq, j}:
+					seq++
 				case <-done:
 					return
 				}
@@ -280,14 +290,15 @@ func primeAhead(repo gitutil.Repo, jobs iter.Seq2[scanJob, error], n int, ahead 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for j := range in {
-					if !ahead.wait() {
+				for ahead.wait() {
+					t, ok := <-in
+					if !ok {
 						return
 					}
-					j.primed = detect.Prime(repo, j.commit)
-					ahead.take(j.primed.Size())
+					t.job.primed = detect.Prime(repo, t.job.commit)
+					ahead.take(t.job.primed.Size())
 					select {
-					case out <- j:
+					case out <- t:
 					case <-done:
 						return
 					}
@@ -298,9 +309,16 @@ func primeAhead(repo gitutil.Repo, jobs iter.Seq2[scanJob, error], n int, ahead 
 			wg.Wait()
 			close(out)
 		}()
-		for j := range out {
-			if !yield(j, nil) {
-				return
+		read := map[int]scanJob{} // read, waiting for an earlier job
+		next := 0
+		for t := range out {
+			read[t.seq] = t.job
+			for j, ok := read[next]; ok; j, ok = read[next] {
+				delete(read, next)
+				next++
+				if !yield(j, nil) {
+					return
+				}
 			}
 		}
 		// out is closed: the walk has ended and walkErr is settled.

@@ -457,8 +457,8 @@ func TestProgressBar(t *testing.T) {
 	}
 }
 
-// primeAhead hands on every job once, each with its changed files read,
-// within the budget, and the walk's error after them.
+// primeAhead hands on every job once and in order, each with its changed
+// files read, within the budget, and the walk's error after them.
 func TestPrimeAhead(t *testing.T) {
 	r := newScanRepo(t)
 	r.commit(map[string]string{"calc/calc.go": "package calc\n"}, "-m", "calc")
@@ -498,8 +498,8 @@ func TestPrimeAhead(t *testing.T) {
 			walkErr = err
 			continue
 		}
-		if seen[j.index] || j.primed == nil || j.primed.Size() == 0 {
-			t.Errorf("job %d: seen before %v, primed %v", j.index, seen[j.index], j.primed)
+		if j.index != len(seen) || j.primed == nil || j.primed.Size() == 0 {
+			t.Errorf("job %d handed on after %d jobs, primed %v", j.index, len(seen), j.primed)
 		}
 		seen[j.index] = true
 		time.Sleep(5 * time.Millisecond) // the other primers are waiting, or reading
@@ -569,5 +569,54 @@ func TestScanMemoryLimit(t *testing.T) {
 		if after := debug.SetMemoryLimit(-1); after != before {
 			t.Errorf("%s: the limit was %d before the scan and %d after", c.backend, before, after)
 		}
+	}
+}
+
+// slowRepo answers Changes with nothing, slowly for one commit.
+type slowRepo struct {
+	gitutil.Repo
+	slow string
+}
+
+func (r slowRepo) Changes(from, to string) ([]gitutil.Change, error) {
+	if to == r.slow {
+		time.Sleep(300 * time.Millisecond)
+	}
+	return nil, nil
+}
+
+// One commit that takes long to read, followed by many quick ones, must not
+// stall the scan: the jobs read after it wait for it, and so does every
+// later emit.
+func TestPrimeAheadSlowCommit(t *testing.T) {
+	const n = 400
+	jobs := func(yield func(scanJob, error) bool) {
+		for i := range n {
+			c := gitutil.Commit{Hash: fmt.Sprintf("%040d", i), Parents: []string{fmt.Sprintf("%040d", i+1)}}
+			if !yield(scanJob{index: i, commit: c}, nil) {
+				return
+			}
+		}
+	}
+	repo := slowRepo{slow: fmt.Sprintf("%040d", 0)}
+	ahead := newBudget(primeBudget)
+	defer ahead.close()
+	var got []int
+	finished := make(chan error, 1)
+	go func() {
+		finished <- runPool(primeAhead(repo, jobs, 2, ahead), 2, func(scanJob) (*detect.Result, error) {
+			return &detect.Result{}, nil
+		}, func(j scanJob, _ *detect.Result) error {
+			got = append(got, j.index)
+			return nil
+		})
+	}()
+	select {
+	case err := <-finished:
+		if err != nil || len(got) != n || got[0] != 0 || got[n-1] != n-1 {
+			t.Errorf("runPool = %v after %d jobs", err, len(got))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the scan stalled behind a slow commit")
 	}
 }
