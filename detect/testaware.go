@@ -126,9 +126,10 @@ func (a *analysis) mayHaveNewProbe(dir string) bool {
 	}
 	x := &pkgXref{consts: map[string]string{}}
 	var tests [][]byte // read on the first question: most probes read no environment
+	read := false
 	setByTests := func(name string) *testLit {
-		if tests == nil {
-			tests = append(a.ld.testSources(a.head.rev, dir), nil)
+		if !read {
+			tests, read = a.ld.testSources(a.head.rev, dir), true
 		}
 		for _, src := range tests {
 			if bytes.Contains(src, []byte(`Setenv("`+name+`"`)) {
