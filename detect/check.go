@@ -57,7 +57,7 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 	}
 	ld := newLoader(repo)
 	ld.exhaustive = opts.Exhaustive
-	a, err := analyze(ld, mb, head)
+	a, err := analyze(ld, mb, head, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Fin
 		open[k] = append(open[k], &findings[i])
 	}
 	for i := last - 1; i >= 0 && len(open) > 0; i-- {
-		a, err := analyzeWith(ld, base, commits[i].Hash, rulesOf(open))
+		a, err := analyze(ld, base, commits[i].Hash, rulesOf(open))
 		if err != nil {
 			return err
 		}

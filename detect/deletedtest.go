@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// idDeletedTest is the rule's stable identifier: users filter and accept findings by it.
+const idDeletedTest = "deleted-test"
+
 var deletedTest = &Rule{
 	ID:       idDeletedTest,
 	Severity: Error,
@@ -135,13 +138,6 @@ func (a *analysis) reportDeletedFile(path string, ms []*match, sev Severity, why
 	a.report(f)
 }
 
-func listNames(names []string, max int) string {
-	if len(names) <= max {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
-}
-
 // deletionGrade decides how serious a deletion is and says why.
 func (a *analysis) deletionGrade(bt *testFunc) (Severity, string) {
 	if reason := a.subjectGone(bt); reason != "" {
@@ -222,44 +218,6 @@ func subjectNames(name string) []string {
 		out = append(out, parts...)
 	}
 	return out
-}
-
-// headFile returns head's version of a base file (following a rename), or
-// nil when the file is gone.
-func (a *analysis) headFile(basePath string) *srcFile {
-	if to, ok := a.renamed[basePath]; ok {
-		return a.head.files[to]
-	}
-	if f, ok := a.head.files[basePath]; ok {
-		return f
-	}
-	if a.deleted[basePath] {
-		return nil
-	}
-	for _, f := range a.head.pkg(dirOf(basePath)).files {
-		if f.Path == basePath {
-			return f
-		}
-	}
-	return nil
-}
-
-// survivingLine places something deleted on the nearest line that exists in
-// head: for a subtest, the head version of its parent; for a test, next to
-// the declarations around it that survived.
-func (a *analysis) survivingLine(bt *testFunc) (string, int) {
-	if bt.Parent != nil {
-		for _, m := range a.matches {
-			if m.base == bt.Parent && m.head != nil {
-				return m.head.File.Path, m.head.line()
-			}
-		}
-	}
-	hf := a.headFile(bt.File.Path)
-	if hf == nil {
-		return "", 0
-	}
-	return hf.Path, nearestLine(bt.File, hf, bt.Decl.Pos())
 }
 
 // unparsedInHead reports whether head's version of the test's file does not

@@ -374,13 +374,8 @@ func relevant(p string) bool {
 	return strings.HasSuffix(b, ".go") || strings.Contains(b, "_test.") || strings.Contains(b, ".go.")
 }
 
-// analyze compares base and head and runs every rule.
-func analyze(ld *loader, base, head string) (*analysis, error) {
-	return analyzeWith(ld, base, head, rules)
-}
-
-// analyzeWith compares base and head and runs the given rules.
-func analyzeWith(ld *loader, base, head string, run []*Rule) (*analysis, error) {
+// analyze compares base and head and runs the given rules.
+func analyze(ld *loader, base, head string, run []*Rule) (*analysis, error) {
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
 		return nil, err

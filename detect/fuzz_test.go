@@ -96,7 +96,7 @@ func FuzzAnalyze(f *testing.F) {
 			base: map[string][]byte{"p/p_test.go": baseTest, "p/p.go": baseSrc},
 			head: map[string][]byte{"p/p_test.go": headTest, "p/p.go": headSrc},
 		}
-		a, err := analyze(newLoader(repo), "base", "head")
+		a, err := analyze(newLoader(repo), "base", "head", rules)
 		if err != nil {
 			t.Fatal(err)
 		}

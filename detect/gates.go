@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -382,7 +383,7 @@ func (w *siteWalker) add(s *site) {
 // follow walks into a package helper that receives the test's *testing.T.
 func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
 	h := w.snap.helper(w.dir, name)
-	if h == nil || w.depth >= 3 || contains(w.via, name) {
+	if h == nil || w.depth >= 3 || slices.Contains(w.via, name) {
 		switch {
 		case skipsByName(name):
 			w.add(&site{kind: siteSkip, at: call, gates: gates, inLoop: loop, helper: name})
@@ -403,15 +404,6 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 		s.inLoop = s.inLoop || loop
 		w.sites = append(w.sites, s)
 	}
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // helperFunc is a function of the package that takes a *testing.T-like value.

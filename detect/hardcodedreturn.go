@@ -5,9 +5,13 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 )
+
+// idHardcodedReturn is the rule's stable identifier: users filter and accept findings by it.
+const idHardcodedReturn = "hardcoded-return"
 
 var hardcodedReturn = &Rule{
 	ID:       idHardcodedReturn,
@@ -308,7 +312,7 @@ func baseWork(s *funcScope, fd *ast.FuncDecl) string {
 			branch = true
 		case *ast.CallExpr:
 			if !s.isConstCall(n) && !isOutputCall(n) && !s.isBuiltinOrConversion(n) {
-				if name := calledAs(n); !contains(calls, name) {
+				if name := calledAs(n); !slices.Contains(calls, name) {
 					calls = append(calls, name)
 				}
 			}
@@ -342,15 +346,6 @@ func (s *funcScope) isBuiltinOrConversion(call *ast.CallExpr) bool {
 		return true
 	}
 	return false
-}
-
-func blankAssign(as *ast.AssignStmt) bool {
-	for _, l := range as.Lhs {
-		if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
-			return false
-		}
-	}
-	return true
 }
 
 // calledAs names a call the way a reader knows it: strconv.Atoi, p.parse, helper.
@@ -479,7 +474,7 @@ func isZeroLocal(fd *ast.FuncDecl, name string) bool {
 func ownerNames(ls []*testLit) string {
 	var names []string
 	for _, l := range ls {
-		if !contains(names, l.owner) {
+		if !slices.Contains(names, l.owner) {
 			names = append(names, l.owner)
 		}
 	}

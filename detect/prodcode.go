@@ -750,3 +750,12 @@ func bodyExcerpt(f *srcFile, body *ast.BlockStmt, mark string, max int) []string
 	}
 	return f.lines(body.List[0].Pos(), body.List[len(body.List)-1].End(), mark, max)
 }
+
+func blankAssign(as *ast.AssignStmt) bool {
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
+			return false
+		}
+	}
+	return true
+}

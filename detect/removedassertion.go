@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// idRemovedAssertion is the rule's stable identifier: users filter and accept findings by it.
+const idRemovedAssertion = "removed-assertion"
+
 var removedAssertion = &Rule{
 	ID:       idRemovedAssertion,
 	Severity: Error,
@@ -67,13 +70,6 @@ func (a *analysis) reportRemoved(m *match, d *assertDiff, who string) {
 		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
 			upperFirst(who), d.baseCount, d.headCount, plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
 	})
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // siteStart is where a check's excerpt begins: at the if that guards a

@@ -2,11 +2,12 @@ package detect
 
 import (
 	"fmt"
-	"go/ast"
-	"go/token"
 	"strconv"
 	"strings"
 )
+
+// idRemovedTestCase is the rule's stable identifier: users filter and accept findings by it.
+const idRemovedTestCase = "removed-test-case"
 
 var removedTestCase = &Rule{
 	ID:       idRemovedTestCase,
@@ -26,23 +27,6 @@ Example:
     -{"overflow", "99999999999999999999", 0},
      {"negative", "-7", -7},`,
 	run: runRemovedTestCase,
-}
-
-// caseTable is one table a test ranges over, and the loop over it.
-type caseTable struct {
-	lit  *ast.CompositeLit
-	file *srcFile
-	loop *ast.RangeStmt
-}
-
-// tableRow is one entry of a case table.
-type tableRow struct {
-	name  string // its name field, first string or map key; "" if none
-	text  string // its source, whitespace collapsed
-	show  string // its first source line, for the message
-	body  string // the text without its name, to recognise a renamed row
-	first string // its first element (usually the input), collapsed
-	line  int
 }
 
 func runRemovedTestCase(a *analysis) {
@@ -105,191 +89,6 @@ func namedOnly(rows []tableRow) []tableRow {
 	return out
 }
 
-// caseChecks measures how much a test's tables exercise: for each table,
-// its rows times the checks inside the loop over it. A test reworked so
-// that each row checks more (a negative case computed from each positive
-// row) keeps its coverage with fewer written rows.
-func (a *analysis) caseChecks(s *snapshot, tf *testFunc) int {
-	checks := a.checksIn(s, tf)
-	n := 0
-	for _, t := range caseTables(s, tf) {
-		inLoop := 0
-		for _, c := range checks {
-			if c.file == tf.File && c.at.Pos() >= t.loop.Body.Pos() && c.at.End() <= t.loop.Body.End() {
-				inLoop++
-			}
-		}
-		n += len(t.lit.Elts) * inLoop
-	}
-	return n
-}
-
-// tableRows lists the rows of every table a test ranges over.
-func tableRows(s *snapshot, tf *testFunc) []tableRow {
-	var out []tableRow
-	for _, t := range caseTables(s, tf) {
-		for _, e := range t.lit.Elts {
-			out = append(out, makeRow(t.file, e))
-		}
-	}
-	return out
-}
-
-// caseTables finds the composite literals a test ranges over.
-func caseTables(s *snapshot, tf *testFunc) []caseTable {
-	var out []caseTable
-	seen := map[*ast.CompositeLit]bool{}
-	ast.Inspect(tf.Body, func(n ast.Node) bool {
-		rs, ok := n.(*ast.RangeStmt)
-		if !ok {
-			return true
-		}
-		if lit, file := resolveTable(s, tf, rs.X); lit != nil && !seen[lit] {
-			seen[lit] = true
-			out = append(out, caseTable{lit, file, rs})
-		}
-		return true
-	})
-	return out
-}
-
-// resolveTable follows a range expression to its composite literal: in
-// place, bound to a variable of the test, or a package-level variable.
-func resolveTable(s *snapshot, tf *testFunc, x ast.Expr) (*ast.CompositeLit, *srcFile) {
-	switch e := ast.Unparen(x).(type) {
-	case *ast.CompositeLit:
-		return e, tf.File
-	case *ast.Ident:
-		var found *ast.CompositeLit
-		ast.Inspect(tf.root().Body, func(n ast.Node) bool {
-			switch d := n.(type) {
-			case *ast.AssignStmt:
-				for i, l := range d.Lhs {
-					if id, ok := l.(*ast.Ident); ok && id.Name == e.Name && i < len(d.Rhs) {
-						if cl, ok := d.Rhs[i].(*ast.CompositeLit); ok {
-							found = cl
-						}
-					}
-				}
-			case *ast.ValueSpec:
-				for i, id := range d.Names {
-					if id.Name == e.Name && i < len(d.Values) {
-						if cl, ok := d.Values[i].(*ast.CompositeLit); ok {
-							found = cl
-						}
-					}
-				}
-			}
-			return true
-		})
-		if found != nil {
-			return found, tf.File
-		}
-		return s.varTable(tf.Dir, e.Name)
-	}
-	return nil, nil
-}
-
-// varTable finds a package-level variable bound to a composite literal, and
-// the file that declares it (each file has its own positions).
-func (p *pkgInfo) varTable(name string) (*ast.CompositeLit, *srcFile) {
-	for _, f := range p.files {
-		if f.AST == nil {
-			continue
-		}
-		for _, d := range f.AST.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.VAR {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, id := range vs.Names {
-					if id.Name == name && i < len(vs.Values) {
-						if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
-							return cl, f
-						}
-					}
-				}
-			}
-		}
-	}
-	return nil, nil
-}
-
-var rowNameFields = setOf("name", "Name", "desc", "Desc", "description", "title", "testName", "tname", "label", "scenario", "msg", "what", "about", "summary", "it", "should", "when")
-
-func makeRow(f *srcFile, e ast.Expr) tableRow {
-	r := tableRow{}
-	if f != nil {
-		r.text = collapse(f.text(e))
-		r.show = strings.TrimSpace(firstLine(f.text(e)))
-		r.line = f.line(e.Pos())
-	}
-	switch x := e.(type) {
-	case *ast.KeyValueExpr: // a map table: the key names the row
-		r.name = literalOrText(f, x.Key)
-		if f != nil {
-			r.body = collapse(f.text(x.Value))
-		}
-		return r
-	case *ast.CompositeLit:
-		if len(x.Elts) >= 2 && f != nil {
-			first := x.Elts[0]
-			if kv, ok := first.(*ast.KeyValueExpr); ok {
-				first = kv.Value
-			}
-			r.first = collapse(f.text(first))
-		}
-		for _, el := range x.Elts {
-			if kv, ok := el.(*ast.KeyValueExpr); ok {
-				if k, ok := kv.Key.(*ast.Ident); ok && rowNameFields[k.Name] {
-					r.name = literalOrText(f, kv.Value)
-					break
-				}
-			}
-		}
-		if r.name == "" {
-			for _, el := range x.Elts {
-				if l, ok := el.(*ast.BasicLit); ok && l.Kind == token.STRING {
-					r.name, _ = strconv.Unquote(l.Value)
-					break
-				}
-			}
-		}
-	case *ast.BasicLit:
-		r.name, _ = strconv.Unquote(x.Value)
-		if r.name == "" {
-			r.name = x.Value
-		}
-	}
-	r.body = r.text
-	if r.name != "" {
-		r.body = strings.Replace(r.text, strconv.Quote(r.name), `""`, 1)
-	}
-	return r
-}
-
-func literalOrText(f *srcFile, e ast.Expr) string {
-	if l, ok := e.(*ast.BasicLit); ok {
-		if s, err := strconv.Unquote(l.Value); err == nil {
-			return s
-		}
-		return l.Value
-	}
-	if f == nil {
-		return ""
-	}
-	return collapse(f.text(e))
-}
-
-// collapse removes formatting from source text so that a reformatted row
-// compares equal.
-func collapse(s string) string {
-	toks := scanTokens([]byte(s), nil)
-	return strings.Join(toks, " ")
-}
-
 // unmatchedRows pairs base rows with head rows — by name, by content, by
 // their first element (the input, when the expected values or the columns
 // changed), then a renamed or reworded row with a similar body — and
@@ -327,25 +126,6 @@ func unmatchedRows(base, head []tableRow) []tableRow {
 		left = next
 	}
 	return left
-}
-
-func rowSimilarity(a, b string) float64 {
-	ta, tb := strings.Fields(a), strings.Fields(b)
-	count := map[string]int{}
-	for _, t := range ta {
-		count[t]++
-	}
-	common := 0
-	for _, t := range tb {
-		if count[t] > 0 {
-			count[t]--
-			common++
-		}
-	}
-	if len(ta)+len(tb) == 0 {
-		return 1
-	}
-	return 2 * float64(common) / float64(len(ta)+len(tb))
 }
 
 // notElsewhere drops the lost rows that another new or changed test of the

@@ -22,7 +22,7 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string, cache *Cache
 	res.Range = Range{Base: c.Parents[0], Head: c.Hash}
 	ld := newLoader(repo)
 	ld.cache = cache
-	a, err := analyze(ld, c.Parents[0], c.Hash)
+	a, err := analyze(ld, c.Parents[0], c.Hash, rules)
 	if err != nil {
 		return nil, err
 	}

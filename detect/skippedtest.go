@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// idSkippedTest is the rule's stable identifier: users filter and accept findings by it.
+const idSkippedTest = "skipped-test"
+
 var skippedTest = &Rule{
 	ID:       idSkippedTest,
 	Severity: Error,

@@ -7,11 +7,15 @@ import (
 	"go/types"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 )
+
+// idSpecialCasedInput is the rule's stable identifier: users filter and accept findings by it.
+const idSpecialCasedInput = "special-cased-input"
 
 var specialCasedInput = &Rule{
 	ID:       idSpecialCasedInput,
@@ -574,7 +578,7 @@ func describeCase(f *srcFile, c *specialCase) string {
 	if len(c.exps) > 0 {
 		var vals []string
 		for _, e := range c.exps {
-			if !contains(vals, e.value) {
+			if !slices.Contains(vals, e.value) {
 				vals = append(vals, e.value)
 			}
 		}
@@ -585,16 +589,4 @@ func describeCase(f *srcFile, c *specialCase) string {
 		s += ", and a comment there mentions tests"
 	}
 	return s
-}
-
-// lineEnd returns the end of the line holding pos.
-func lineEnd(f *srcFile, pos token.Pos) token.Pos {
-	tf := f.Fset.File(pos)
-	if tf == nil {
-		return pos
-	}
-	if l := tf.Line(pos); l < tf.LineCount() {
-		return tf.LineStart(l+1) - 1
-	}
-	return token.Pos(tf.Base() + tf.Size())
 }

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 )
+
+// idTestAwareCode is the rule's stable identifier: users filter and accept findings by it.
+const idTestAwareCode = "test-aware-code"
 
 var testAwareCode = &Rule{
 	ID:       idTestAwareCode,
@@ -277,7 +281,7 @@ func (pr *prober) stackValue(e ast.Expr) bool {
 			recv, name := callName(n)
 			found = found || (recv == "debug" && name == "Stack") || (recv == "runtime" && (name == "Stack" || strings.HasPrefix(name, "Caller") || name == "FuncForPC"))
 		case *ast.Ident:
-			found = found || contains(pr.stackNames, n.Name)
+			found = found || slices.Contains(pr.stackNames, n.Name)
 		}
 		return !found
 	})
@@ -475,7 +479,7 @@ func (pr *prober) programValue(e ast.Expr) bool {
 				found = true
 			}
 		case *ast.Ident:
-			found = found || contains(pr.argNames, n.Name)
+			found = found || slices.Contains(pr.argNames, n.Name)
 		}
 		return !found
 	})
@@ -504,7 +508,7 @@ func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
 				from = from || source(r)
 			}
 			for _, l := range lhs {
-				if id, ok := l.(*ast.Ident); ok && from && id.Name != "_" && !contains(*names, id.Name) {
+				if id, ok := l.(*ast.Ident); ok && from && id.Name != "_" && !slices.Contains(*names, id.Name) {
 					*names = append(*names, id.Name)
 					changed = true
 				}

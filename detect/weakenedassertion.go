@@ -2,6 +2,9 @@ package detect
 
 import "fmt"
 
+// idWeakenedAssertion is the rule's stable identifier: users filter and accept findings by it.
+const idWeakenedAssertion = "weakened-assertion"
+
 var weakenedAssertion = &Rule{
 	ID:       idWeakenedAssertion,
 	Severity: Error,
