@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
@@ -27,7 +29,7 @@ type Options struct {
 // and returns the findings, each attributed to the commit of the range that
 // introduced it and that commit's agent. A finding introduced by a person's
 // commit is reported at severity info.
-func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) {
+func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result, error) {
 	agentOf := opts.AgentOf
 	if agentOf == nil {
 		agentOf = gitutil.AgentOf
@@ -37,9 +39,9 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 	if errors.As(err, &shallow) {
 		return nil, err // it says what is missing and how to fetch it
 	} else if err != nil {
-		return nil, fmt.Errorf("finding the merge base of %s and %s: %w", short(base), short(head), err)
+		return nil, fmt.Errorf("finding the merge base of %s and %s: %w", model.Short(base), model.Short(head), err)
 	}
-	res := &Result{Schema: 1, Range: Range{Base: mb, Head: head}, Commits: []CommitInfo{}, Findings: []Finding{}}
+	res := &finding.Result{Schema: 1, Range: finding.Range{Base: mb, Head: head}, Commits: []finding.CommitInfo{}, Findings: []finding.Finding{}}
 	if mb == head {
 		return res, nil
 	}
@@ -53,27 +55,27 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 		if agents[i] == "" && opts.AssumeAgent {
 			agents[i] = assumedAgent
 		}
-		res.Commits = append(res.Commits, CommitInfo{SHA: c.Hash, Author: c.Author.String(), Agent: agents[i], Subject: c.Subject()})
+		res.Commits = append(res.Commits, finding.CommitInfo{SHA: c.Hash, Author: c.Author.String(), Agent: agents[i], Subject: c.Subject()})
 	}
-	ld := newLoader(repo)
-	ld.exhaustive = opts.Exhaustive
-	a, err := analyze(ld, mb, head, rules)
+	ld := model.NewLoader(repo)
+	ld.Exhaustive = opts.Exhaustive
+	a, err := model.Analyze(ld, mb, head, rules)
 	if err != nil {
 		return nil, err
 	}
-	notes := ld.noteList() // replays may meet broken intermediate states: not the reader's concern
-	if err := attribute(ld, mb, commits, a.findings); err != nil {
+	notes := ld.NoteList() // replays may meet broken intermediate states: not the reader's concern
+	if err := attribute(ld, mb, commits, a.Findings); err != nil {
 		return nil, err
 	}
-	for i := range a.findings {
-		f := &a.findings[i]
+	for i := range a.Findings {
+		f := &a.Findings[i]
 		for j, c := range commits {
 			if c.Hash == f.Commit {
 				f.Agent = agents[j]
 			}
 		}
 		if f.Agent == "" {
-			f.Severity = Info // only people's commits did this
+			f.Severity = finding.Info // only people's commits did this
 		}
 		res.Findings = append(res.Findings, *f)
 	}
@@ -87,25 +89,25 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*Result, error) 
 // commit of the range. The range is replayed backwards from head, analysing
 // base..commit for each, until every finding is placed; the loader's parse
 // cache makes the replays cheap, and findings are few.
-func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Finding) error {
+func attribute(ld *model.Loader, base string, commits []gitutil.Commit, findings []finding.Finding) error {
 	if len(findings) == 0 {
 		return nil
 	}
 	last := len(commits) - 1
-	open := map[string][]*Finding{}
+	open := map[string][]*finding.Finding{}
 	for i := range findings {
 		findings[i].Commit = commits[last].Hash
-		k := findings[i].key()
+		k := findings[i].Key()
 		open[k] = append(open[k], &findings[i])
 	}
 	for i := last - 1; i >= 0 && len(open) > 0; i-- {
-		a, err := analyze(ld, base, commits[i].Hash, rulesOf(open))
+		a, err := model.Analyze(ld, base, commits[i].Hash, rulesOf(open))
 		if err != nil {
 			return err
 		}
 		holds := map[string]bool{}
-		for j := range a.findings {
-			holds[a.findings[j].key()] = true
+		for j := range a.Findings {
+			holds[a.Findings[j].Key()] = true
 		}
 		for k, fs := range open {
 			if !holds[k] {
@@ -122,12 +124,12 @@ func attribute(ld *loader, base string, commits []gitutil.Commit, findings []Fin
 
 // rulesOf lists the rules whose findings are still being placed: a replay
 // runs only those.
-func rulesOf(open map[string][]*Finding) []*Rule {
+func rulesOf(open map[string][]*finding.Finding) []*model.Rule {
 	want := map[string]bool{}
 	for _, fs := range open {
 		want[fs[0].Rule] = true
 	}
-	var out []*Rule
+	var out []*model.Rule
 	for _, r := range rules {
 		if want[r.ID] {
 			out = append(out, r)
@@ -137,13 +139,13 @@ func rulesOf(open map[string][]*Finding) []*Rule {
 }
 
 // summarize counts findings by severity.
-func summarize(fs []Finding) Summary {
-	var s Summary
+func summarize(fs []finding.Finding) finding.Summary {
+	var s finding.Summary
 	for _, f := range fs {
 		switch f.Severity {
-		case Error:
+		case finding.Error:
 			s.Error++
-		case Warning:
+		case finding.Warning:
 			s.Warning++
 		default:
 			s.Info++

@@ -1,6 +1,9 @@
 package detect
 
-import "github.com/goodhart-dev/goodhart/gitutil"
+import (
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
 
 // Primed is a repository view in which one commit's change list and the
 // Go files it changed (both versions) are already read. A scan primes
@@ -34,7 +37,7 @@ func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
 	seen := map[string]bool{}
 	for _, ch := range p.changes {
 		for _, f := range []*gitutil.File{ch.From, ch.To} {
-			if f != nil && relevant(f.Path) && !seen[f.Blob] {
+			if f != nil && model.Relevant(f.Path) && !seen[f.Blob] {
 				seen[f.Blob] = true
 				hashes = append(hashes, f.Blob)
 			}
@@ -43,7 +46,7 @@ func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
 	p.blobs = map[string][]byte{}
 	blobs, errs := gitutil.ReadBlobs(repo, hashes)
 	for i, b := range blobs {
-		if errs[i] == nil && len(b) <= maxFileSize {
+		if errs[i] == nil && len(b) <= model.MaxFileSize {
 			p.blobs[hashes[i]] = b
 			p.size += len(b)
 		}

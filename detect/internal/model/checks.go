@@ -1,0 +1,194 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+)
+
+// This file answers, for one test body, "which calls can make it fail?" —
+// enough to tell a test that still checks something from one that cannot
+// fail any more.
+
+// failMethods are the methods of *testing.T (and of gocheck's *C) that fail
+// a test.
+var failMethods = SetOf("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow", "Assert", "Check", "Expect")
+
+// globalMatchers are the package-level assertion entry points of gomega.
+var globalMatchers = SetOf("Expect", "Ω", "Eventually", "Consistently", "ExpectWithOffset", "EventuallyWithOffset")
+
+// suiteNonChecks are suite-receiver methods that set up rather than check.
+var suiteNonChecks = SetOf("T", "SetT", "Run", "SetupTest", "TearDownTest", "SetupSuite", "TearDownSuite", "Helper", "Log", "Logf")
+
+// checkScope holds the names a test body uses for its *testing.T (its
+// parameter, those of function literals taking one) and for objects bound to
+// it (a := assert.New(t)).
+type CheckScope struct {
+	file    *SrcFile
+	testing map[string]bool
+	bound   map[string]bool
+	suite   string // the suite receiver, for suite methods
+}
+
+func NewCheckScope(tf *TestFunc) *CheckScope {
+	sc := &CheckScope{file: tf.File, testing: map[string]bool{}, bound: map[string]bool{}}
+	if tf.Param != "" && tf.Param != "_" {
+		sc.testing[tf.Param] = true
+	}
+	if tf.Kind == KindSuite || (tf.Kind == KindSubtest && tf.Root().Kind == KindSuite) {
+		if fd, ok := tf.Root().Decl.(*ast.FuncDecl); ok && fd.Recv != nil {
+			sc.suite = firstParamName(fd.Recv.List)
+		}
+	}
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			for _, p := range n.Type.Params.List {
+				if tf.File.isTestingType(p.Type, "T", "B", "F", "TB") {
+					for _, id := range p.Names {
+						sc.testing[id.Name] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	sc.bindObjects(tf.Body)
+	return sc
+}
+
+// bindObjects records the objects a body binds to its *testing.T:
+// a := assert.New(t), g := NewWithT(t), c := qt.New(t), is := is.New(t).
+func (sc *CheckScope) bindObjects(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		if call, ok := as.Rhs[0].(*ast.CallExpr); ok && sc.passesT(call) {
+			if _, name := CallName(call); name == "New" || name == "NewWithT" || name == "NewGomegaWithT" || name == "Require" || name == "Assert" {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok {
+					sc.bound[id.Name] = true
+				}
+			}
+		}
+		return true
+	})
+}
+
+func (tf *TestFunc) Root() *TestFunc {
+	for tf.Parent != nil {
+		tf = tf.Parent
+	}
+	return tf
+}
+
+// passesT reports whether a call hands the test's *testing.T to someone:
+// a helper or an assertion library that can fail the test.
+func (sc *CheckScope) passesT(call *ast.CallExpr) bool {
+	for _, arg := range call.Args {
+		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && (sc.testing[id.Name] || sc.bound[id.Name]) {
+			return true
+		}
+		if sc.suite != "" && isSuiteT(arg, sc.suite) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSuiteT matches s.T(), a suite's *testing.T.
+func isSuiteT(e ast.Expr, recv string) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	r, name := CallName(call)
+	return r == recv && name == "T"
+}
+
+// isCheck reports whether a call can fail the test.
+func (sc *CheckScope) isCheck(call *ast.CallExpr) bool {
+	recv, name := CallName(call)
+	root := rootIdent(call.Fun)
+	switch {
+	case recv != "" && recv != "?" && sc.testing[recv] && failMethods[name]:
+		return true
+	case root != "" && sc.bound[root]:
+		return true
+	case sc.suite != "" && isSuiteAssertion(call, sc.suite):
+		return true
+	case recv == "" && (name == "panic" || globalMatchers[name]):
+		return true
+	case recv != "" && recv != "?" && globalMatchers[name] && !sc.testing[recv]:
+		return true // gomega.Expect, g.Expect
+	case recv == "log" && (name == "Fatal" || name == "Fatalf" || name == "Fatalln" || name == "Panic" || name == "Panicf"):
+		return true
+	case name == "Run" && sc.testing[recv]:
+		return false // the subtest's own checks count, not the call
+	case constructors[name]:
+		return false
+	}
+	return sc.passesT(call)
+}
+
+// rootIdent returns the identifier a selector or call chain starts from:
+// s.Require().Equal → s.
+func rootIdent(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x.Name
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.CallExpr:
+			e = x.Fun
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		default:
+			return ""
+		}
+	}
+}
+
+// checksIn lists the positions of the calls in n that can fail the test.
+func (sc *CheckScope) ChecksIn(n ast.Node) []token.Pos {
+	var out []token.Pos
+	if n == nil {
+		return nil
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && sc.isCheck(call) {
+			out = append(out, call.Pos())
+		}
+		return true
+	})
+	return out
+}
+
+// isSkipCall reports whether a call is t.Skip, t.Skipf or t.SkipNow on one
+// of the test's *testing.T values (or a suite's s.T()).
+func (sc *CheckScope) IsSkipCall(call *ast.CallExpr) bool {
+	if recv, name := CallName(call); name == "Skip" && sc.file != nil {
+		if g := ginkgoName(sc.file); g != "" && ((g == "." && recv == "") || recv == g) {
+			return true // ginkgo's Skip(…)
+		}
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || !skipMethods[sel.Sel.Name] {
+		return false
+	}
+	if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+		return sc.testing[id.Name] || (sc.suite != "" && id.Name == sc.suite)
+	}
+	return sc.suite != "" && isSuiteT(sel.X, sc.suite)
+}
+
+var skipMethods = SetOf("Skip", "Skipf", "SkipNow")
+
+// isFailCall reports whether a call is t.Error…/t.Fatal…/t.Fail… itself.
+func (sc *CheckScope) isFailCall(call *ast.CallExpr) bool {
+	recv, name := CallName(call)
+	return sc.testing[recv] && failMethods[name]
+}

@@ -1,0 +1,476 @@
+package model
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// loader reads and parses blobs for an analysis, once per blob and path:
+// the replays of attribution see the same blobs again and reuse the trees.
+type Loader struct {
+	Exhaustive  bool                // parse every changed file whole: no prefilter, no masks
+	raws        map[string][]byte   // blobs read for planning, by hash
+	maskedFiles map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
+	mu          sync.Mutex          // guards parsed and notes: prefetch parses in parallel
+	repo        gitutil.Repo
+	parsed      map[string]*SrcFile // blob + path
+	dirs        map[string][]gitutil.File
+	texts       map[string]*textFile // unchanged files as text (lookup.go), by blob and path
+	Cache       *Cache               // what a scan keeps across commits; may be nil
+	notes       map[string]bool
+}
+
+func NewLoader(repo gitutil.Repo) *Loader {
+	return &Loader{repo: repo, parsed: map[string]*SrcFile{}, dirs: map[string][]gitutil.File{}, notes: map[string]bool{}}
+}
+
+func (l *Loader) note(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.notes[fmt.Sprintf(format, args...)] = true
+}
+
+// version parses the version of a changed file the analysis indexes: its
+// masked text when the plan has one that parses, else the whole file.
+//
+// A generated file is nil: the rules never judge one, and a package view
+// that needs it for its declarations parses it then.
+func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
+	if src, err := l.raw(f.Blob); err == nil && skipReason(f.Path, src) == "generated" {
+		return nil
+	}
+	k := f.Blob + "\x00" + f.Path
+	m, ok := masks[k]
+	if !ok {
+		return l.file(f, rev)
+	}
+	l.mu.Lock()
+	mf, done := l.maskedFiles[k]
+	l.mu.Unlock()
+	if !done {
+		if src, err := l.raw(f.Blob); err == nil {
+			mf = maskedFile(f.Path, src, m)
+		}
+		l.mu.Lock()
+		if l.maskedFiles == nil {
+			l.maskedFiles = map[string]*SrcFile{}
+		}
+		l.maskedFiles[k] = mf
+		l.mu.Unlock()
+	}
+	if mf != nil {
+		return mf
+	}
+	return l.file(f, rev)
+}
+
+// noteList returns the notes so far, sorted.
+func (l *Loader) NoteList() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for n := range l.notes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// file parses one file of a tree, or returns nil when it is not analysed
+// (binary, generated, too large, unreadable).
+func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
+	if f == nil {
+		return nil
+	}
+	k := f.Blob + "\x00" + f.Path
+	l.mu.Lock()
+	sf, ok := l.parsed[k]
+	l.mu.Unlock()
+	if ok {
+		return sf
+	}
+	src, err := l.repo.Blob(f.Blob)
+	switch {
+	case err != nil:
+		l.note("%s: could not be read at %s: %v", f.Path, Short(rev), err)
+	case skipReason(f.Path, src) == "generated":
+		// Generated files are regenerated, not edited: nothing to judge,
+		// but the package's helpers and declarations may live there.
+		sf = parseFile(f.Path, src)
+		sf.Generated = true
+	case skipReason(f.Path, src) != "":
+		l.note("%s: skipped at %s (%s)", f.Path, Short(rev), skipReason(f.Path, src))
+	default:
+		sf = parseFile(f.Path, src)
+		if sf.Err != nil && strings.HasSuffix(f.Path, ".go") {
+			l.note("%s: does not parse at %s (%s); analysed as far as possible", f.Path, Short(rev), FirstLine(sf.Err.Error()))
+		}
+	}
+	l.mu.Lock()
+	l.parsed[k] = sf
+	l.mu.Unlock()
+	return sf
+}
+
+// testSources reads the raw test files of a directory at a revision,
+// without parsing them: a cheap text search is sometimes enough to know
+// that parsing is not needed.
+func (l *Loader) TestSources(rev, dir string) [][]byte {
+	files, err := l.repo.ListDir(rev, dir)
+	if err != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, f := range files {
+		if IsTestFile(f.Path) {
+			if src, err := l.repo.Blob(f.Blob); err == nil {
+				out = append(out, src)
+			}
+		}
+	}
+	return out
+}
+
+// prefetch reads and parses the relevant files of a change set on every
+// core: parsing is most of a large check's time. The repository serialises
+// its own reads; the parses run side by side.
+func (l *Loader) prefetch(changes []gitutil.Change, base, head string, masks maskPlan) {
+	type job struct {
+		f   *gitutil.File
+		rev string
+	}
+	var jobs []job
+	for _, c := range changes {
+		if c.From != nil && Relevant(c.From.Path) && !l.has(c.From) {
+			jobs = append(jobs, job{c.From, base})
+		}
+		if c.To != nil && Relevant(c.To.Path) && !l.has(c.To) {
+			jobs = append(jobs, job{c.To, head})
+		}
+	}
+	if len(jobs) < 8 {
+		return // not worth the goroutines
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				l.version(j.f, j.rev, masks)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (l *Loader) has(f *gitutil.File) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	k := f.Blob + "\x00" + f.Path
+	_, ok := l.parsed[k]
+	_, masked := l.maskedFiles[k]
+	return ok || masked
+}
+
+// dir parses the Go files directly inside dir at a revision.
+func (l *Loader) dir(rev, dir string) []*SrcFile {
+	files := l.list(rev, dir)
+	var out []*SrcFile
+	for i := range files {
+		if strings.HasSuffix(files[i].Path, ".go") {
+			if sf := l.file(&files[i], rev); sf != nil {
+				out = append(out, sf)
+			}
+		}
+	}
+	return out
+}
+
+// list lists the files of a directory at a revision, once.
+func (l *Loader) list(rev, dir string) []gitutil.File {
+	k := rev + "\x00" + dir
+	files, ok := l.dirs[k]
+	if !ok {
+		var err error
+		files, err = l.repo.ListDir(rev, dir)
+		if err != nil {
+			l.note("%s: could not be listed at %s: %v", dir, Short(rev), err)
+		}
+		l.dirs[k] = files
+	}
+	return files
+}
+
+// snapshot is one side (base or head) of a comparison: the versions of the
+// changed files on that side, their tests, and lazy access to the rest of
+// each package.
+type Snapshot struct {
+	ld    *Loader
+	Rev   string
+	Files map[string]*SrcFile
+	Tests []*TestFunc
+	ByKey map[string][]*TestFunc
+	dirs  map[string]*pkgInfo
+
+	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
+	texts          map[string]*pkgText               // per directory, its files as text (lookup.go)
+	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
+	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
+}
+
+func newSnapshot(ld *Loader, rev string) *Snapshot {
+	return &Snapshot{ld: ld, Rev: rev, Files: map[string]*SrcFile{}, ByKey: map[string][]*TestFunc{}, dirs: map[string]*pkgInfo{}}
+}
+
+func (s *Snapshot) add(f *SrcFile) {
+	s.Files[f.Path] = f
+	for _, tf := range indexFile(f) {
+		s.Tests = append(s.Tests, tf)
+		s.ByKey[tf.Key()] = append(s.ByKey[tf.Key()], tf)
+	}
+}
+
+// pkgInfo is what the whole package directory holds on one side, loaded only
+// when a rule asks: every file (changed or not), its tests, the names it
+// declares and how often each identifier is used.
+type pkgInfo struct {
+	Files      []*SrcFile
+	Tests      []*TestFunc
+	declared   map[string]bool // functions, methods and types of non-test files
+	uses       map[string]int  // identifier occurrences in all files, counted on first use
+	helpers    map[string]*helperFunc
+	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
+	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
+	xref       *PkgXref                  // the production-code rules' cross-reference, built on first use
+}
+
+// vars maps the package's top-level variable names to their declarations.
+func (p *pkgInfo) Vars() map[string]*ast.ValueSpec {
+	if p.varSpecs == nil {
+		p.varSpecs = p.specs(token.VAR)
+	}
+	return p.varSpecs
+}
+
+// consts maps the package's top-level constant names to their declarations.
+func (p *pkgInfo) consts() map[string]*ast.ValueSpec {
+	if p.constSpecs == nil {
+		p.constSpecs = p.specs(token.CONST)
+	}
+	return p.constSpecs
+}
+
+func (p *pkgInfo) specs(tok token.Token) map[string]*ast.ValueSpec {
+	out := map[string]*ast.ValueSpec{}
+	for _, f := range p.Files {
+		if f.AST == nil {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != tok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for _, n := range vs.Names {
+					out[n.Name] = vs
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Snapshot) Pkg(dir string) *pkgInfo {
+	if p, ok := s.dirs[dir]; ok {
+		return p
+	}
+	p := &pkgInfo{declared: map[string]bool{}}
+	seen := map[string]bool{}
+	for _, f := range s.ld.dir(s.Rev, dir) {
+		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
+			f = cf
+		}
+		seen[f.Path] = true
+		p.Files = append(p.Files, f)
+	}
+	for path, f := range s.Files { // changed files the listing may not show (unreadable trees)
+		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
+			p.Files = append(p.Files, f.full())
+		}
+	}
+	for _, f := range p.Files {
+		p.index(f)
+	}
+	s.dirs[dir] = p
+	return p
+}
+
+func (p *pkgInfo) index(f *SrcFile) {
+	if f.AST == nil {
+		return
+	}
+	if IsTestFile(f.Path) {
+		p.Tests = append(p.Tests, indexFile(f)...)
+	} else {
+		for _, d := range f.AST.Decls {
+			for _, name := range DeclNames(d) {
+				p.declared[name] = true
+			}
+		}
+	}
+}
+
+// useCount counts the occurrences of an identifier in the package's files.
+func (p *pkgInfo) UseCount(name string) int {
+	if p.uses == nil {
+		p.uses = map[string]int{}
+		for _, f := range p.Files {
+			if f.AST != nil {
+				countUses(f, p.uses)
+			}
+		}
+	}
+	return p.uses[name]
+}
+
+// analysis compares two revisions.
+type Pass struct {
+	Ld         *Loader
+	Base, Head *Snapshot
+	renamed    map[string]string // base path → head path
+	Deleted    map[string]bool   // base paths gone from head
+	Matches    []*Match
+	Helpers    []*Match // helpers of test files, kept and changed
+	Findings   []finding.Finding
+	Gone       []string                              // declarations removed by the range, computed once
+	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers
+	diffs      map[*Match]*AssertDiff                // assertion comparisons, shared by the assertion rules
+	checks     map[*TestFunc][]*Site                 // each test's checks, computed once
+	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
+}
+
+// relevant reports whether a changed path can hold Go tests: Go files, and
+// files whose name says they were Go tests (x_test.go.bak).
+func Relevant(p string) bool {
+	if strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") {
+		return false
+	}
+	b := baseName(p)
+	return strings.HasSuffix(b, ".go") || strings.Contains(b, "_test.") || strings.Contains(b, ".go.")
+}
+
+// analyze compares base and head and runs the given rules.
+func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
+	changes, err := ld.repo.Changes(base, head)
+	if err != nil {
+		return nil, err
+	}
+	skip := ld.needlessTestFiles(changes)
+	if len(skip) > 0 {
+		var kept []gitutil.Change
+		for _, c := range changes {
+			if c.To == nil || !skip[c.To.Path] {
+				kept = append(kept, c)
+			}
+		}
+		changes = kept
+	}
+	masks, code := ld.planMasks(changes)
+	a := &Pass{Ld: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
+	if !code {
+		return a, nil // only comments changed: nothing for a rule to judge
+	}
+	ld.prefetch(changes, base, head, masks)
+	for _, c := range changes {
+		switch {
+		case c.From != nil && c.To == nil:
+			a.Deleted[c.From.Path] = true
+		case c.From != nil && c.From.Path != c.To.Path:
+			a.renamed[c.From.Path] = c.To.Path
+		}
+		if c.From != nil && Relevant(c.From.Path) {
+			if f := ld.version(c.From, base, masks); f != nil && !f.Generated {
+				a.Base.add(f)
+			}
+		}
+		if c.To != nil && Relevant(c.To.Path) {
+			if f := ld.version(c.To, head, masks); f != nil && !f.Generated {
+				a.Head.add(f)
+			}
+		}
+	}
+	a.matchTests()
+	for _, r := range run {
+		a.runRule(r)
+	}
+	sort.SliceStable(a.Findings, func(i, j int) bool { return findingLess(&a.Findings[i], &a.Findings[j]) })
+	return a, nil
+}
+
+func findingLess(x, y *finding.Finding) bool {
+	fx, fy := x.File, y.File
+	if fx == "" {
+		fx = x.OldFile
+	}
+	if fy == "" {
+		fy = y.OldFile
+	}
+	if fx != fy {
+		return fx < fy
+	}
+	if x.Line != y.Line {
+		return x.Line < y.Line
+	}
+	if x.OldLine != y.OldLine {
+		return x.OldLine < y.OldLine
+	}
+	if x.Rule != y.Rule {
+		return x.Rule < y.Rule
+	}
+	if x.Symbol != y.Symbol {
+		return x.Symbol < y.Symbol
+	}
+	return x.Message < y.Message // a deleted file's tests and benchmarks: one order every run
+}
+
+// runRule runs one rule. A bug in a rule must not cost the user the whole
+// report: a panic becomes a note naming the rule, and the other rules run.
+func (a *Pass) runRule(r *Rule) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.Ld.note("internal error: rule %s failed (%v); its findings are missing from this report", r.ID, p)
+		}
+	}()
+	r.Run(a)
+}
+
+// report records a finding.
+func (a *Pass) Report(f finding.Finding) { a.Findings = append(a.Findings, f) }
+
+func Short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func FirstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

@@ -1,0 +1,346 @@
+package model
+
+import (
+	"go/ast"
+	"go/scanner"
+	"go/token"
+	"hash/fnv"
+	"math/bits"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// fingerprint is a test body with formatting, comments, its own name and the
+// name of its *testing.T normalised away: two tests with equal hashes do the
+// same thing, and the bigram counts measure how alike two bodies are.
+type fingerprint struct {
+	Hash     uint64
+	tokens   []string
+	bigramsM map[string]int  // built on first use: only unmatched tests need it
+	sketch   [8]uint64       // a 512-bit set of the bigrams' hashes, to rule pairs out cheaply
+	literals map[string]bool // the body's non-trivial literals, outside messages
+}
+
+func (tf *TestFunc) Fingerprint() *fingerprint {
+	if tf.print == nil {
+		tf.print = makeFingerprint(tf)
+	}
+	return tf.print
+}
+
+func makeFingerprint(tf *TestFunc) *fingerprint {
+	src := normalizedBody(tf)
+	toks := scanTokens(src, map[string]string{tf.Param: "$t", ShortName(tf.Name): "$name"})
+	fp := &fingerprint{tokens: toks, literals: bodyLiterals(tf)}
+	h := fnv.New64a()
+	for _, t := range toks {
+		h.Write([]byte(t))
+		h.Write([]byte{0})
+	}
+	fp.Hash = h.Sum64()
+	return fp
+}
+
+// words returns up to six of the longest identifiers the body's tokens
+// keep from its source (not the placeholders normalization puts in): a
+// test with the same fingerprint has each of them in its text.
+func (fp *fingerprint) words() []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, t := range fp.tokens {
+		if t == token.ILLEGAL.String() || i > 0 && fp.tokens[i-1] == token.ILLEGAL.String() {
+			continue // "$fail": a placeholder normalization wrote, scanned as ILLEGAL "$" and "fail"
+		}
+		if t != "" && identStart(t[0]) && !seen[t] && !goKeywords[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j] })
+	return out[:min(len(out), 6)]
+}
+
+var goKeywords = SetOf("break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+	"for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
+	"struct", "switch", "type", "var")
+
+// bigrams counts the body's pairs of adjacent tokens.
+func (fp *fingerprint) bigrams() map[string]int {
+	if fp.bigramsM == nil {
+		fp.bigramsM = make(map[string]int, len(fp.tokens))
+		for i := 1; i < len(fp.tokens); i++ {
+			k := fp.tokens[i-1] + " " + fp.tokens[i]
+			fp.bigramsM[k]++
+			h := fnv.New32a()
+			h.Write([]byte(k))
+			bit := h.Sum32() % 512
+			fp.sketch[bit/64] |= 1 << (bit % 64)
+		}
+	}
+	return fp.bigramsM
+}
+
+func ShortName(name string) string {
+	if i := strings.LastIndexAny(name, "./"); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// edit replaces src[start:end] with text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// normalizedBody returns a test body's source with the differences that do
+// not change what it checks rewritten to one form: failure and log messages
+// dropped (t.Errorf("…", x) → $fail()), t.Error/t.Fatal alike, and
+// assertion calls made library-neutral (assert.Equal(t, a, b),
+// require.Equal(t, a, b) and a suite's s.Equal(a, b) → $a.Equal(a, b)).
+func normalizedBody(tf *TestFunc) []byte {
+	f := tf.File
+	tok := f.Fset.File(tf.Body.Pos())
+	if tok == nil || !tf.Body.Rbrace.IsValid() {
+		return nil
+	}
+	base := tok.Offset(tf.Body.Lbrace)
+	end := tok.Offset(tf.Body.Rbrace) + 1
+	if base < 0 || end > len(f.Src) || base >= end {
+		return nil
+	}
+	sc := NewCheckScope(tf)
+	var edits []edit
+	off := func(p token.Pos) int { return tok.Offset(p) - base }
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		recv, name := CallName(call)
+		switch {
+		case sc.testing[recv] && messageClass[name] != "":
+			edits = append(edits, edit{off(call.Pos()), off(call.End()), messageClass[name] + "()"})
+			return false
+		case recv != "" && recv != "?" && !sc.testing[recv] && len(call.Args) >= 2 && sc.isTestingArg(call.Args[0]):
+			edits = append(edits, edit{off(call.Pos()), off(call.Args[1].Pos()), "$a." + name + "("})
+		case sc.suite != "" && rootIdent(call.Fun) == sc.suite && !suiteNonChecks[name] && !isSuiteT(call, sc.suite):
+			edits = append(edits, edit{off(call.Fun.Pos()), off(call.Fun.End()), "$a." + name})
+		case rootIdent(call.Fun) != "" && sc.bound[rootIdent(call.Fun)]:
+			edits = append(edits, edit{off(call.Fun.Pos()), off(call.Fun.End()), "$a." + name})
+		}
+		return true
+	})
+	return applyEdits(f.Src[base:end], edits)
+}
+
+// messageClass groups the *testing.T methods whose arguments are messages.
+var messageClass = map[string]string{
+	"Error": "$fail", "Errorf": "$fail", "Fatal": "$fail", "Fatalf": "$fail",
+	"Log": "$log", "Logf": "$log", "Skip": "$skip", "Skipf": "$skip", "SkipNow": "$skip",
+}
+
+func (sc *CheckScope) isTestingArg(e ast.Expr) bool {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		return sc.testing[id.Name]
+	}
+	return sc.suite != "" && isSuiteT(e, sc.suite)
+}
+
+func applyEdits(src []byte, edits []edit) []byte {
+	if len(edits) == 0 {
+		return src
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var out []byte
+	at := 0
+	for _, e := range edits {
+		if e.start < at || e.end > len(src) || e.start > e.end {
+			continue // overlapping or out of range: keep the original text
+		}
+		out = append(out, src[at:e.start]...)
+		out = append(out, e.text...)
+		at = e.end
+	}
+	return append(out, src[at:]...)
+}
+
+// scanTokens splits source into tokens, dropping comments, commas and
+// semicolons (their placement is formatting) and renaming the identifiers
+// in rename.
+func scanTokens(src []byte, rename map[string]string) []string {
+	var s scanner.Scanner
+	fs := token.NewFileSet()
+	s.Init(fs.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	out := make([]string, 0, len(src)/4)
+	for {
+		_, tok, lit := s.Scan()
+		switch tok {
+		case token.EOF:
+			return out
+		case token.COMMA, token.SEMICOLON, token.COMMENT:
+			continue
+		case token.IDENT:
+			if r, ok := rename[lit]; ok && lit != "" && lit != "_" {
+				lit = r
+			}
+			out = append(out, lit)
+		case token.INT, token.FLOAT, token.IMAG, token.CHAR, token.STRING:
+			out = append(out, lit)
+		default:
+			out = append(out, tok.String())
+		}
+	}
+}
+
+// similarity is the Dice coefficient of two bodies' token bigrams: 1 for the
+// same body, near 1 for small edits. It returns 0 early when the result
+// cannot reach atLeast.
+func similarity(a, b *fingerprint, atLeast float64) float64 {
+	na, nb := len(a.tokens)-1, len(b.tokens)-1
+	if na <= 0 && nb <= 0 {
+		return 1
+	}
+	if 2*float64(na-missingAtLeast(a, b)) < atLeast*float64(na+nb) {
+		return 0 // cannot reach the threshold
+	}
+	return 2 * float64(common(a.bigrams(), b.bigrams())) / float64(max(na, 0)+max(nb, 0))
+}
+
+// missingAtLeast is a lower bound on how many of a's distinct bigrams b
+// lacks: each sketch bit a has and b has not stands for at least one.
+func missingAtLeast(a, b *fingerprint) int {
+	a.bigrams()
+	b.bigrams()
+	n := 0
+	for i := range a.sketch {
+		n += bits.OnesCount64(a.sketch[i] &^ b.sketch[i])
+	}
+	return n
+}
+
+// containment is the share of a's bigrams that b also has: near 1 when b
+// holds all of a, for example a test renamed and extended. It returns 0
+// early when the result cannot reach atLeast.
+func containment(a, b *fingerprint, atLeast float64) float64 {
+	na := len(a.tokens) - 1
+	if na <= 0 || float64(missingAtLeast(a, b)) > (1-atLeast)*float64(na) {
+		return 0
+	}
+	return float64(common(a.bigrams(), b.bigrams())) / float64(na)
+}
+
+func common(a, b map[string]int) int {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	for k, v := range a {
+		n += min(v, b[k])
+	}
+	return n
+}
+
+// bodyLiterals collects the literals a test feeds to the code or compares
+// against: its inputs and expected values. Literals in messages (the
+// arguments of t.Errorf, t.Log, t.Run's name …) and trivial ones are left out.
+func bodyLiterals(tf *TestFunc) map[string]bool {
+	out := map[string]bool{}
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			recv, name := CallName(n)
+			if (recv != "" && messageMethod[name]) || recv == "fmt" || name == "Errorf" || name == "Sprintf" {
+				// Messages are not test data, but a subtest's body is.
+				for _, arg := range n.Args {
+					if fl, ok := arg.(*ast.FuncLit); ok {
+						ast.Inspect(fl, visit)
+					}
+				}
+				return false
+			}
+		case *ast.BasicLit:
+			if v := LiteralValue(n); v != "" && !trivialLiteral[v] {
+				out[v] = true
+			}
+		}
+		return true
+	}
+	ast.Inspect(tf.Body, visit)
+	return out
+}
+
+// messageMethod lists the *testing.T methods whose arguments are messages,
+// not test data.
+var messageMethod = SetOf("Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Skip", "Skipf", "Run", "Helper", "Name", "Setenv", "Chdir")
+
+var trivialLiteral = SetOf(`""`, "0", "1", "-1", "0.0", "1.0", "2")
+
+// literalValue normalises a literal so that the same value written two ways
+// ("a" and `a`, 0x10 and 16) compares equal.
+func LiteralValue(l *ast.BasicLit) string {
+	switch l.Kind {
+	case token.STRING, token.CHAR:
+		if s, err := strconv.Unquote(l.Value); err == nil {
+			return strconv.Quote(s)
+		}
+	case token.INT:
+		if v, err := strconv.ParseInt(strings.ReplaceAll(l.Value, "_", ""), 0, 64); err == nil {
+			return strconv.FormatInt(v, 10)
+		}
+	case token.FLOAT:
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(l.Value, "_", ""), 64); err == nil {
+			return strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return l.Value
+}
+
+// tableLiterals collects the literal values inside composite literals —
+// the rows of test tables — in n and in the package-level variables n
+// refers to (a table declared next to the test).
+func tableLiterals(n ast.Node, pkgVar func(name string) *ast.ValueSpec) map[string]bool {
+	out := map[string]bool{}
+	var addLits func(ast.Node)
+	addLits = func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if cl, ok := n.(*ast.CompositeLit); ok {
+				ast.Inspect(cl, func(n ast.Node) bool {
+					if l, ok := n.(*ast.BasicLit); ok {
+						out[LiteralValue(l)] = true
+					}
+					return true
+				})
+				return false
+			}
+			return true
+		})
+	}
+	addLits(n)
+	seen := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+			seen[id.Name] = true
+			if vs := pkgVar(id.Name); vs != nil {
+				addLits(vs)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// bodyTokens scans the source of a block into tokens (see scanTokens).
+func bodyTokens(f *SrcFile, body *ast.BlockStmt, rename map[string]string) []string {
+	tok := f.Fset.File(body.Pos())
+	if tok == nil || !body.Rbrace.IsValid() {
+		return nil
+	}
+	start, end := tok.Offset(body.Lbrace), tok.Offset(body.Rbrace)+1
+	if start < 0 || end > len(f.Src) || start >= end {
+		return nil
+	}
+	return scanTokens(f.Src[start:end], rename)
+}

@@ -1,0 +1,704 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+)
+
+// This file finds the places a test can stop early — a skip, a failure, an
+// exit from TestMain — together with the conditions (gates) under which each
+// is reached, and grades a gate: does it hide the test exactly where CI runs,
+// or is it a platform guard or a missing tool?
+
+// gate is one condition that must hold for a site to be reached.
+type gate struct {
+	Cond    ast.Expr // nil: a branch goodhart cannot describe (a default case)
+	negated bool
+	ctx     []ast.Node // statements that feed the condition: the if's init, earlier assignments
+}
+
+func (g gate) String() string {
+	if g.Cond == nil {
+		return "default"
+	}
+	s := types.ExprString(g.Cond)
+	if g.negated {
+		return "!(" + s + ")"
+	}
+	return s
+}
+
+type siteKind int
+
+const (
+	SiteSkip   siteKind = iota // t.Skip…, or a helper that skips
+	SiteFail                   // t.Error…, t.Fatal…
+	SiteExit                   // os.Exit(0) or return, in TestMain
+	SiteAssert                 // an assertion library's call, or another package's helper given t
+	siteLog                    // t.Log, t.Logf: looks like a check, cannot fail
+)
+
+// site is a place a test stops or fails early.
+type Site struct {
+	Kind   siteKind
+	At     ast.Node // the call (or return) in the test's own body
+	File   *SrcFile // the file of at
+	Gates  []gate
+	Via    []string // helpers followed to reach it
+	helper string   // an external helper whose name says it skips
+	InLoop bool
+	ranges []rangeVar // the range loops over tables it stands in
+
+	// For failures and assertions: the canonical failure condition, the
+	// values it compares, a numeric tolerance if it has one, and the call
+	// itself (inside the helper, when reached through one).
+	key      string
+	operands []string
+	tol      ast.Expr
+	call     ast.Node
+	callFile *SrcFile
+	scope    *siteWalker // the walker that found it: resolves its names
+}
+
+// signature identifies a site by its gates, not its position or the
+// helpers on the way, so that the same skip in base and head compare equal
+// even when it moved into a helper.
+func (s *Site) Signature() string {
+	return GatesOnly(s) + "|" + s.helper
+}
+
+func (s *Site) gateText() string {
+	var parts []string
+	for _, g := range s.Gates {
+		parts = append(parts, g.String())
+	}
+	return strings.Join(parts, " && ")
+}
+
+// siteWalker walks a test body, following the package's own helpers.
+type siteWalker struct {
+	snap   *Snapshot
+	dir    string
+	sc     *CheckScope
+	top    *SrcFile // the test's file, where reported positions live
+	exits  bool     // collect TestMain exits
+	sites  []*Site
+	depth  int
+	via    []string
+	outer  ast.Node          // the call in the test body that led into a helper
+	subst  map[string]string // a helper's parameters → the test's arguments
+	ranges []rangeVar        // enclosing range loops
+	body   *ast.BlockStmt    // the test's body, to find its tables
+}
+
+// rangeVar is the value variable of a range loop, and how many rows the
+// table it ranges over has (-1 when unknown).
+type rangeVar struct {
+	name string
+	rows int
+}
+
+// tableRows counts the rows of the table a range loop reads: a composite
+// literal, or a variable of the test or the package bound to one.
+func (w *siteWalker) tableRows(x ast.Expr) int {
+	switch e := ast.Unparen(x).(type) {
+	case *ast.CompositeLit:
+		return len(e.Elts)
+	case *ast.Ident:
+		rows := -1
+		if w.body != nil {
+			ast.Inspect(w.body, func(n ast.Node) bool {
+				switch d := n.(type) {
+				case *ast.AssignStmt:
+					for i, l := range d.Lhs {
+						if id, ok := l.(*ast.Ident); ok && id.Name == e.Name && i < len(d.Rhs) {
+							if cl, ok := d.Rhs[i].(*ast.CompositeLit); ok {
+								rows = len(cl.Elts)
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					for i, id := range d.Names {
+						if id.Name == e.Name && i < len(d.Values) {
+							if cl, ok := d.Values[i].(*ast.CompositeLit); ok {
+								rows = len(cl.Elts)
+							}
+						}
+					}
+				}
+				return true
+			})
+		}
+		if rows < 0 {
+			if vs := w.snap.valueSpec(w.dir, token.VAR, e.Name); vs != nil {
+				for i, id := range vs.Names {
+					if id.Name == e.Name && i < len(vs.Values) {
+						if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+							rows = len(cl.Elts)
+						}
+					}
+				}
+			}
+		}
+		return rows
+	}
+	return -1
+}
+
+// Several rules ask for the same test's sites; they are collected once per
+// snapshot (sites are not changed once collected) and each caller gets its
+// own slice.
+func CollectSites(snap *Snapshot, tf *TestFunc) []*Site {
+	if sites, ok := snap.sites[tf]; ok {
+		return append([]*Site(nil), sites...)
+	}
+	w := &siteWalker{snap: snap, dir: tf.Dir, sc: NewCheckScope(tf), top: tf.File, exits: tf.Kind == KindMain, body: tf.Root().Body}
+	for _, b := range tf.setup { // a ginkgo spec's BeforeEach bodies run first
+		w.block(b.List, nil, false)
+	}
+	w.block(tf.Body.List, nil, false)
+	if snap.sites == nil {
+		snap.sites = map[*TestFunc][]*Site{}
+	}
+	snap.sites[tf] = w.sites
+	return append([]*Site(nil), w.sites...)
+}
+
+func (w *siteWalker) block(list []ast.Stmt, gates []gate, loop bool) {
+	for i, s := range list {
+		w.stmt(s, list[:i], gates, loop)
+	}
+}
+
+func (w *siteWalker) stmt(s ast.Stmt, prev []ast.Stmt, gates []gate, loop bool) {
+	switch s := s.(type) {
+	case *ast.IfStmt:
+		if s.Init != nil {
+			w.exprs(s.Init, gates, loop)
+		}
+		w.exprs(s.Cond, gates, loop)
+		ctx := feeding(s.Cond, prev)
+		if s.Init != nil {
+			ctx = append(ctx, s.Init)
+		}
+		w.block(s.Body.List, with(gates, gate{Cond: s.Cond, ctx: ctx}), loop)
+		if s.Else != nil {
+			w.stmt(s.Else, nil, with(gates, gate{Cond: s.Cond, negated: true, ctx: ctx}), loop)
+		}
+	case *ast.SwitchStmt:
+		if s.Init != nil {
+			w.exprs(s.Init, gates, loop)
+		}
+		var ctx []ast.Node
+		if s.Init != nil {
+			ctx = append(ctx, s.Init)
+		}
+		if s.Tag != nil {
+			ctx = append(ctx, feeding(s.Tag, prev)...)
+		}
+		for _, cc := range s.Body.List {
+			cc := cc.(*ast.CaseClause)
+			w.block(cc.Body, with(gates, gate{Cond: caseCond(s.Tag, cc.List), ctx: ctx}), loop)
+		}
+	case *ast.TypeSwitchStmt, *ast.SelectStmt:
+		ast.Inspect(s, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CaseClause); ok {
+				w.block(c.Body, with(gates, gate{}), loop)
+				return false
+			}
+			if c, ok := n.(*ast.CommClause); ok {
+				w.block(c.Body, with(gates, gate{}), loop)
+				return false
+			}
+			return true
+		})
+	case *ast.ForStmt:
+		w.block(s.Body.List, gates, true)
+	case *ast.RangeStmt:
+		w.exprs(s.X, gates, loop)
+		if id, ok := s.Value.(*ast.Ident); ok && id.Name != "_" {
+			w.ranges = append(w.ranges, rangeVar{name: id.Name, rows: w.tableRows(s.X)})
+			defer func() { w.ranges = w.ranges[:len(w.ranges)-1] }()
+		}
+		w.block(s.Body.List, gates, true)
+	case *ast.BlockStmt:
+		w.block(s.List, gates, loop)
+	case *ast.LabeledStmt:
+		w.stmt(s.Stmt, prev, gates, loop)
+	case *ast.ReturnStmt:
+		if w.exits && w.depth == 0 {
+			w.add(&Site{Kind: SiteExit, At: s, Gates: gates, InLoop: loop})
+		}
+		w.exprs(s, gates, loop)
+	default:
+		w.exprs(s, gates, loop)
+	}
+}
+
+func with(gates []gate, g gate) []gate {
+	out := make([]gate, len(gates), len(gates)+1)
+	copy(out, gates)
+	return append(out, g)
+}
+
+// caseCond turns `switch tag { case a, b: }` into `tag == a || tag == b`.
+func caseCond(tag ast.Expr, list []ast.Expr) ast.Expr {
+	if len(list) == 0 {
+		return nil // default
+	}
+	var cond ast.Expr
+	for _, e := range list {
+		c := e
+		if tag != nil {
+			c = &ast.BinaryExpr{X: tag, Op: token.EQL, Y: e}
+		}
+		if cond == nil {
+			cond = c
+		} else {
+			cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: c}
+		}
+	}
+	return cond
+}
+
+// feeding returns the earlier statements of the block that assign the
+// identifiers a condition reads: `_, err := exec.LookPath("git")` for `err != nil`.
+func feeding(cond ast.Expr, prev []ast.Stmt) []ast.Node {
+	names := map[string]bool{}
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			names[id.Name] = true
+		}
+		return true
+	})
+	var out []ast.Node
+	for i := len(prev) - 1; i >= 0 && len(names) > 0; i-- {
+		as, ok := prev[i].(*ast.AssignStmt)
+		if !ok {
+			if ds, ok := prev[i].(*ast.DeclStmt); ok {
+				out = append(out, ds)
+			}
+			continue
+		}
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && names[id.Name] {
+				out = append(out, as)
+				delete(names, id.Name)
+			}
+		}
+	}
+	return out
+}
+
+// exprs looks inside a statement or expression for sites, helper calls and
+// function literals (whose bodies run under the same gates).
+func (w *siteWalker) exprs(n ast.Node, gates []gate, loop bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			w.block(n.Body.List, gates, loop)
+			return false
+		case *ast.CallExpr:
+			return w.call(n, gates, loop)
+		}
+		return true
+	})
+}
+
+// call records a site for a call, follows helpers, and says whether to look
+// inside the call's arguments.
+func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
+	recv, name := CallName(call)
+	if w.isLiteralSubtest(call) {
+		return false // a subtest of its own, checked on its own
+	}
+	if w.sc.IsSkipCall(call) {
+		key, ops := w.failKey(gates)
+		w.add(&Site{Kind: SiteSkip, At: call, Gates: gates, InLoop: loop, key: key, operands: ops})
+		return true
+	}
+	if key, ops, tol, ok := w.assertionKey(call); ok {
+		w.add(&Site{Kind: SiteAssert, At: call, Gates: gates, InLoop: loop, key: key, operands: ops, tol: tol})
+		return false
+	}
+	switch {
+	case w.sc.isFailCall(call):
+		key, ops := w.failKey(gates)
+		w.add(&Site{Kind: SiteFail, At: call, Gates: gates, InLoop: loop, key: key, operands: ops})
+	case recv != "" && w.sc.testing[recv] && (name == "Log" || name == "Logf"):
+		key, ops := w.failKey(gates)
+		w.add(&Site{Kind: siteLog, At: call, Gates: gates, InLoop: loop, key: key, operands: ops})
+	case recv == "" && name == "panic" && len(gates) > 0:
+		key, ops := w.failKey(gates)
+		w.add(&Site{Kind: SiteFail, At: call, Gates: gates, InLoop: loop, key: key, operands: ops})
+	case w.exits && w.depth == 0 && recv == "os" && name == "Exit" && isZero(call):
+		w.add(&Site{Kind: SiteExit, At: call, Gates: gates, InLoop: loop})
+	case constructors[name]:
+		// g := NewWithT(t) binds an assertion object; it checks nothing.
+	case recv == "" && w.sc.passesT(call):
+		w.follow(call, name, gates, loop)
+	case recv != "" && recv != "?" && skipsByName(name) && w.sc.passesT(call):
+		w.add(&Site{Kind: SiteSkip, At: call, Gates: gates, InLoop: loop, helper: recv + "." + name})
+	}
+	return true
+}
+
+func (w *siteWalker) isLiteralSubtest(call *ast.CallExpr) bool {
+	recv, name := CallName(call)
+	if name != "Run" || len(call.Args) != 2 || !(w.sc.testing[recv] || (w.sc.suite != "" && recv == w.sc.suite)) {
+		return false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	_, isFn := call.Args[1].(*ast.FuncLit)
+	return ok && lit.Kind == token.STRING && isFn
+}
+
+func isZero(call *ast.CallExpr) bool {
+	if len(call.Args) != 1 {
+		return false
+	}
+	l, ok := call.Args[0].(*ast.BasicLit)
+	return ok && l.Value == "0"
+}
+
+// add records a site, placing it at the call in the test's own body when it
+// was reached through helpers.
+func (w *siteWalker) add(s *Site) {
+	s.File, s.call, s.callFile, s.scope = w.top, s.At, w.sc.file, w
+	s.ranges = append([]rangeVar(nil), w.ranges...)
+	if w.outer != nil {
+		s.At = w.outer
+		s.Via = append([]string(nil), w.via...)
+	}
+	if s.Kind != SiteExit || w.depth == 0 {
+		w.sites = append(w.sites, s)
+	}
+}
+
+// follow walks into a package helper that receives the test's *testing.T.
+func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
+	h := w.snap.helper(w.dir, name)
+	if h == nil || w.depth >= 3 || slices.Contains(w.via, name) {
+		switch {
+		case skipsByName(name):
+			w.add(&Site{Kind: SiteSkip, At: call, Gates: gates, InLoop: loop, helper: name})
+		default: // a helper goodhart cannot see into: count it as one check
+			ops := w.texts(call.Args)
+			w.add(&Site{Kind: SiteAssert, At: call, Gates: gates, InLoop: loop, key: "call:" + name + "(" + strings.Join(ops, ",") + ")", operands: ops})
+		}
+		return
+	}
+	sc, subst := h.scope(call, w.sc, w)
+	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: sc, top: w.top, depth: w.depth + 1,
+		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body}
+	if inner.outer == nil {
+		inner.outer = call
+	}
+	inner.block(h.decl.Body.List, gates, loop)
+	for _, s := range inner.sites {
+		s.InLoop = s.InLoop || loop
+		w.sites = append(w.sites, s)
+	}
+}
+
+// helperFunc is a function of the package that takes a *testing.T-like value.
+type helperFunc struct {
+	decl *ast.FuncDecl
+	file *SrcFile
+}
+
+func (p *pkgInfo) helper(name string) *helperFunc { return p.helperMap()[name] }
+
+// helper finds a function of a package: first among the changed files of
+// that side (helpers usually live next to the tests that call them, which
+// changed), and only then in the whole package, which may mean parsing it.
+func (s *Snapshot) helper(dir, name string) *helperFunc {
+	if p, ok := s.dirs[dir]; ok {
+		return p.helper(name)
+	}
+	if s.changedHelpers == nil {
+		s.changedHelpers = map[string]map[string]*helperFunc{}
+	}
+	idx, ok := s.changedHelpers[dir]
+	if !ok {
+		idx = map[string]*helperFunc{}
+		for path, f := range s.Files {
+			if DirOf(path) != dir || f.AST == nil || !strings.HasSuffix(path, ".go") {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+					idx[fd.Name.Name] = &helperFunc{decl: fd, file: f}
+				}
+			}
+		}
+		s.changedHelpers[dir] = idx
+	}
+	if h, ok := idx[name]; ok {
+		return h
+	}
+	return s.funcDecl(dir, name)
+}
+
+// helperMap maps the package's functions (not methods) to their declarations.
+func (p *pkgInfo) helperMap() map[string]*helperFunc {
+	if p.helpers == nil {
+		p.helpers = map[string]*helperFunc{}
+		for _, f := range p.Files {
+			if f.AST == nil {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+					p.helpers[fd.Name.Name] = &helperFunc{decl: fd, file: f}
+				}
+			}
+		}
+	}
+	return p.helpers
+}
+
+// scope builds the check scope of the helper's body (its parameters that
+// receive the caller's *testing.T) and maps its other parameters to the
+// caller's arguments, so that what it checks reads in the test's terms.
+func (h *helperFunc) scope(call *ast.CallExpr, caller *CheckScope, w *siteWalker) (*CheckScope, map[string]string) {
+	sc := &CheckScope{file: h.file, testing: map[string]bool{}, bound: map[string]bool{}}
+	subst := map[string]string{}
+	var names []string
+	for _, f := range h.decl.Type.Params.List {
+		if len(f.Names) == 0 {
+			names = append(names, "_")
+		}
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+	}
+	for i, arg := range call.Args {
+		if i >= len(names) {
+			break
+		}
+		id, ok := ast.Unparen(arg).(*ast.Ident)
+		if (ok && (caller.testing[id.Name] || caller.bound[id.Name])) || (caller.suite != "" && isSuiteT(arg, caller.suite)) {
+			sc.testing[names[i]] = true
+		} else if names[i] != "_" && !call.Ellipsis.IsValid() {
+			subst[names[i]] = w.text(arg)
+		}
+	}
+	sc.bindObjects(h.decl.Body)
+	return sc, subst
+}
+
+// ciVariables are environment variables that CI services set: a test that
+// consults them behaves differently exactly where it is enforced.
+var CiVariables = SetOf("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "JENKINS_URL", "JENKINS_HOME",
+	"TF_BUILD", "TRAVIS", "CONTINUOUS_INTEGRATION", "BITBUCKET_BUILD_NUMBER", "TEAMCITY_VERSION", "DRONE",
+	"APPVEYOR", "CODEBUILD_BUILD_ID", "GITHUB_RUN_ID", "GITHUB_WORKFLOW", "BUILD_ID", "CI_NAME", "WOODPECKER", "SEMAPHORE")
+
+// grade says how serious a new skip (or TestMain exit) is, from its gates.
+// failGates are the signatures of gates under which base failed the test:
+// a skip under one of them turned a failure into a skip.
+func Grade(s *Site, failGates map[string]bool) (finding.Severity, string) {
+	if fires, known := platformFires(s.Gates); known && !fires {
+		return finding.Info, "only on other platforms (" + s.gateText() + "), a platform guard that cannot fire on " + defaultOS + "/" + defaultArch
+	}
+	facts := gateFacts(s)
+	switch {
+	case facts.ciVar != "":
+		return finding.Error, "only when the " + facts.ciVar + " environment variable says it runs on CI, which hides it exactly where it is enforced"
+	case len(s.Gates) > 0 && failGates[GatesOnly(s)]:
+		return finding.Error, "under the same condition (" + s.gateText() + ") that used to fail it: a failure turned into a skip"
+	case len(s.Gates) == 0 && s.helper == "":
+		return finding.Error, "unconditionally, so it no longer tests anything anywhere"
+	case facts.platformOnly:
+		return finding.Warning, "on " + defaultOS + "/" + defaultArch + " (" + s.gateText() + "), where CI usually runs"
+	case facts.short:
+		return finding.Warning, "in -short mode (" + s.gateText() + ")"
+	case facts.envVar != "":
+		return finding.Warning, "when the " + facts.envVar + " environment variable is absent (a credential or service it needs)"
+	case facts.service != "":
+		return finding.Warning, "when a service it needs is unreachable (" + facts.service + ")"
+	case facts.probe != "":
+		return finding.Info, "when a tool or capability is missing (" + facts.probe + ")"
+	case s.helper != "":
+		return helperGrade(s.helper)
+	}
+	return finding.Warning, "under a condition goodhart cannot classify (" + s.gateText() + "); check it is not the test's own failure"
+}
+
+func helperGrade(name string) (finding.Severity, string) {
+	switch {
+	case strings.Contains(name, "CI"):
+		return finding.Error, "through " + name + ", which by its name skips on CI"
+	case strings.Contains(name, "Short"):
+		return finding.Warning, "through " + name + ", in -short mode"
+	}
+	return finding.Info, "through " + name + ", a helper of another package that skips when something is missing"
+}
+
+func GatesOnly(s *Site) string {
+	var parts []string
+	for _, g := range s.Gates {
+		parts = append(parts, g.String())
+	}
+	return strings.Join(parts, " && ")
+}
+
+type gateFact struct {
+	ciVar, envVar, service, probe string
+	short, platformOnly           bool
+}
+
+// gateFacts reads what a site's gates consult.
+func gateFacts(s *Site) gateFact {
+	var f gateFact
+	platform, other := false, false
+	for _, g := range s.Gates {
+		if g.Cond == nil {
+			other = true
+			continue
+		}
+		if _, known := evalPlatform(g.Cond); known {
+			platform = true
+		} else {
+			other = true
+		}
+		nodes := append([]ast.Node{g.Cond}, g.ctx...)
+		for _, n := range nodes {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					f.call(call)
+				}
+				return true
+			})
+		}
+	}
+	f.platformOnly = platform && !other
+	return f
+}
+
+func (f *gateFact) call(call *ast.CallExpr) {
+	recv, name := CallName(call)
+	switch {
+	case (recv == "os" || recv == "syscall") && (name == "Getenv" || name == "LookupEnv"):
+		if v := StringArg(call, 0); v != "" {
+			if CiVariables[v] {
+				f.ciVar = v
+			} else if f.envVar == "" {
+				f.envVar = v
+			}
+		}
+	case recv == "testing" && name == "Short":
+		f.short = true
+	case (recv == "net" && strings.HasPrefix(name, "Dial")) || (recv == "sql" && name == "Open") || name == "Ping" || name == "PingContext" ||
+		(recv == "http" && (name == "Get" || name == "Head")) || (recv == "grpc" && strings.HasPrefix(name, "Dial")) || (recv == "net" && name == "Listen"):
+		f.service = recv + "." + name
+	case (recv == "exec" && (name == "LookPath" || name == "Command" || name == "CommandContext")) || recv == "testenv" ||
+		(recv == "runtime" && (name == "Version" || name == "NumCPU" || name == "GOMAXPROCS")) || (recv == "testing" && name == "CoverMode") ||
+		(recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat")):
+		f.probe = recv + "." + name
+	}
+}
+
+func StringArg(call *ast.CallExpr, i int) string {
+	if len(call.Args) <= i {
+		return ""
+	}
+	l, ok := call.Args[i].(*ast.BasicLit)
+	if !ok || l.Kind != token.STRING {
+		return ""
+	}
+	s, _ := strconv.Unquote(l.Value)
+	return s
+}
+
+// platformFires evaluates the gates that test runtime.GOOS/GOARCH on the
+// default platform: known is false when no gate is decided that way.
+func platformFires(gates []gate) (fires, known bool) {
+	for _, g := range gates {
+		if g.Cond == nil {
+			continue
+		}
+		v, ok := evalPlatform(g.Cond)
+		if !ok {
+			continue
+		}
+		if g.negated {
+			v = !v
+		}
+		if !v {
+			return false, true
+		}
+		known = true
+	}
+	return true, known
+}
+
+// evalPlatform evaluates a condition made of runtime.GOOS/GOARCH comparisons
+// with string literals on the default platform.
+func evalPlatform(e ast.Expr) (val, known bool) {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			v, ok := evalPlatform(e.X)
+			return !v, ok
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND, token.LOR:
+			x, xok := evalPlatform(e.X)
+			y, yok := evalPlatform(e.Y)
+			if e.Op == token.LAND {
+				if (xok && !x) || (yok && !y) {
+					return false, true
+				}
+				return x && y, xok && yok
+			}
+			if (xok && x) || (yok && y) {
+				return true, true
+			}
+			return x || y, xok && yok
+		case token.EQL, token.NEQ:
+			v, lit, ok := platformCompare(e.X, e.Y)
+			if !ok {
+				v, lit, ok = platformCompare(e.Y, e.X)
+			}
+			if ok {
+				return (v == lit) == (e.Op == token.EQL), true
+			}
+		}
+	}
+	return false, false
+}
+
+func platformCompare(x, y ast.Expr) (value, lit string, ok bool) {
+	sel, isSel := ast.Unparen(x).(*ast.SelectorExpr)
+	l, isLit := ast.Unparen(y).(*ast.BasicLit)
+	if !isSel || !isLit || l.Kind != token.STRING {
+		return "", "", false
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "runtime" {
+		return "", "", false
+	}
+	s, _ := strconv.Unquote(l.Value)
+	switch sel.Sel.Name {
+	case "GOOS":
+		return defaultOS, s, true
+	case "GOARCH":
+		return defaultArch, s, true
+	}
+	return "", "", false
+}
+
+var skipNameRE = regexp.MustCompile(`^(?i:skip)|(?i:skip)(?:If|Unless|On|When|Without|Under|For|In|Short|CI|Slow|Flaky|Windows|Darwin|Linux)`)
+
+// skipsByName reports whether a helper goodhart cannot see into says by its
+// name that it skips: SkipIfShort, skipUnlessDocker, testutil.SkipOnCI —
+// not assert.EqualSkip, whose "Skip" counts stack frames.
+func skipsByName(name string) bool { return skipNameRE.MatchString(name) }

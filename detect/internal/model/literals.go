@@ -1,0 +1,570 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file cross-references a package's test files for the production-code
+// rules: which literals the tests use and in what role (an input handed to
+// the code, or a value its result is compared against), which top-level
+// names each declaration mentions (to tell whether a test reaches a
+// function), and which environment variables the tests set for the whole
+// package. It is built once per package and side, on first use, from the
+// trees the loader already parsed.
+
+// litRole says what a literal of a test file is to the code under test.
+type litRole uint8
+
+const (
+	roleUnknown  litRole = iota // a table cell or variable whose use goodhart cannot tell
+	RoleInput                   // handed to the package's code
+	RoleExpected                // compared against what the code produced
+	roleMessage                 // part of a failure message, a log line or a subtest name: not test data
+)
+
+// testLit is one use of a literal in a test file.
+type TestLit struct {
+	Value string
+	role  litRole
+	file  string
+	line  int
+	Owner string // the top-level function or variable of the test file that holds it
+}
+
+func (l *TestLit) Where() string { return l.file + ":" + strconv.Itoa(l.line) }
+
+// pkgXref is the cross-reference of one package directory on one side.
+type PkgXref struct {
+	lits     map[string][]*TestLit      // literal value → its uses in test files
+	mentions map[string]map[string]bool // top-level name → the names its body or initializer mentions
+	testDecl map[string]bool            // top-level names declared in test files
+	funcs    map[string]bool            // top-level names that are functions or methods
+	types    map[string]bool            // type names declared in the package's non-test files
+	state    map[string]bool            // package-level variables of the non-test files, sentinel errors aside
+	Consts   map[string]string          // string constants of the non-test files: name → value
+	EnvSet   map[string]*TestLit        // environment variable → where a TestMain or init of the tests sets it
+	reached  map[string]bool            // memo of reaches
+}
+
+// crossRef returns the package's cross-reference, building it on first use.
+func (p *pkgInfo) CrossRef() *PkgXref {
+	if p.xref == nil {
+		p.xref = buildXref(p)
+	}
+	return p.xref
+}
+
+func buildXref(p *pkgInfo) *PkgXref {
+	x := &PkgXref{
+		lits: map[string][]*TestLit{}, mentions: map[string]map[string]bool{}, testDecl: map[string]bool{},
+		funcs: map[string]bool{}, types: map[string]bool{}, state: map[string]bool{}, Consts: map[string]string{}, EnvSet: map[string]*TestLit{},
+		reached: map[string]bool{},
+	}
+	structs := map[string]*ast.StructType{}
+	for _, f := range p.Files {
+		if f.AST == nil || IgnoredDir(f.Path) {
+			continue
+		}
+		x.declare(f, structs)
+	}
+	for _, f := range p.Files {
+		if f.AST != nil && IsTestFile(f.Path) && !IgnoredDir(f.Path) && !f.Generated {
+			w := &litWalker{x: x, f: f, structs: structs, prod: p.declared, imports: importNames(f)}
+			w.under = strings.TrimSuffix(f.AST.Name.Name, "_test")
+			w.file()
+			x.findSetenv(f)
+		}
+	}
+	return x
+}
+
+// declare records what a file declares and what each declaration mentions.
+func (x *PkgXref) declare(f *SrcFile, structs map[string]*ast.StructType) {
+	test := IsTestFile(f.Path)
+	for _, d := range f.AST.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Body != nil { // a function implemented in assembly has none
+				x.mention(d.Name.Name, d.Body)
+			}
+			x.funcs[d.Name.Name] = true
+			x.testDecl[d.Name.Name] = x.testDecl[d.Name.Name] || test
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					if st, ok := s.Type.(*ast.StructType); ok && test {
+						structs[s.Name.Name] = st
+					}
+					if !test {
+						x.types[s.Name.Name] = true
+					}
+				case *ast.ValueSpec:
+					for i, n := range s.Names {
+						for _, v := range s.Values {
+							x.mention(n.Name, v)
+						}
+						x.testDecl[n.Name] = x.testDecl[n.Name] || test
+						if d.Tok == token.VAR && !test && !sentinelError(n.Name, s, i) {
+							x.state[n.Name] = true
+						}
+						if d.Tok == token.CONST && !test && i < len(s.Values) {
+							if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
+								x.Consts[n.Name], _ = strconv.Unquote(l.Value)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// sentinelError recognises var ErrX = errors.New(…): a variable in name
+// only, compared against rather than changed.
+func sentinelError(name string, vs *ast.ValueSpec, i int) bool {
+	if strings.HasPrefix(name, "Err") || strings.HasPrefix(name, "err") {
+		return true
+	}
+	if i < len(vs.Values) {
+		if call, ok := vs.Values[i].(*ast.CallExpr); ok {
+			recv, fn := CallName(call)
+			return (recv == "errors" && fn == "New") || (recv == "fmt" && fn == "Errorf")
+		}
+	}
+	return false
+}
+
+func (x *PkgXref) mention(name string, n ast.Node) {
+	if n == nil {
+		return
+	}
+	m := x.mentions[name]
+	if m == nil {
+		m = map[string]bool{}
+		x.mentions[name] = m
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			m[id.Name] = true
+		}
+		return true
+	})
+}
+
+// reaches reports whether the test-file declaration owner can exercise the
+// function or method named fn: it mentions it, or mentions something that
+// does, a few steps deep. A table variable reaches what the tests using it
+// reach.
+func (x *PkgXref) reaches(owner, fn string) bool {
+	k := owner + "\x00" + fn
+	if v, ok := x.reached[k]; ok {
+		return v
+	}
+	start := []string{owner}
+	if !x.funcs[owner] {
+		for name, m := range x.mentions {
+			if x.testDecl[name] && x.funcs[name] && m[owner] {
+				start = append(start, name)
+			}
+		}
+	}
+	found := false
+	seen := map[string]bool{}
+	for depth := 0; depth < 6 && len(start) > 0 && !found; depth++ {
+		var next []string
+		for _, name := range start {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			for m := range x.mentions[name] {
+				if m == fn {
+					found = true
+				}
+				if _, ok := x.mentions[m]; ok && !seen[m] {
+					next = append(next, m)
+				}
+			}
+		}
+		start = next
+	}
+	x.reached[k] = found
+	return found
+}
+
+// uses lists the uses of a literal value, in tests that reach fn, whose
+// role is one of roles (roleUnknown always qualifies: a table cell may be
+// either).
+func (x *PkgXref) Uses(value, fn string, roles ...litRole) []*TestLit {
+	var out []*TestLit
+	for _, l := range x.lits[value] {
+		ok := l.role == roleUnknown
+		for _, r := range roles {
+			ok = ok || l.role == r
+		}
+		if ok && x.reaches(l.Owner, fn) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// findSetenv records the environment variables a TestMain, an init or a
+// package-level initializer of a test file sets with os.Setenv: set for the
+// whole package, unlike t.Setenv.
+func (x *PkgXref) findSetenv(f *SrcFile) {
+	osName := ImportName(f.AST, "os")
+	if osName == "" {
+		return
+	}
+	look := func(owner string, n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			if recv, name := CallName(call); recv == osName && name == "Setenv" {
+				if v := StringArg(call, 0); v != "" {
+					x.EnvSet[v] = &TestLit{Value: StringArg(call, 1), file: f.Path, line: f.Line(call.Pos()), Owner: owner}
+				}
+			}
+			return true
+		})
+	}
+	for _, d := range f.AST.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
+				look(d.Name.Name, d.Body)
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.VAR {
+				look("var", d)
+			}
+		}
+	}
+}
+
+// litWalker collects the literals of one test file with their roles.
+type litWalker struct {
+	x       *PkgXref
+	f       *SrcFile
+	owner   string
+	structs map[string]*ast.StructType // struct types of the test files, for unkeyed table rows
+	prod    map[string]bool            // names the package's non-test files declare
+	imports map[string]bool
+	under   string // the package under test, as an external test package calls it
+}
+
+func (w *litWalker) file() {
+	for _, d := range w.f.AST.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Body != nil {
+				w.owner = d.Name.Name
+				w.visit(d.Body, roleUnknown)
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.IMPORT || d.Tok == token.TYPE {
+				continue
+			}
+			for _, s := range d.Specs {
+				if vs, ok := s.(*ast.ValueSpec); ok && len(vs.Names) > 0 {
+					w.owner = vs.Names[0].Name
+					w.visit(vs, roleUnknown)
+				}
+			}
+		}
+	}
+}
+
+func (w *litWalker) record(e ast.Expr, role litRole) bool {
+	v := LitValue(e)
+	if v == "" {
+		return false
+	}
+	if role != roleMessage && !TrivialValue[v] {
+		w.x.lits[v] = append(w.x.lits[v], &TestLit{Value: v, role: role, file: w.f.Path, line: w.f.Line(e.Pos()), Owner: w.owner})
+	}
+	return true
+}
+
+// visit walks a node, passing down the role its literals play.
+func (w *litWalker) visit(n ast.Node, role litRole) {
+	if e, ok := n.(ast.Expr); ok && w.record(e, role) {
+		return
+	}
+	switch n := n.(type) {
+	case nil:
+	case *ast.CallExpr:
+		w.call(n, role)
+	case *ast.BinaryExpr:
+		if IsComparison(n.Op) && role != roleMessage {
+			role = RoleExpected // got != 42: what the code's result is held to
+		}
+		w.visit(n.X, role)
+		w.visit(n.Y, role)
+	case *ast.CompositeLit:
+		w.composite(n, nil, role)
+	case *ast.AssignStmt:
+		for i, r := range n.Rhs {
+			rr := role
+			if len(n.Lhs) == len(n.Rhs) {
+				rr = nameRole(ExprName(n.Lhs[i]), role)
+			}
+			w.visit(r, rr)
+		}
+	case *ast.ValueSpec:
+		for i, v := range n.Values {
+			rr := role
+			if len(n.Names) == len(n.Values) {
+				rr = nameRole(n.Names[i].Name, role)
+			}
+			w.visit(v, rr)
+		}
+	case *ast.Field, *ast.FieldList:
+		// parameters, struct fields and their tags: no test data
+	case *ast.FuncLit:
+		w.visit(n.Body, role)
+	default:
+		w.children(n, role)
+	}
+}
+
+func (w *litWalker) children(n ast.Node, role litRole) {
+	ast.Inspect(n, func(c ast.Node) bool {
+		if c == n {
+			return true
+		}
+		w.visit(c, role)
+		return false
+	})
+}
+
+func IsComparison(op token.Token) bool {
+	switch op {
+	case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
+		return true
+	}
+	return false
+}
+
+// assertNames are the assertion functions and matchers of the common test
+// libraries whose arguments are expected values.
+var assertNames = SetOf("Equal", "Equalf", "EqualValues", "EqualValuesf", "Exactly", "Equals", "DeepEqual", "DeepEquals",
+	"Eq", "Contains", "Containsf", "ErrorContains", "EqualError", "EqualErrorf", "Len", "Lenf", "InDelta", "InEpsilon",
+	"JSONEq", "YAMLEq", "ElementsMatch", "Same", "Assert", "Check", "Expect", "Ω", "To", "ToNot", "NotTo", "Should",
+	"ShouldNot", "BeEquivalentTo", "HaveLen", "ContainSubstring", "MatchError", "Diff", "Greater", "Less",
+	"GreaterOrEqual", "LessOrEqual", "HaveKey", "HaveValue", "ConsistOf", "ContainElement", "Regexp", "Match")
+
+// messageNames are calls whose literal arguments are messages, not data.
+var messageNames = SetOf("Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Skip", "Skipf", "Helper", "Name",
+	"Print", "Printf", "Println", "Sprintf", "Sprint", "Sprintln", "Fprintf", "Fprintln", "Fprint", "Info", "Infof",
+	"Debug", "Debugf", "Warn", "Warnf", "Describe", "Context", "It", "When", "By")
+
+func (w *litWalker) call(call *ast.CallExpr, role litRole) {
+	recv, name := CallName(call)
+	switch {
+	case role == roleMessage:
+		return
+	case w.isProdCall(recv, name):
+		w.visit(call.Fun, RoleInput)
+		for _, a := range call.Args {
+			w.visit(a, RoleInput)
+		}
+		return
+	case name == "Run" && len(call.Args) == 2:
+		w.visit(call.Args[1], role) // t.Run(name, func…): the name is a label
+		return
+	case recv != "" && messageNames[name]:
+		return
+	case assertNames[name]:
+		role = RoleExpected
+	}
+	w.visit(call.Fun, role)
+	for _, a := range call.Args {
+		w.visit(a, role)
+	}
+}
+
+// isProdCall reports whether a call of a test file calls the package's own
+// code: a function or method the non-test files declare, called bare, on a
+// value, or through the package's name from an external test package.
+func (w *litWalker) isProdCall(recv, name string) bool {
+	if !w.prod[name] {
+		return false
+	}
+	switch {
+	case recv == "" || recv == "?" || recv == w.under:
+		return true
+	case w.imports[recv]:
+		return false // assert.Equal, even when the package has an Equal method
+	}
+	return !assertNames[name]
+}
+
+// composite walks a composite literal; elided is the type its parent gives
+// it when it is a row written without its type.
+func (w *litWalker) composite(cl *ast.CompositeLit, elided ast.Expr, role litRole) {
+	typ := cl.Type
+	if typ == nil {
+		typ = elided
+	}
+	switch t := w.resolve(typ).(type) {
+	case *ast.ArrayType:
+		for _, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			w.element(el, t.Elt, role)
+		}
+	case *ast.MapType:
+		keyRole, valRole := RoleInput, RoleExpected // map[input]want
+		if _, isStruct := w.resolve(t.Value).(*ast.StructType); isStruct {
+			keyRole, valRole = roleMessage, role // map[caseName]struct{…}
+		}
+		if role == roleMessage {
+			keyRole, valRole = roleMessage, roleMessage
+		}
+		for _, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				w.element(kv.Key, t.Key, keyRole)
+				w.element(kv.Value, t.Value, valRole)
+			}
+		}
+	case *ast.StructType:
+		fields := fieldNames(t)
+		for i, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				w.element(kv.Value, nil, fieldRole(ExprName(kv.Key), role))
+			} else if i < len(fields) {
+				w.element(el, nil, fieldRole(fields[i], role))
+			} else {
+				w.element(el, nil, role)
+			}
+		}
+	default: // a type of the package under test, or one goodhart cannot see
+		for _, el := range cl.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			w.element(el, nil, role)
+		}
+	}
+}
+
+func (w *litWalker) element(e ast.Expr, typ ast.Expr, role litRole) {
+	inner := e
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		inner = u.X
+	}
+	if cl, ok := inner.(*ast.CompositeLit); ok && cl.Type == nil {
+		if st, ok := typ.(*ast.StarExpr); ok {
+			typ = st.X
+		}
+		w.composite(cl, typ, role)
+		return
+	}
+	w.visit(e, role)
+}
+
+// resolve looks through pointers and the test files' named struct types.
+func (w *litWalker) resolve(typ ast.Expr) ast.Expr {
+	switch t := typ.(type) {
+	case *ast.StarExpr:
+		return w.resolve(t.X)
+	case *ast.Ident:
+		if st, ok := w.structs[t.Name]; ok {
+			return st
+		}
+	}
+	return typ
+}
+
+func fieldNames(st *ast.StructType) []string {
+	var out []string
+	for _, f := range st.Fields.List {
+		if len(f.Names) == 0 {
+			out = append(out, ExprName(f.Type))
+		}
+		for _, n := range f.Names {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+func ExprName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return e.Sel.Name
+	case *ast.StarExpr:
+		return ExprName(e.X)
+	}
+	return ""
+}
+
+// fieldRole reads a table column's role from its name: want, expected, out
+// hold expected values; name, desc hold labels; the rest are inputs.
+func fieldRole(name string, outer litRole) litRole {
+	if outer == roleMessage {
+		return roleMessage
+	}
+	n := strings.ToLower(name)
+	switch {
+	case isExpectedName(n):
+		return RoleExpected
+	case n == "name" || n == "desc" || n == "description" || n == "title" || n == "msg" || n == "message" ||
+		n == "reason" || n == "comment" || n == "label" || n == "scenario" || n == "skip" || n == "doc" || n == "note":
+		return roleMessage
+	}
+	return RoleInput
+}
+
+// nameRole reads the role of a value from the variable it is assigned to:
+// want := 42 is expected, in := "x" an input; other names keep the outer role.
+func nameRole(name string, outer litRole) litRole {
+	if outer == roleMessage {
+		return roleMessage
+	}
+	n := strings.ToLower(name)
+	switch {
+	case isExpectedName(n):
+		return RoleExpected
+	case n == "in" || n == "input" || strings.HasPrefix(n, "arg") || n == "give" || n == "given" || n == "src" || n == "raw":
+		return RoleInput
+	}
+	return outer
+}
+
+func isExpectedName(n string) bool {
+	for _, p := range []string{"want", "expect", "exp", "golden", "output"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return n == "out" || n == "result" || n == "res" || n == "should" || n == "correct"
+}
+
+// testRefs formats where tests use a literal, at most max places.
+func TestRefs(ls []*TestLit, max int) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, l := range ls {
+		w := l.Where()
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		parts = append(parts, w)
+	}
+	sort.Strings(parts)
+	return ListNames(parts, max)
+}

@@ -1,0 +1,329 @@
+package deletedtest
+
+import (
+	"fmt"
+	"go/ast"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idDeletedTest is the rule's stable identifier: users filter and accept findings by it.
+const ID = "deleted-test"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `A test function, subtest, or whole _test.go file that exists in base is gone from head.
+
+Tests are matched across the change by identity, not by file: a test with the same
+body (ignoring formatting, comments, its own name and the name of its *testing.T)
+anywhere in head — another file, another package, another name — was moved or
+renamed; a nearly identical body was moved with small edits; a head test that
+contains the whole body absorbed it; a head test whose table holds its inputs and
+expected values folded it into a table. None of these is a finding.
+
+Severity is info, not error, when what the test exercised went with it (the
+function it is named after, or every package function it called, or the whole
+package), when the deleted test could not fail (its body was empty or only
+skipped), and when only people's commits deleted it. Deleting a benchmark is a
+warning: go test does not run benchmarks by default.
+
+Example:
+    -func TestParseNegative(t *testing.T) {
+    -	if _, err := Parse("-1"); err == nil {
+    -		t.Fatal("want an error")
+    -	}
+    -}`,
+	Run: func(p *model.Pass) { runDeletedTest(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runDeletedTest(a *pass) {
+	byFile := map[string][]*model.Match{}
+	for _, m := range a.Matches {
+		if m.Kind != model.MatchGone || m.Base.Kind == model.KindExample && m.Base.NotRun != "" {
+			continue
+		}
+		if a.CommentedOut(m.Base) != nil || a.unparsedInHead(m.Base) {
+			continue // disabled-test reports it, or head is broken there
+		}
+		if _, ok := model.SuiteRunner(m.Base); ok {
+			continue // the suite's own tests are matched one by one; disabled-test reports a suite left unrun
+		}
+		byFile[m.Base.File.Path] = append(byFile[m.Base.File.Path], m)
+	}
+	paths := make([]string, 0, len(byFile))
+	for p := range byFile {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		a.reportDeleted(p, byFile[p])
+	}
+}
+
+// reportDeleted reports the tests of one base file that are gone: one finding
+// per test, or one for the whole file when the file went with several tests.
+func (a *pass) reportDeleted(path string, ms []*model.Match) {
+	type graded struct {
+		m   *model.Match
+		sev finding.Severity
+		why string
+	}
+	var all []graded
+	for _, m := range ms {
+		sev, why := a.deletionGrade(m.Base)
+		all = append(all, graded{m, sev, why})
+	}
+	if a.HeadFile(path) == nil {
+		bySev := map[finding.Severity][]graded{}
+		for _, g := range all {
+			if g.m.Base.Parent == nil {
+				bySev[g.sev] = append(bySev[g.sev], g)
+			}
+		}
+		var rest []graded
+		for sev, gs := range bySev {
+			if len(gs) < 2 {
+				rest = append(rest, gs...)
+				continue
+			}
+			var ms []*model.Match
+			for _, g := range gs {
+				ms = append(ms, g.m)
+			}
+			a.reportDeletedFile(path, ms, sev, gs[0].why)
+		}
+		all = rest
+	}
+	for _, g := range all {
+		a.reportDeletedTest(g.m, g.sev, g.why)
+	}
+}
+
+func (a *pass) reportDeletedTest(m *model.Match, sev finding.Severity, why string) {
+	bt := m.Base
+	f := finding.Finding{
+		Rule: ID, Severity: sev, Symbol: bt.Name, Pkg: bt.Dir,
+		OldFile: bt.File.Path, OldLine: bt.Line(),
+		Excerpt: bt.File.Lines(bt.Decl.Pos(), bt.Body.Rbrace+1, "-", 6),
+	}
+	f.File, f.Line = a.SurvivingLine(bt)
+	what := "test " + bt.Name
+	if bt.Kind == model.KindSubtest {
+		what = "subtest " + bt.Name
+	} else if bt.Kind == model.KindBenchmark {
+		what = "benchmark " + bt.Name
+	}
+	f.Message = fmt.Sprintf("The %s (%s:%d in base) was deleted, and its body appears nowhere in head: it was not moved, renamed, or folded into a table. %s",
+		what, bt.File.Path, bt.Line(), why)
+	a.Report(f)
+}
+
+func (a *pass) reportDeletedFile(path string, ms []*model.Match, sev finding.Severity, why string) {
+	var names []string
+	for _, m := range ms {
+		names = append(names, m.Base.Name)
+	}
+	sort.Strings(names)
+	f := finding.Finding{
+		Rule: ID, Severity: sev, OldFile: path, OldLine: 1, Pkg: model.DirOf(path),
+		Message: fmt.Sprintf("The test file %s was deleted with %d tests (%s), and their bodies appear nowhere in head: they were not moved, renamed, or folded into a table. %s",
+			path, len(names), model.ListNames(names, 8), why),
+	}
+	for _, m := range ms[:min(len(ms), 3)] {
+		f.Excerpt = append(f.Excerpt, m.Base.File.Lines(m.Base.Decl.Pos(), m.Base.Body.Lbrace+1, "-", 1)...)
+	}
+	a.Report(f)
+}
+
+// deletionGrade decides how serious a deletion is and says why.
+func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
+	if reason := a.subjectGone(bt); reason != "" {
+		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
+	}
+	if couldNotFail(bt) {
+		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
+	}
+	if bt.Kind == model.KindBenchmark {
+		return finding.Warning, "Benchmarks do not run under a plain go test, but the measurement is lost. Check the removal was intended."
+	}
+	if a.parentRestructured(bt) {
+		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
+	}
+	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+}
+
+// couldNotFail reports whether a test body was empty or began by skipping.
+func couldNotFail(tf *model.TestFunc) bool {
+	if len(tf.Body.List) == 0 {
+		return true
+	}
+	sc := model.NewCheckScope(tf)
+	if es, ok := tf.Body.List[0].(*ast.ExprStmt); ok {
+		if call, ok := es.X.(*ast.CallExpr); ok && sc.IsSkipCall(call) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectGone says what the deleted test exercised that head no longer has:
+// its package, the function it is named after, or every package function it
+// called. "" when the subject is still there.
+func (a *pass) subjectGone(bt *model.TestFunc) string {
+	if !a.Head.HasFiles(bt.Dir) {
+		return "the package " + bt.Dir + " is gone"
+	}
+	for _, name := range subjectNames(bt.Root().Name) {
+		if a.Base.Declares(bt.Dir, name) && !a.Head.Declares(bt.Dir, name) {
+			return name + " is gone from " + bt.Dir
+		}
+	}
+	if name := a.removedAlongside(bt); name != "" {
+		return name + ", which it is named after, was removed"
+	}
+	var called, gone []string
+	for name := range model.CalledNames(bt) {
+		if a.Base.Declares(bt.Dir, name) {
+			called = append(called, name)
+			if !a.Head.Declares(bt.Dir, name) {
+				gone = append(gone, name)
+			}
+		}
+	}
+	if len(called) > 0 && len(gone) == len(called) {
+		sort.Strings(gone)
+		return model.ListNames(gone, 4) + " no longer exist in " + bt.Dir
+	}
+	return ""
+}
+
+// subjectNames guesses what a test is named after: TestParse → Parse;
+// TestParser_Parse → Parser_Parse, Parser, Parse; Suite.TestX → X.
+func subjectNames(name string) []string {
+	name = model.ShortName(name)
+	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		if strings.HasPrefix(name, p) {
+			name = strings.TrimPrefix(name[len(p):], "_")
+			break
+		}
+	}
+	if name == "" {
+		return nil
+	}
+	out := []string{name}
+	if parts := strings.Split(name, "_"); len(parts) > 1 {
+		out = append(out, parts...)
+	}
+	return out
+}
+
+// unparsedInHead reports whether head's version of the test's file does not
+// parse and still mentions the test: the test may be there, unseen.
+func (a *pass) unparsedInHead(bt *model.TestFunc) bool {
+	hf := a.HeadFile(bt.File.Path)
+	return hf != nil && hf.Err != nil && strings.Contains(string(hf.Src), model.ShortName(bt.Name))
+}
+
+// removedAlongside finds code the range removed that the test is named
+// after: a declaration (TestHCL and a removed hclCodec) or a non-test file
+// or directory (TestIni and internal/encoding/ini). Names shorter than
+// three letters say too little to count.
+func (a *pass) removedAlongside(bt *model.TestFunc) string {
+	subjects := subjectNames(bt.Root().Name)
+	if len(subjects) == 0 || len(subjects[0]) < 3 {
+		return ""
+	}
+	subject := strings.ToLower(subjects[0])
+	for _, p := range slices.Sorted(maps.Keys(a.Deleted)) { // the same answer every run
+		if model.IsTestFile(p) || !strings.HasSuffix(p, ".go") {
+			continue
+		}
+		for _, part := range strings.Split(strings.TrimSuffix(p, ".go"), "/") {
+			if strings.ToLower(part) == subject || (len(subject) >= 5 && strings.Contains(strings.ToLower(part), subject)) {
+				return p
+			}
+		}
+	}
+	for _, name := range a.removedDecls() {
+		if l := strings.ToLower(name); l == subject || (len(subject) >= 4 && strings.Contains(l, subject)) {
+			return name
+		}
+	}
+	return ""
+}
+
+// removedDecls lists the top-level names that non-test files of base
+// declared and no changed file of head declares any more.
+func (a *pass) removedDecls() []string {
+	if a.Gone != nil {
+		return a.Gone
+	}
+	have := map[string]bool{}
+	for _, f := range a.Head.Files {
+		if f.AST != nil && !model.IsTestFile(f.Path) {
+			for _, d := range f.AST.Decls {
+				for _, n := range model.DeclNames(d) {
+					have[n] = true
+				}
+			}
+		}
+	}
+	a.Gone = []string{}
+	for _, path := range slices.Sorted(maps.Keys(a.Base.Files)) {
+		f := a.Base.Files[path]
+		if f.AST == nil || model.IsTestFile(f.Path) {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			for _, n := range model.DeclNames(d) {
+				if !have[n] && n != "_" && !a.Head.Declares(model.DirOf(f.Path), n) {
+					a.Gone = append(a.Gone, n)
+				}
+			}
+		}
+	}
+	return a.Gone
+}
+
+// parentRestructured reports whether a deleted subtest's parent was kept and
+// rewritten into something that checks at least as much as the parent and
+// all its subtests did.
+func (a *pass) parentRestructured(bt *model.TestFunc) bool {
+	if bt.Parent == nil {
+		return false
+	}
+	var head *model.TestFunc
+	for _, m := range a.Matches {
+		if m.Base == bt.Parent && m.Kind == model.MatchSame {
+			head = m.Head
+		}
+	}
+	if head == nil {
+		return false
+	}
+	return a.familyChecks(a.Head, head) >= a.familyChecks(a.Base, bt.Parent)
+}
+
+// familyChecks counts the checks of a test and of all its subtests.
+func (a *pass) familyChecks(s *model.Snapshot, tf *model.TestFunc) int {
+	n := len(a.ChecksIn(s, tf))
+	for _, other := range s.Tests {
+		for p := other.Parent; p != nil; p = p.Parent {
+			if p == tf {
+				n += len(a.ChecksIn(s, other))
+				break
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,330 @@
+package disabledtest
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"sort"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idDisabledTest is the rule's stable identifier: users filter and accept findings by it.
+const ID = "disabled-test"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `A test is still in the tree, but go test no longer runs it, or it can no longer fail.
+
+Flags: a test renamed off its Test/Benchmark/Fuzz prefix (or to TestFoo's
+illegal form Testfoo) or given a signature go test ignores; a whole test
+commented out; a build constraint added that leaves its file out of a default
+build (//go:build ignore or an unknown tag: error; a tag naming a class of tests
+such as integration or e2e, or a platform that excludes linux/amd64: warning);
+its file renamed so it no longer ends in _test.go or moved under testdata/;
+an Example that lost its // Output: comment; TestMain that no longer calls
+m.Run, or returns or calls os.Exit(0) before it; a body emptied, made to return
+before its first check, or left with no check at all.
+
+Not flagged: a test body moved into a helper that tests still call (the helper
+is used, so the checks still run), a test renamed to another valid test name,
+tags that already excluded the file in base.
+
+Example:
+    -func TestParse(t *testing.T) {
+    +func testParse(t *testing.T) {`,
+	Run: func(p *model.Pass) { runDisabledTest(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runDisabledTest(a *pass) {
+	fileLevel := map[string][]*model.Match{}
+	for _, m := range a.Matches {
+		bt, ht := m.Base, m.Head
+		switch {
+		case m.Kind == model.MatchGone:
+			if c := a.CommentedOut(bt); c != nil {
+				a.reportCommented(bt, c)
+			} else if suite, ok := model.SuiteRunner(bt); ok {
+				a.checkSuiteLeft(m, suite)
+			}
+		case !bt.Runs() || m.Kind == model.MatchFolded:
+		case !ht.IsTest():
+			a.checkRenamedOff(m)
+		case ht.NotRun != "" && ht.NotRun == model.FileNotRun(ht.File):
+			k := ht.File.Path + "\x00" + ht.NotRun
+			fileLevel[k] = append(fileLevel[k], m)
+		case ht.NotRun != "":
+			a.reportDisabled(m, finding.Error, fmt.Sprintf("%s no longer runs: %s.", bt.Name, ht.NotRun), "")
+		case bt.Kind == model.KindMain:
+			a.checkTestMain(m)
+		case bt.Kind != model.KindBenchmark && bt.Kind != model.KindExample:
+			a.checkHollowed(m)
+		}
+	}
+	a.checkNewTestMain()
+	keys := make([]string, 0, len(fileLevel))
+	for k := range fileLevel {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		a.reportFileDisabled(fileLevel[k])
+	}
+}
+
+func (a *pass) reportDisabled(m *model.Match, sev finding.Severity, what, detail string) *finding.Finding {
+	bt, ht := m.Base, m.Head
+	f := finding.Finding{
+		Rule: ID, Severity: sev, Symbol: bt.Name, Pkg: bt.Dir,
+		OldFile: bt.File.Path, OldLine: bt.Line(),
+	}
+	if ht != nil {
+		f.File, f.Line = ht.File.Path, ht.Line()
+		f.Excerpt = ht.File.Lines(ht.Decl.Pos(), ht.Body.Lbrace+1, "+", 1)
+	}
+	if detail != "" {
+		what += " " + detail
+	}
+	f.Message = what + " A test that does not run, or cannot fail, passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix."
+	a.Report(f)
+	return &a.Findings[len(a.Findings)-1]
+}
+
+// checkRenamedOff handles a test whose head counterpart is not a test: a
+// renamed-off prefix, a changed signature — unless the function is now a
+// helper that tests call.
+func (a *pass) checkRenamedOff(m *model.Match) {
+	bt, ht := m.Base, m.Head
+	if a.Head.Pkg(ht.Dir).UseCount(model.ShortName(ht.Name)) > 1 {
+		return // its body became a helper that is still called
+	}
+	if model.ShortName(ht.Name) == model.ShortName(bt.Name) {
+		a.reportDisabled(m, finding.Error, fmt.Sprintf("%s is no longer a test go test runs: its signature changed to %s.", bt.Name, signature(ht)), "")
+		return
+	}
+	a.reportDisabled(m, finding.Error, fmt.Sprintf("%s was renamed to %s, which go test does not run (a test must be named TestXxx, where Xxx does not start with a lower-case letter, and take one *testing.T), and nothing calls it.",
+		bt.Name, ht.Name), "")
+}
+
+func signature(tf *model.TestFunc) string {
+	fd, ok := tf.Decl.(*ast.FuncDecl)
+	if !ok {
+		return tf.Name
+	}
+	return strings.TrimSpace(tf.File.Text(&ast.FuncDecl{Name: fd.Name, Type: fd.Type, Recv: fd.Recv}))
+}
+
+// reportFileDisabled reports the tests one head file no longer runs for a
+// file-level reason: a build constraint, its name, its directory.
+func (a *pass) reportFileDisabled(ms []*model.Match) {
+	hf := ms[0].Head.File
+	var names []string
+	for _, m := range ms {
+		if m.Base.Parent == nil {
+			names = append(names, m.Base.Name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	sort.Strings(names)
+	sev, line := finding.Error, 1
+	if x, l := model.BuildExpr(hf); x != nil && !x.Eval(model.DefaultTag) {
+		sev, _ = model.ConstraintSeverity(x)
+		line = l
+	} else if goos, goarch := model.FileNamePlatform(hf.Path); goos != "" || goarch != "" {
+		sev = finding.Warning
+	}
+	bf := ms[0].Base.File
+	f := finding.Finding{
+		Rule: ID, Severity: sev, File: hf.Path, Line: line, OldFile: bf.Path, OldLine: 1, Pkg: ms[0].Base.Dir,
+		Message: fmt.Sprintf("%d test(s) of %s no longer run: %s (%s). ", len(names), bf.Path, ms[0].Head.NotRun, model.ListNames(names, 8)),
+	}
+	if len(names) == 1 {
+		f.Symbol = names[0]
+	}
+	if line > 1 || sev != finding.Error {
+		f.Excerpt = hf.Lines(hf.Fset.File(hf.AST.Pos()).LineStart(line), hf.Fset.File(hf.AST.Pos()).LineStart(line)+1, "+", 1)
+	}
+	switch sev {
+	case finding.Warning:
+		f.Message += "They still run in a build that sets that tag or platform; check that CI has such a job, or they are no longer tested anywhere."
+	default:
+		f.Message += "A test that does not run passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix."
+	}
+	a.Report(f)
+}
+
+func (a *pass) reportCommented(bt *model.TestFunc, cg *ast.CommentGroup) {
+	hf := a.HeadFile(bt.File.Path)
+	f := finding.Finding{
+		Rule: ID, Severity: finding.Error, Symbol: bt.Name, Pkg: bt.Dir,
+		File: hf.Path, Line: hf.Line(cg.Pos()), OldFile: bt.File.Path, OldLine: bt.Line(),
+		Excerpt: hf.Lines(cg.Pos(), cg.End(), "+", 4),
+		Message: fmt.Sprintf("%s was commented out: its code is still in %s, but go test no longer compiles or runs it. A test that does not run passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix.",
+			bt.Name, hf.Path),
+	}
+	a.Report(f)
+}
+
+// checkTestMain flags a TestMain that no longer runs the package's tests.
+func (a *pass) checkTestMain(m *model.Match) {
+	bt, ht := m.Base, m.Head
+	if mRun(bt) == token.NoPos {
+		return
+	}
+	run := mRun(ht)
+	if run == token.NoPos {
+		a.reportDisabled(m, finding.Error, "TestMain no longer calls m.Run, so no test of package "+bt.Dir+" runs and go test reports success.", "")
+		return
+	}
+	baseExits := map[string]int{}
+	for _, s := range model.CollectSites(a.Base, bt) {
+		if s.Kind == model.SiteExit {
+			baseExits[s.Signature()]++
+		}
+	}
+	for _, s := range model.CollectSites(a.Head, ht) {
+		if s.Kind != model.SiteExit || s.At.Pos() > run {
+			continue
+		}
+		if baseExits[s.Signature()] > 0 {
+			baseExits[s.Signature()]--
+			continue
+		}
+		sev, why := model.Grade(s, nil)
+		f := finding.Finding{
+			Rule: ID, Severity: sev, Symbol: bt.Name, Pkg: bt.Dir,
+			File: ht.File.Path, Line: ht.File.Line(s.At.Pos()), OldFile: bt.File.Path, OldLine: bt.Line(),
+			Excerpt: ht.File.Lines(s.At.Pos(), s.At.End(), "+", 3),
+			Message: fmt.Sprintf("TestMain now exits with success before m.Run %s: no test of package %s runs then, and go test reports success. Check why the package's tests are bypassed.",
+				why, bt.Dir),
+		}
+		a.Report(f)
+	}
+}
+
+// mRun finds where a TestMain runs the tests: its m.Run() call, or a call
+// that is handed m and runs them itself (goleak.VerifyTestMain(m),
+// testscript.Main(m, …)).
+func mRun(tf *model.TestFunc) token.Pos {
+	pos := token.NoPos
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || pos != token.NoPos {
+			return pos == token.NoPos
+		}
+		if recv, name := model.CallName(call); recv == tf.Param && name == "Run" {
+			pos = call.Pos()
+		}
+		for _, arg := range call.Args {
+			if id, ok := ast.Unparen(arg).(*ast.Ident); ok && id.Name == tf.Param && tf.Param != "" && tf.Param != "_" {
+				pos = call.Pos()
+			}
+		}
+		return true
+	})
+	return pos
+}
+
+// checkHollowed flags a test still in place that can no longer fail: its
+// body emptied or commented out, or a return before its first check. (A
+// test that merely lost its checks is removed-assertion's.)
+func (a *pass) checkHollowed(m *model.Match) {
+	what, line := a.Hollowed(m)
+	if what == "" {
+		return
+	}
+	f := a.reportDisabled(m, finding.Error, what, "")
+	if line > 0 {
+		ht := m.Head
+		f.Line = line
+		f.Excerpt = ht.File.Lines(ht.File.Fset.File(ht.Body.Pos()).LineStart(line), ht.Body.Rbrace, "+", 3)
+	}
+}
+
+func startsWithSkip(tf *model.TestFunc, sc *model.CheckScope) bool {
+	for _, s := range tf.Body.List {
+		if es, ok := s.(*ast.ExprStmt); ok {
+			if call, ok := es.X.(*ast.CallExpr); ok && sc.IsSkipCall(call) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkSuiteLeft flags a deleted suite runner whose suite is still there:
+// without its runner, none of the suite's tests run.
+func (a *pass) checkSuiteLeft(m *model.Match, suite string) {
+	bt := m.Base
+	var left []string
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Kind == model.KindSuite && ht.Parent == nil && (suite == "" || strings.HasPrefix(ht.Name, suite+".")) {
+			left = append(left, ht.Name)
+		}
+	}
+	if len(left) == 0 {
+		return
+	}
+	what := "the suite " + suite
+	if suite == "" {
+		what = "the gocheck suites"
+	}
+	f := a.reportDisabled(m, finding.Error, fmt.Sprintf("%s, which ran %s, was deleted, but the suite's tests are still there (%s): nothing runs them now.",
+		bt.Name, what, model.ListNames(left, 6)), "")
+	f.File, f.Line = a.SurvivingLine(bt)
+}
+
+// checkNewTestMain flags a TestMain added to a package that had none, when
+// it does not run the package's tests: a new TestMain that never calls m.Run,
+// or exits with success before it, turns every test of the package off.
+func (a *pass) checkNewTestMain() {
+	for _, ht := range a.Head.Tests {
+		if ht.Kind != model.KindMain || ht.NotRun != "" {
+			continue
+		}
+		had := false
+		for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+			had = had || bt.Kind == model.KindMain
+		}
+		if had {
+			continue
+		}
+		tests := 0
+		for _, t := range a.Base.Pkg(ht.Dir).Tests {
+			if t.Runs() && t.Parent == nil && t.Kind != model.KindMain {
+				tests++
+			}
+		}
+		if tests == 0 {
+			continue // nothing to turn off
+		}
+		m := &model.Match{Base: ht, Head: ht, Kind: model.MatchSame}
+		run := mRun(ht)
+		if run == token.NoPos {
+			f := a.reportDisabled(m, finding.Error, fmt.Sprintf("A new TestMain in package %s never calls m.Run, so none of the package's %d tests run and go test reports success.", ht.Dir, tests), "")
+			f.OldFile, f.OldLine = "", 0
+			continue
+		}
+		for _, s := range model.CollectSites(a.Head, ht) {
+			if s.Kind != model.SiteExit || s.At.Pos() > run {
+				continue
+			}
+			sev, why := model.Grade(s, nil)
+			a.Report(finding.Finding{
+				Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
+				File: ht.File.Path, Line: ht.File.Line(s.At.Pos()),
+				Excerpt: ht.File.Lines(s.At.Pos(), s.At.End(), "+", 3),
+				Message: fmt.Sprintf("A new TestMain exits with success before m.Run %s: none of the package's %d tests run then, and go test reports success. Check why the package's tests are bypassed.", why, tests),
+			})
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package removedassertion
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idRemovedAssertion is the rule's stable identifier: users filter and accept findings by it.
+const ID = "removed-assertion"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `A test (or subtest, or fuzz target) that exists in base and head makes fewer
+assertions in head, and the missing ones did not move.
+
+Assertions are read across Go's test libraries — testing's t.Error/t.Fatal and
+the conditions guarding them, testify (assert, require, assert.New objects,
+suites), gomega, quicktest, matryer/is, gotest.tools, gocheck, go-cmp — and the
+package's own helpers that receive the *testing.T are expanded, so every check
+is compared by what it checks, whatever library wrote it.
+
+Not flagged: an assertion moved into a helper, another subtest or a new test of
+the package, rewritten with another library (if got != want { t.Errorf } →
+assert.Equal), folded into the predicate of a kept assertion (Eventually), or
+turned into rows of a table; a check that went with the value it checked (the
+function no longer returns it).
+
+Example:
+     got, err := Parse("1+2")
+    -if err != nil {
+    -	t.Fatal(err)
+    -}
+     if got != 3 {`,
+	Run: func(p *model.Pass) { runRemovedAssertion(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runRemovedAssertion(a *pass) {
+	for _, m := range a.Helpers {
+		if d := a.DiffAssertions(m); len(d.Removed) > 0 {
+			a.reportRemoved(m, d, "the helper "+m.Head.Name+" (and so every test that calls it)")
+		}
+	}
+	for _, m := range a.Matches {
+		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
+			continue
+		}
+		if what, _ := a.Hollowed(m); what != "" {
+			continue // disabled-test reports a test hollowed out
+		}
+		if d := a.DiffAssertions(m); len(d.Removed) > 0 {
+			a.reportRemoved(m, d, m.Head.Name)
+		}
+	}
+}
+
+func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
+	bt, ht := m.Base, m.Head
+	var list, excerpt []string
+	for _, s := range d.Removed {
+		list = append(list, fmt.Sprintf("%s (line %d)", model.CallText(s), s.File.Line(s.At.Pos())))
+		excerpt = append(excerpt, s.File.Lines(siteStart(s), siteEnd(s), "-", 4)...)
+	}
+	first := d.Removed[0]
+	a.Report(finding.Finding{
+		Rule: ID, Severity: finding.Error, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.Line(), OldFile: bt.File.Path, OldLine: first.File.Line(first.At.Pos()),
+		Excerpt: excerpt,
+		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
+			upperFirst(who), d.BaseCount, d.HeadCount, model.Plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
+	})
+}
+
+// siteStart is where a check's excerpt begins: at the if that guards a
+// failure when it is close above, so that the reader sees what was checked.
+func siteStart(s *model.Site) token.Pos {
+	at := s.At.Pos()
+	if n := len(s.Gates); n > 0 && s.Kind != model.SiteAssert && len(s.Via) == 0 && s.Gates[n-1].Cond != nil {
+		if c := s.Gates[n-1].Cond.Pos(); c < at && s.File.Line(at)-s.File.Line(c) <= 3 {
+			return s.File.Fset.File(c).LineStart(s.File.Line(c))
+		}
+	}
+	return at
+}
+
+// siteEnd is where a check's excerpt ends: the closing brace of the if
+// that guards a failure, or the call.
+func siteEnd(s *model.Site) token.Pos {
+	end := s.At.End()
+	if siteStart(s) != s.At.Pos() {
+		tf := s.File.Fset.File(end)
+		if l := s.File.Line(end); l < tf.LineCount() {
+			return tf.LineStart(l+1) + token.Pos(len(strings.TrimRight(lineText(s.File, l+1), " \t")))
+		}
+	}
+	return end
+}
+
+func lineText(f *model.SrcFile, line int) string {
+	tf := f.Fset.File(f.AST.Pos())
+	if line < 1 || line > tf.LineCount() {
+		return ""
+	}
+	start := tf.Offset(tf.LineStart(line))
+	end := len(f.Src)
+	if line < tf.LineCount() {
+		end = tf.Offset(tf.LineStart(line + 1))
+	}
+	return strings.TrimRight(string(f.Src[start:end]), "\n")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

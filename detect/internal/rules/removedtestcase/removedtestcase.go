@@ -1,0 +1,155 @@
+package removedtestcase
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idRemovedTestCase is the rule's stable identifier: users filter and accept findings by it.
+const ID = "removed-test-case"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Warning,
+	Doc: `A table-driven test's case table lost entries that appear nowhere else in head.
+
+A case table is a slice or map literal that the test ranges over (written in the
+range clause, bound to a variable in the test, or declared at package level) to
+drive t.Run or its assertions. Rows are matched by their name (a name/desc/title
+field, the first string, or the map key), then by their content, so reordered,
+renamed and reformatted rows are not findings, nor are rows moved to another
+test's table. Dropping the one case that fails is the table-driven way to
+delete a test.
+
+Example:
+     {"positive", "42", 42},
+    -{"overflow", "99999999999999999999", 0},
+     {"negative", "-7", -7},`,
+	Run: func(p *model.Pass) { runRemovedTestCase(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runRemovedTestCase(a *pass) {
+	for _, m := range a.Matches {
+		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
+			continue
+		}
+		baseRows := model.TableRows(a.Base, m.Base)
+		if len(baseRows) == 0 {
+			continue
+		}
+		headRows := model.TableRows(a.Head, m.Head)
+		lost := unmatchedRows(baseRows, headRows)
+		lost = a.notElsewhere(m, lost)
+		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
+			lost = namedOnly(lost) // the table was reshaped, not shrunk
+		}
+		if len(lost) > 0 {
+			a.reportLostRows(m, lost)
+		}
+	}
+}
+
+func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow) {
+	var names, excerpt []string
+	for _, r := range lost {
+		n := strconv.Quote(r.Name)
+		if r.Name == "" {
+			n = "`" + shorten(r.Show, 40) + "`"
+		}
+		names = append(names, fmt.Sprintf("%s (line %d)", n, r.Line))
+		excerpt = append(excerpt, "- "+shorten(r.Show, 100))
+	}
+	ht := m.Head
+	a.Report(finding.Finding{
+		Rule: ID, Severity: finding.Warning, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.Line(), OldFile: m.Base.File.Path, OldLine: lost[0].Line,
+		Excerpt: excerpt,
+		Message: fmt.Sprintf("The case table of %s lost %d %s nowhere else in head: %s. Dropping the case that fails is the table-driven way to delete a test. Check whether these cases were failing, and why they were removed.",
+			ht.Name, len(lost), model.Plural(len(lost), "entry that appears", "entries that appear"), strings.Join(names, ", ")),
+	})
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
+
+// namedOnly keeps the rows that have a name: a named case that vanished
+// is a lost case even when the table was reworked around it.
+func namedOnly(rows []model.TableRow) []model.TableRow {
+	var out []model.TableRow
+	for _, r := range rows {
+		if r.Name != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unmatchedRows pairs base rows with head rows — by name, by content, by
+// their first element (the input, when the expected values or the columns
+// changed), then a renamed or reworded row with a similar body — and
+// returns the base rows left.
+func unmatchedRows(base, head []model.TableRow) []model.TableRow {
+	used := make([]bool, len(head))
+	take := func(pred func(h model.TableRow) bool) bool {
+		for i, h := range head {
+			if !used[i] && pred(h) {
+				used[i] = true
+				return true
+			}
+		}
+		return false
+	}
+	passes := []func(b, h model.TableRow) bool{
+		func(b, h model.TableRow) bool { return b.Name != "" && h.Name == b.Name },
+		func(b, h model.TableRow) bool { return h.Text == b.Text || h.Body == b.Body },
+		func(b, h model.TableRow) bool { return b.First != "" && h.First == b.First },
+		func(b, h model.TableRow) bool {
+			if b.Name != "" && h.Name != "" {
+				return model.RowSimilarity(b.Body, h.Body) >= 0.7
+			}
+			return model.RowSimilarity(b.Text, h.Text) >= 0.8
+		},
+	}
+	left := base
+	for _, match := range passes {
+		var next []model.TableRow
+		for _, b := range left {
+			if !take(func(h model.TableRow) bool { return match(b, h) }) {
+				next = append(next, b)
+			}
+		}
+		left = next
+	}
+	return left
+}
+
+// notElsewhere drops the lost rows that another new or changed test of the
+// package now holds in its table.
+func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.TableRow {
+	if len(lost) == 0 {
+		return nil
+	}
+	var elsewhere []model.TableRow
+	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+		if ht.Key() == m.Head.Key() || !ht.IsTest() || ht.Kind == model.KindSubtest {
+			continue
+		}
+		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
+			continue
+		}
+		elsewhere = append(elsewhere, model.TableRows(a.Head, ht)...)
+	}
+	return unmatchedRows(lost, elsewhere)
+}

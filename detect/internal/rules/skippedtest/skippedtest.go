@@ -1,0 +1,170 @@
+package skippedtest
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idSkippedTest is the rule's stable identifier: users filter and accept findings by it.
+const ID = "skipped-test"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `A t.Skip, t.Skipf or t.SkipNow is newly reachable in a test or subtest that exists
+in base (whatever its *testing.T is called), directly or through a helper of the
+package that the test passes its *testing.T to.
+
+The severity follows what the skip is gated on:
+  error    unconditional; gated on CI (CI, GITHUB_ACTIONS, GITLAB_CI …), which hides
+           the test exactly where it is enforced; or under the very condition that
+           used to fail the test (a t.Fatal turned into a t.Skip)
+  warning  testing.Short(); a missing credential or service (an environment
+           variable, a failed dial); runtime.GOOS/GOARCH checks that fire on
+           linux/amd64, where CI usually runs; a condition goodhart cannot classify
+  info     a platform guard that cannot fire on linux/amd64; a missing tool or
+           capability (exec.LookPath, testenv)
+
+Ginkgo specs count as tests (named by their containers' texts and their own):
+an It or a container turned into its X- or P-prefixed form or given the Pending
+decorator is a skip (error), and so is a Skip(…) newly reached in the spec or a
+BeforeEach of its containers; turning a spec into its F-prefixed (focused) form
+is an error too, because focusing one spec stops every other spec of the suite.
+
+Not flagged: a skip in a brand-new test, a skip that base already had under the
+same condition, a skip after the test's last check (nothing is lost), and a skip
+added in one commit and removed in a later one (the range is judged by its net
+change).
+
+Example:
+     func TestFetch(t *testing.T) {
+    +	if os.Getenv("CI") != "" {
+    +		t.Skip("flaky on CI")
+    +	}`,
+	Run: func(p *model.Pass) { runSkippedTest(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runSkippedTest(a *pass) {
+	for _, m := range a.Matches {
+		if m.Kind == model.MatchGone || m.Kind == model.MatchFolded || !m.Head.IsTest() || m.Head.Kind == model.KindMain {
+			continue
+		}
+		if m.Base.Kind == model.KindSpec && m.Head.Kind == model.KindSpec {
+			a.checkSpecState(m)
+		}
+		if !a.Untouched(m) {
+			a.checkSkips(m)
+		}
+	}
+	for _, m := range a.Helpers {
+		a.checkSkips(m)
+	}
+}
+
+// checkSpecState flags a ginkgo spec newly pending (XIt, PIt, PDescribe,
+// the Pending decorator) or focused (FIt, FDescribe, Focus): focusing one
+// spec stops every unfocused spec of the suite from running.
+func (a *pass) checkSpecState(m *model.Match) {
+	bt, ht := m.Base, m.Head
+	var why string
+	switch {
+	case ht.Pending && !bt.Pending:
+		why = "it is now pending (an X- or P-prefixed It or container, or the Pending decorator): ginkgo reports it and passes without running it"
+	case ht.Focused && !bt.Focused:
+		why = "it is now focused (an F-prefixed It or container, or the Focus decorator): while any spec is focused, ginkgo runs only focused specs, so every other spec of the suite stops running"
+	default:
+		return
+	}
+	call := ht.Decl.(*ast.CallExpr)
+	a.Report(finding.Finding{
+		Rule: ID, Severity: finding.Error, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.Line(), OldFile: bt.File.Path, OldLine: bt.Line(),
+		Excerpt: ht.File.Lines(call.Pos(), call.Lparen, "+", 1),
+		Message: fmt.Sprintf("The spec %q no longer runs: %s. Check why it was set aside; if it was failing, the failure is the thing to fix.", ht.Name, why),
+	})
+}
+
+func (a *pass) checkSkips(m *model.Match) {
+	bt, ht := m.Base, m.Head
+	baseSkips := map[string]int{}
+	failGates := map[string]bool{}
+	for _, s := range model.CollectSites(a.Base, bt) {
+		switch s.Kind {
+		case model.SiteSkip:
+			baseSkips[s.Signature()]++
+		case model.SiteFail:
+			failGates[model.GatesOnly(s)] = true
+		}
+	}
+	checks := model.NewCheckScope(ht).ChecksIn(ht.Body)
+	for _, s := range model.CollectSites(a.Head, ht) {
+		if s.Kind != model.SiteSkip {
+			continue
+		}
+		if baseSkips[s.Signature()] > 0 {
+			baseSkips[s.Signature()]--
+			continue
+		}
+		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsHelper() {
+			continue // nothing left to check after it (a helper's callers go on checking)
+		}
+		sev, why := model.Grade(s, failGates)
+		a.reportSkip(m, s, sev, why)
+	}
+}
+
+func checkAfter(checks []token.Pos, pos token.Pos) bool {
+	for _, c := range checks {
+		if c > pos {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *pass) reportSkip(m *model.Match, s *model.Site, sev finding.Severity, why string) {
+	bt, ht := m.Base, m.Head
+	line := ht.File.Line(s.At.Pos())
+	how := strings.TrimSpace(model.FirstLine(ht.File.Text(s.At)))
+	if len(s.Via) > 0 {
+		how += " (through " + strings.Join(s.Via, " → ") + ")"
+	}
+	what := "test"
+	switch {
+	case bt.Kind == model.KindSubtest:
+		what = "subtest"
+	case bt.IsHelper():
+		what = "helper"
+		why += ", and with it every test that calls it"
+	}
+	f := finding.Finding{
+		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: line, OldFile: bt.File.Path, OldLine: bt.Line(),
+		Excerpt: ht.File.Lines(gateStart(s, ht), s.At.End(), "+", 4),
+		Message: fmt.Sprintf("The %s %s now skips %s: %s at line %d. A skipped test passes without checking anything. Check why it was skipped; if it was failing there, the failure is the thing to fix.",
+			what, ht.Name, why, how, line),
+	}
+	a.Report(f)
+}
+
+// gateStart is where to begin a skip's excerpt: at its innermost condition
+// when that is close by, so the reader sees what it is gated on.
+func gateStart(s *model.Site, ht *model.TestFunc) token.Pos {
+	at := s.At.Pos()
+	if n := len(s.Gates); n > 0 && s.Gates[n-1].Cond != nil && len(s.Via) == 0 {
+		c := s.Gates[n-1].Cond.Pos()
+		if c < at && ht.File.Line(at)-ht.File.Line(c) <= 3 {
+			return c
+		}
+	}
+	return at
+}

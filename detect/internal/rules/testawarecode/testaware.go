@@ -1,0 +1,918 @@
+package testawarecode
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idTestAwareCode is the rule's stable identifier: users filter and accept findings by it.
+const ID = "test-aware-code"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `Non-test code of a package newly consults whether it runs under go test or on CI,
+and behaves differently there: testing.Testing() (or testing.Short/Verbose),
+flag.Lookup("test.v") and other test. flags, the test binary's name (os.Args[0]
+or os.Executable() ending in .test, -test. arguments), os.Getenv/LookupEnv of
+a CI variable (CI, GITHUB_ACTIONS, GITLAB_CI, BUILDKITE, CIRCLECI, JENKINS_URL,
+TF_BUILD, TRAVIS …), of a variable whose name says test (MYAPP_TEST, GO_TEST…),
+or of a variable the package's tests set for the whole package (os.Setenv in
+TestMain or init, not t.Setenv) when the code only checks its value; an
+environment or mode setting compared with a test value (os.Getenv("APP_ENV")
+== "test", cfg.Environment == "testing", switch env { case "test": }); a
+look for testing.tRunner on the call stack.
+
+Error when what it guards changes behaviour (returns early, skips work, returns
+something else); warning when it only guards logging or output formatting, or
+when goodhart cannot see what the answer changes (an environment variable read
+as data); info in test-support code (internal/testutil, httptest-style
+packages, mocks, fakes, files such as testing.go) and in test hooks
+(SetClockForTesting). At most a warning in a file go build leaves out on
+linux/amd64.
+
+Not flagged: importing testing only for its types (helpers taking testing.TB),
+functions that take a *testing.T (they only run under tests), a guard that
+only panics (if !testing.Testing() { panic(…) }: a test hook refusing
+production use, which makes no test pass), a check that base already had and
+that merely moved to another file or function of the package, feature flags
+read from environment variables that say nothing of tests or CI, ".test"
+compared with anything but the program's own name (a .test host name), and
+"testing.tRunner" searched for in anything but the call stack.
+
+Example:
+     func Fetch(url string) ([]byte, error) {
+    +	if os.Getenv("CI") != "" {
+    +		return cachedResponse, nil
+    +	}`,
+	Run: func(p *model.Pass) { runTestAwareCode(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+// probe is one place non-test code asks whether it runs under test or CI.
+type probe struct {
+	node     ast.Node
+	sig      string // what it asks, for matching base and head: "testing.Testing", "env CI"
+	what     string // how the message says it
+	inherent bool   // it asks go test itself, so it has no production meaning
+	signal   bool   // only counts when the value is checked, not used as data
+	file     *model.SrcFile
+	decl     ast.Node // the function or var declaration holding it
+	symbol   string
+}
+
+func runTestAwareCode(a *pass) {
+	dirs := map[string]bool{}
+	for _, f := range a.ProdFiles() {
+		if mayProbe(f) {
+			dirs[model.DirOf(f.Path)] = true
+		}
+	}
+	var list []string
+	for d := range dirs {
+		list = append(list, d)
+	}
+	sort.Strings(list)
+	for _, dir := range list {
+		a.checkTestAware(dir)
+	}
+}
+
+// mayProbe is a cheap first look at a changed file: only a file that
+// mentions the environment, the testing package, test flags or the
+// program's name can hold a new probe.
+func mayProbe(f *model.SrcFile) bool {
+	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`} {
+		if bytes.Contains(f.Src, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *pass) checkTestAware(dir string) {
+	if !a.mayHaveNewProbe(dir) {
+		return // spares loading the whole package on both sides
+	}
+	hx, bx := a.Head.Pkg(dir).CrossRef(), a.Base.Pkg(dir).CrossRef()
+	envSet := func(name string) *model.TestLit {
+		if l := hx.EnvSet[name]; l != nil {
+			return l
+		}
+		return bx.EnvSet[name]
+	}
+	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
+	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
+	for _, p := range newProbes(base, head) {
+		if _, changed := a.Head.Files[p.file.Path]; changed {
+			a.reportProbe(dir, p)
+		}
+	}
+}
+
+// mayHaveNewProbe looks for probes in the package's changed files of head
+// alone, with a prober that takes any environment read for one. A new probe
+// can only stand in a changed file, so when there is none the package need
+// not be loaded and cross-referenced at all.
+func (a *pass) mayHaveNewProbe(dir string) bool {
+	var files []*model.SrcFile
+	for path, f := range a.Head.Files {
+		if model.DirOf(path) == dir && !model.IsTestFile(path) && mayProbe(f) {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return false
+	}
+	x := &model.PkgXref{Consts: map[string]string{}}
+	var tests [][]byte // read on the first question: most probes read no environment
+	read := false
+	setByTests := func(name string) *model.TestLit {
+		if !read {
+			tests, read = a.Ld.TestSources(a.Head.Rev, dir), true
+		}
+		for _, src := range tests {
+			if bytes.Contains(src, []byte(`Setenv("`+name+`"`)) {
+				return &model.TestLit{} // maybe set for the whole package: look closer
+			}
+		}
+		return nil
+	}
+	return len(collectProbesWith(files, x, setByTests, true)) > 0
+}
+
+// newProbes returns the head probes base did not have: a probe of the same
+// kind in the same function is the same probe; one left over elsewhere in
+// the package moved.
+func newProbes(base, head []*probe) []*probe {
+	bySym, bySig := map[string]int{}, map[string]int{}
+	for _, p := range base {
+		bySym[p.symbol+"\x00"+p.sig]++
+		bySig[p.sig]++
+	}
+	var rest []*probe
+	for _, p := range head {
+		if k := p.symbol + "\x00" + p.sig; bySym[k] > 0 {
+			bySym[k]--
+			bySig[p.sig]--
+			continue
+		}
+		rest = append(rest, p)
+	}
+	var out []*probe
+	for _, p := range rest {
+		if bySig[p.sig] > 0 {
+			bySig[p.sig]--
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// collectProbes finds the probes of a package's non-test files, in file and
+// source order.
+func collectProbes(files []*model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit) []*probe {
+	return collectProbesWith(files, x, envSet, false)
+}
+
+// collectProbesWith is collectProbes; a permissive prober also takes an
+// environment read through a name it cannot resolve for a probe.
+func collectProbesWith(files []*model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit, permissive bool) []*probe {
+	var out []*probe
+	sorted := append([]*model.SrcFile(nil), files...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	for _, f := range sorted {
+		if f.AST == nil || model.IsTestFile(f.Path) || model.IgnoredDir(f.Path) || f.Generated {
+			continue
+		}
+		pr := &prober{f: f, x: x, envSet: envSet, os: model.ImportName(f.AST, "os"), flag: model.ImportName(f.AST, "flag"), permissive: permissive}
+		for _, d := range f.AST.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Body != nil && !model.TakesTesting(f, d) {
+					out = append(out, pr.scan(d, d.Body, model.FuncSymbol(d))...)
+				}
+			case *ast.GenDecl:
+				if d.Tok == token.VAR {
+					out = append(out, pr.scan(d, d, strings.Join(model.DeclNames(d), ","))...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+type prober struct {
+	f          *model.SrcFile
+	x          *model.PkgXref
+	envSet     func(string) *model.TestLit
+	os, flag   string            // local names of those imports
+	argNames   []string          // locals holding the program's name or arguments
+	stackNames []string          // locals holding the call stack or a caller's name
+	envVars    map[string]string // locals holding an environment variable's value → the call reading it
+	permissive bool              // take an unresolved environment variable name for a probe
+}
+
+func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
+	localsFrom(body, &pr.argNames, pr.programValue)
+	localsFrom(body, &pr.stackNames, pr.stackValue)
+	pr.envVars = pr.envLocals(body)
+	var out []*probe
+	ast.Inspect(body, func(n ast.Node) bool {
+		var p *probe
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL || n.Op == token.NEQ {
+				p = pr.binaryName(n, n.X, n.Y)
+				if p == nil {
+					p = pr.modeCompare(n, n.X, n.Y)
+				}
+			}
+		case *ast.SwitchStmt:
+			p = pr.modeSwitch(n)
+			if p != nil {
+				p.file, p.decl, p.symbol = pr.f, decl, symbol
+				out = append(out, p)
+				p = nil // its node is a case value; the tag may hold other probes
+			}
+		case *ast.CallExpr:
+			if p = pr.call(n); p == nil {
+				p = pr.stackCheck(n)
+			}
+		}
+		if p != nil {
+			p.node, p.file, p.decl, p.symbol = n, pr.f, decl, symbol
+			out = append(out, p)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// testFlagFuncs are the testing functions that only mean something under go test.
+var testFlagFuncs = model.SetOf("Testing", "Short", "Verbose", "CoverMode")
+
+// stackCheck recognises a look for go test's frames on the call stack:
+// strings.Contains(string(debug.Stack()), "testing.tRunner").
+func (pr *prober) stackCheck(call *ast.CallExpr) *probe {
+	if _, name := model.CallName(call); name != "Contains" && name != "Index" && name != "HasPrefix" && name != "HasSuffix" {
+		return nil
+	}
+	if len(call.Args) != 2 || !strings.Contains(stringLit(call.Args[1]), "testing.tRunner") || !pr.stackValue(call.Args[0]) {
+		return nil
+	}
+	return &probe{sig: "stack testing.tRunner", what: "whether go test is on the call stack (" + pr.f.Text(call) + ")", inherent: true}
+}
+
+// stackValue reports whether an expression reads the call stack:
+// debug.Stack(), runtime.Stack, runtime.Caller(s), runtime.FuncForPC, or a
+// local computed from one.
+func (pr *prober) stackValue(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			recv, name := model.CallName(n)
+			found = found || (recv == "debug" && name == "Stack") || (recv == "runtime" && (name == "Stack" || strings.HasPrefix(name, "Caller") || name == "FuncForPC"))
+		case *ast.Ident:
+			found = found || slices.Contains(pr.stackNames, n.Name)
+		}
+		return !found
+	})
+	return found
+}
+
+// testValues are the values an environment or mode setting takes under test.
+var testValues = model.SetOf("test", "testing", "tests", "unittest", "unit-test", "unit_test")
+
+// modeCompare recognises a check of the environment or mode against a test
+// value: os.Getenv("APP_ENV") == "test", cfg.Environment == "testing".
+func (pr *prober) modeCompare(at ast.Node, x, y ast.Expr) *probe {
+	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
+		v := stringLit(pair[1])
+		if !testValues[strings.ToLower(v)] {
+			continue
+		}
+		if what := pr.modeSetting(pair[0]); what != "" {
+			text := pr.f.Text(at)
+			if call := pr.envVars[model.ExprName(pair[0])]; call != "" {
+				text += ", where " + model.ExprName(pair[0]) + " is " + call
+			}
+			return &probe{sig: "mode " + what + "=" + v, what: fmt.Sprintf("whether it runs in a test environment (%s)", text)}
+		}
+	}
+	return nil
+}
+
+// modeSwitch recognises switch os.Getenv("APP_ENV") { case "test": … }; the
+// probe is the case value, so that what it guards is that case.
+func (pr *prober) modeSwitch(sw *ast.SwitchStmt) *probe {
+	if sw.Tag == nil {
+		return nil
+	}
+	what := pr.modeSetting(sw.Tag)
+	if what == "" {
+		return nil
+	}
+	for _, st := range sw.Body.List {
+		cc, ok := st.(*ast.CaseClause)
+		if !ok {
+			continue
+		}
+		for _, e := range cc.List {
+			if v := stringLit(e); testValues[strings.ToLower(v)] {
+				return &probe{node: e, sig: "mode " + what + "=" + v, what: fmt.Sprintf("whether it runs in a test environment (switch %s, case %s)", pr.f.Text(sw.Tag), pr.f.Text(e))}
+			}
+		}
+	}
+	return nil
+}
+
+// modeSetting names what an expression holds when it is an environment or
+// mode setting: an environment variable (read here or into a local) or a
+// variable or field named like env, environment, mode, stage or profile.
+func (pr *prober) modeSetting(e ast.Expr) string {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok {
+		if recv, name := model.CallName(call); recv == pr.os && pr.os != "" && (name == "Getenv" || name == "LookupEnv") {
+			return "env " + model.StringArg(call, 0)
+		}
+		if _, name := model.CallName(call); (name == "ToLower" || name == "TrimSpace") && len(call.Args) == 1 {
+			return pr.modeSetting(call.Args[0])
+		}
+		return ""
+	}
+	name := model.ExprName(e)
+	if call := pr.envVars[name]; call != "" {
+		return "env " + call
+	}
+	n := strings.ToLower(name)
+	for _, w := range []string{"env", "mode", "stage", "profile"} {
+		if strings.HasSuffix(n, w) || strings.HasPrefix(n, w) {
+			return name
+		}
+	}
+	return ""
+}
+
+// envLocals lists the locals a body assigns an environment variable to.
+func (pr *prober) envLocals(body ast.Node) map[string]string {
+	out := map[string]string{}
+	if pr.os == "" {
+		return out
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 {
+			if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
+				if recv, name := model.CallName(call); recv == pr.os && (name == "Getenv" || name == "LookupEnv") {
+					out[model.ExprName(as.Lhs[0])] = pr.f.Text(call)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func (pr *prober) call(call *ast.CallExpr) *probe {
+	recv, name := model.CallName(call)
+	tn := pr.f.TestingName
+	switch {
+	case tn != "" && tn != "." && recv == tn && testFlagFuncs[name]:
+		return &probe{sig: "testing." + name, what: "whether it runs under go test (" + recv + "." + name + "())", inherent: true}
+	case name == "Lookup" && strings.HasPrefix(model.StringArg(call, 0), "test.") && (recv == pr.flag || recv == "?"):
+		return &probe{sig: "flag " + model.StringArg(call, 0), what: fmt.Sprintf("whether it runs under go test (%s)", pr.f.Text(call)), inherent: true}
+	case pr.os != "" && recv == pr.os && (name == "Getenv" || name == "LookupEnv") && len(call.Args) == 1,
+		recv == "syscall" && (name == "Getenv") && len(call.Args) == 1:
+		return pr.env(call)
+	case (name == "HasSuffix" || name == "HasPrefix" || name == "Contains" || name == "Index") && len(call.Args) == 2:
+		return pr.binaryName(call, call.Args[0], call.Args[1])
+	}
+	return nil
+}
+
+func (pr *prober) env(call *ast.CallExpr) *probe {
+	name := model.StringArg(call, 0)
+	if id, ok := call.Args[0].(*ast.Ident); ok && name == "" {
+		name = pr.x.Consts[id.Name]
+	}
+	if name == "" && pr.permissive {
+		name = "?"
+	}
+	if name == "" {
+		return nil
+	}
+	text := pr.f.Text(call)
+	p := &probe{sig: "env " + name}
+	switch {
+	case model.CiVariables[name]:
+		p.what = "whether it runs on CI (" + text + ")"
+	case testNamed(name):
+		p.what = "an environment variable whose name says test (" + text + ")"
+	case pr.envSet(name) != nil:
+		p.what = fmt.Sprintf("%s, which the package's tests set for the whole package (%s)", text, pr.envSet(name).Where())
+		p.signal = true
+	default:
+		return nil
+	}
+	return p
+}
+
+// testNamed reports whether an environment variable's name says test:
+// MYAPP_TEST, TESTING, GO_TEST_MODE — not LATEST or CONTEST.
+func testNamed(name string) bool {
+	up := strings.ToUpper(name)
+	if strings.HasPrefix(up, "GO_TEST") || strings.HasPrefix(up, "GOTEST") {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(up, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+		switch part {
+		case "TEST", "TESTS", "TESTING", "GOTEST", "UNITTEST", "TESTMODE", "INTEGRATIONTEST", "E2ETEST":
+			return true
+		}
+	}
+	return false
+}
+
+// binaryName recognises a test of the program's own name or arguments
+// against what go test gives its binary: os.Args[0] ending in .test, a
+// -test.v argument, a go-build temporary directory.
+func (pr *prober) binaryName(at ast.Node, x, y ast.Expr) *probe {
+	for _, pair := range [][2]ast.Expr{{x, y}, {y, x}} {
+		v := stringLit(pair[1])
+		if v == "" || !testBinaryMarker(v) || !pr.programValue(pair[0]) {
+			continue
+		}
+		return &probe{sig: "test binary", what: fmt.Sprintf("whether it runs as a go test binary (%s)", pr.f.Text(at)), inherent: true}
+	}
+	return nil
+}
+
+func testBinaryMarker(v string) bool {
+	return strings.HasSuffix(v, ".test") || strings.HasSuffix(v, ".test.exe") || strings.HasPrefix(v, "-test.") ||
+		strings.HasPrefix(v, "test.") || v == "_test" || strings.Contains(v, "/_test/") || v == "go-build" || v == "/go-build"
+}
+
+func stringLit(e ast.Expr) string {
+	l, ok := ast.Unparen(e).(*ast.BasicLit)
+	if !ok || l.Kind != token.STRING {
+		return ""
+	}
+	v := model.LiteralValue(l)
+	return strings.Trim(v, `"`)
+}
+
+// programValue reports whether an expression mentions os.Args,
+// os.Executable or a local computed from them.
+func (pr *prober) programValue(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok && pr.os != "" && id.Name == pr.os && (n.Sel.Name == "Args" || n.Sel.Name == "Executable") {
+				found = true
+			}
+		case *ast.Ident:
+			found = found || slices.Contains(pr.argNames, n.Name)
+		}
+		return !found
+	})
+	return found
+}
+
+// localsFrom sets names to the locals a body computes from what source
+// recognises (source sees the names found so far): exe, _ := os.Executable();
+// for _, a := range os.Args; buf := debug.Stack().
+func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
+	*names = nil
+	for changed := true; changed; {
+		changed = false
+		ast.Inspect(body, func(n ast.Node) bool {
+			var lhs, rhs []ast.Expr
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				lhs, rhs = n.Lhs, n.Rhs
+			case *ast.RangeStmt:
+				lhs, rhs = []ast.Expr{n.Key, n.Value}, []ast.Expr{n.X}
+			default:
+				return true
+			}
+			from := false
+			for _, r := range rhs {
+				from = from || source(r)
+			}
+			for _, l := range lhs {
+				if id, ok := l.(*ast.Ident); ok && from && id.Name != "_" && !slices.Contains(*names, id.Name) {
+					*names = append(*names, id.Name)
+					changed = true
+				}
+			}
+			return true
+		})
+	}
+}
+
+// reportProbe grades a new probe by what it guards and reports it.
+func (a *pass) reportProbe(dir string, p *probe) {
+	g := a.guards(dir, p)
+	if p.signal && (!g.checked || g.data) {
+		return // a variable the tests set, read as configuration data
+	}
+	if g.failsOnly() {
+		return // if !testing.Testing() { panic(…) }: a test hook refusing production use, which makes nothing pass
+	}
+	sev, what := finding.Error, ""
+	switch {
+	case len(g.bodies) == 0 && p.inherent:
+		what = "; goodhart could not see what it changes, but it has no meaning outside go test"
+	case len(g.bodies) == 0:
+		sev, what = finding.Warning, "; goodhart could not see what it changes"
+	case g.outputOnly():
+		sev, what = finding.Warning, ", but only to change logging or output there"
+	default:
+		what = " and does something else then"
+	}
+	line := p.file.Line(p.node.Pos())
+	verb := "checks"
+	if !g.checked {
+		verb = "reads"
+	}
+	msg := fmt.Sprintf("%s newly %s %s at line %d%s.", p.symbol, verb, p.what, line, what)
+	switch sev {
+	case finding.Error:
+		msg += " Code that behaves one way under go test or CI and another in production passes its tests without being tested. Check what the branch skips or returns instead; the tests should exercise the code production runs."
+	default:
+		msg += " Check that it changes nothing the tests are meant to check."
+	}
+	sev, msg = model.DefaultBuildGrade(p.file, sev, msg)
+	if model.TestSupport(p.file) || testHook(p.symbol) {
+		sev = finding.Info
+		msg += " (It is test-support code, hence info.)"
+	}
+	f := finding.Finding{
+		Rule: ID, Severity: sev, Symbol: p.symbol, Pkg: dir,
+		File: p.file.Path, Line: line, Message: msg,
+		Excerpt: p.file.Lines(p.node.Pos(), max(g.end(p), model.LineEnd(p.file, p.node.End())), "+", 4),
+	}
+	a.Report(f)
+}
+
+// guarded is what a probe decides: the branches that run only when it
+// holds (or only when it does not).
+type guarded struct {
+	bodies  [][]ast.Stmt
+	checked bool      // its value is tested in a condition
+	data    bool      // its value is handed to other code as data
+	near    token.Pos // the end of the first branch it guards, when that is in the probe's own declaration
+}
+
+// failsOnly reports whether every branch the probe decides only panics or
+// exits: code that refuses to run somewhere, which makes no test pass.
+func (g *guarded) failsOnly() bool {
+	if len(g.bodies) == 0 {
+		return false
+	}
+	for _, b := range g.bodies {
+		if len(b) == 0 {
+			continue
+		}
+		es, ok := b[len(b)-1].(*ast.ExprStmt)
+		if !ok {
+			return false
+		}
+		call, ok := es.X.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		recv, name := model.CallName(call)
+		if !(recv == "" && name == "panic") && !(recv == "log" && strings.HasPrefix(name, "Fatal")) && !(recv == "log" && strings.HasPrefix(name, "Panic")) {
+			return false
+		}
+	}
+	return true
+}
+
+// testHook recognises functions that exist for tests: SetClockForTesting,
+// ResetForTest.
+func testHook(symbol string) bool {
+	return strings.Contains(symbol, "ForTest") || strings.Contains(symbol, "ForTesting") || strings.HasSuffix(symbol, "TestHook")
+}
+
+func (g *guarded) outputOnly() bool {
+	for _, b := range g.bodies {
+		if !model.OutputOnly(b) {
+			return false
+		}
+	}
+	return true
+}
+
+// end is where a probe's excerpt stops: the end of the first branch it
+// guards when that is in the same file, else the probe itself.
+func (g *guarded) end(p *probe) token.Pos {
+	if g.near > p.node.End() {
+		return g.near
+	}
+	return p.node.End()
+}
+
+func (g *guarded) add(bodies [][]ast.Stmt, depth int) {
+	g.checked = true
+	if depth == 0 && g.near == token.NoPos {
+		for _, b := range bodies {
+			if len(b) > 0 {
+				g.near = b[len(b)-1].End()
+				break
+			}
+		}
+	}
+	g.bodies = append(g.bodies, bodies...)
+}
+
+// guards finds what a probe's answer decides, following it through a
+// condition, a local or field it is stored in, or a predicate function that
+// returns it, one step into the package.
+func (a *pass) guards(dir string, p *probe) *guarded {
+	g := &guarded{}
+	path := pathTo(p.decl, p.node)
+	a.follow(dir, path, g, 0)
+	return g
+}
+
+// passThrough are calls whose result still carries the probe's answer.
+var passThrough = model.SetOf("ParseBool", "EqualFold", "ToLower", "ToUpper", "TrimSpace", "HasPrefix", "HasSuffix", "Contains", "Atoi")
+
+func (a *pass) follow(dir string, path []ast.Node, g *guarded, depth int) {
+	field := "" // the struct field a composite stores the answer in
+	for i := len(path) - 2; i >= 0; i-- {
+		child := path[i+1]
+		switch s := path[i].(type) {
+		case *ast.IfStmt:
+			if child == s.Cond || child == s.Init {
+				g.add(ifBodies(s), depth)
+			}
+			return
+		case *ast.SwitchStmt:
+			if child == s.Tag || child == s.Init {
+				var bodies [][]ast.Stmt
+				for _, cc := range s.Body.List {
+					if c, ok := cc.(*ast.CaseClause); ok {
+						bodies = append(bodies, c.Body)
+					}
+				}
+				g.add(bodies, depth)
+			}
+			return
+		case *ast.CaseClause:
+			g.add([][]ast.Stmt{s.Body}, depth)
+			return
+		case *ast.ForStmt:
+			if child == s.Cond {
+				g.add([][]ast.Stmt{s.Body.List}, depth)
+			}
+			return
+		case *ast.BinaryExpr:
+			if model.IsComparison(s.Op) || s.Op == token.LAND || s.Op == token.LOR {
+				g.checked = true
+			}
+		case *ast.KeyValueExpr:
+			if field == "" {
+				field = model.ExprName(s.Key)
+			}
+		case *ast.UnaryExpr, *ast.ParenExpr, *ast.SelectorExpr, *ast.IndexExpr, *ast.CompositeLit:
+		case *ast.CallExpr:
+			if _, name := model.CallName(s); !passThrough[name] {
+				g.data = true // handed to other code
+				return
+			}
+			g.checked = true
+		case *ast.AssignStmt:
+			if i > 0 && initOf(path[i-1]) == s {
+				continue // if v := os.Getenv("CI"); v != "" {…}
+			}
+			names := storedNames(s.Lhs, child, s.Rhs)
+			if field != "" {
+				names = []string{field}
+			}
+			if depth < 2 {
+				a.usesOf(dir, path[0], names, g, depth)
+			}
+			return
+		case *ast.ValueSpec:
+			var names []string
+			for _, n := range s.Names {
+				names = append(names, n.Name)
+			}
+			if field != "" {
+				names = []string{field}
+			}
+			if depth < 2 {
+				a.usesOf(dir, path[0], names, g, depth)
+			}
+			return
+		case *ast.ReturnStmt:
+			if depth >= 2 {
+				return
+			}
+			if field != "" {
+				a.usesOf(dir, path[0], []string{field}, g, depth) // return &Runner{color: …}
+			} else if fd, ok := path[0].(*ast.FuncDecl); ok {
+				a.callersOf(dir, fd.Name.Name, g, depth)
+			}
+			return
+		default:
+			return
+		}
+	}
+}
+
+// storedNames names what an assignment stores a probe in: the variable or
+// field receiving it, and the struct field when it is a composite's value.
+func storedNames(lhs []ast.Expr, child ast.Node, rhs []ast.Expr) []string {
+	var names []string
+	for i, r := range rhs {
+		if r != child {
+			continue
+		}
+		if len(lhs) == len(rhs) {
+			names = append(names, model.ExprName(lhs[i]))
+		}
+	}
+	if len(names) == 0 {
+		for _, l := range lhs {
+			names = append(names, model.ExprName(l))
+		}
+	}
+	return names
+}
+
+func initOf(n ast.Node) ast.Stmt {
+	switch n := n.(type) {
+	case *ast.IfStmt:
+		return n.Init
+	case *ast.SwitchStmt:
+		return n.Init
+	}
+	return nil
+}
+
+func ifBodies(s *ast.IfStmt) [][]ast.Stmt {
+	out := [][]ast.Stmt{s.Body.List}
+	switch e := s.Else.(type) {
+	case *ast.BlockStmt:
+		out = append(out, e.List)
+	case *ast.IfStmt:
+		out = append(out, ifBodies(e)...)
+	}
+	return out
+}
+
+// usesOf follows names (a local, a field, a package variable) holding a
+// probe's answer to the conditions that read them: in the same function for
+// a local, anywhere in the package's non-test code otherwise.
+func (a *pass) usesOf(dir string, decl ast.Node, names []string, g *guarded, depth int) {
+	want := map[string]bool{}
+	for _, n := range names {
+		if n != "" && n != "_" {
+			want[n] = true
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	scopes := []ast.Node{decl}
+	if _, isFunc := decl.(*ast.FuncDecl); !isFunc || a.isField(decl, names) {
+		scopes = a.packageDecls(dir)
+	}
+	for _, scope := range scopes {
+		ast.Inspect(scope, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && want[id.Name] {
+				if path := pathTo(scope, n); len(path) > 1 && !isAssignTarget(path) {
+					a.follow(dir, path, g, depth+1)
+				}
+			}
+			return true
+		})
+	}
+}
+
+// isField reports whether the names are not locals of the function: a
+// struct field or package variable.
+func (a *pass) isField(decl ast.Node, names []string) bool {
+	fd, ok := decl.(*ast.FuncDecl)
+	if !ok {
+		return true
+	}
+	locals := map[string]bool{}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				locals[model.ExprName(l)] = true
+			}
+		}
+		if vs, ok := n.(*ast.ValueSpec); ok {
+			for _, id := range vs.Names {
+				locals[id.Name] = true
+			}
+		}
+		return true
+	})
+	for _, n := range names {
+		if !locals[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// isAssignTarget reports whether the last node of a path is written, not read.
+func isAssignTarget(path []ast.Node) bool {
+	n := path[len(path)-1]
+	for i := len(path) - 2; i >= 0; i-- {
+		switch p := path[i].(type) {
+		case *ast.SelectorExpr:
+			n = p
+			continue
+		case *ast.AssignStmt:
+			for _, l := range p.Lhs {
+				if l == n {
+					return true
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range p.Names {
+				if ast.Node(id) == n {
+					return true
+				}
+			}
+		case *ast.KeyValueExpr:
+			return p.Key == n
+		}
+		return false
+	}
+	return false
+}
+
+// callersOf follows a predicate (func isCI() bool) to the conditions that call it.
+func (a *pass) callersOf(dir, fn string, g *guarded, depth int) {
+	for _, scope := range a.packageDecls(dir) {
+		ast.Inspect(scope, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if _, name := model.CallName(call); name == fn {
+					if path := pathTo(scope, call); len(path) > 1 {
+						a.follow(dir, path, g, depth+1)
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// packageDecls lists the top-level declarations of the package's non-test
+// files in head.
+func (a *pass) packageDecls(dir string) []ast.Node {
+	var out []ast.Node
+	for _, f := range a.Head.Pkg(dir).Files {
+		if f.AST == nil || model.IsTestFile(f.Path) || model.IgnoredDir(f.Path) {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// pathTo returns the nodes from root down to target, or nil.
+func pathTo(root, target ast.Node) []ast.Node {
+	var stack, found []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if found != nil || n.Pos() > target.Pos() || n.End() < target.End() {
+			return false
+		}
+		stack = append(stack, n)
+		if n == target {
+			found = append([]ast.Node(nil), stack...)
+		}
+		return true
+	})
+	return found
+}

@@ -1,0 +1,77 @@
+package weakenedassertion
+
+import (
+	"fmt"
+
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// idWeakenedAssertion is the rule's stable identifier: users filter and accept findings by it.
+const ID = "weakened-assertion"
+
+var Rule = &model.Rule{
+	ID:       ID,
+	Severity: finding.Error,
+	Doc: `A test keeps its assertions, but they can no longer fail or check less.
+
+  error    t.Errorf/t.Fatal turned into t.Log; the condition guarding a failure made
+           constant or contradictory (if false && …, || true, got != got); an
+           assertion of a constant (assert.True(t, true)); an error check dropped
+           while the error is still produced (require.NoError(t, err) → _ = err,
+           v, err := f() → v, _ := f()); the expected value assigned from the
+           actual one (want := got)
+  warning  a strong matcher replaced by a weaker one on the same value (Equal →
+           NotNil/NotEmpty, To(Equal(x)) → NotTo(BeNil()), !errors.Is(err, ErrX) →
+           err == nil); cmp.Diff given new cmpopts.Ignore… options; a numeric
+           tolerance loosened ten times or more (InDelta, InEpsilon,
+           math.Abs(a-b) > eps, including a tolerance constant of the package)
+
+Not flagged: t.Errorf ↔ t.Fatalf, one library's assertion rewritten as another's,
+a tolerance tightened.
+
+Example:
+     if got != want {
+    -	t.Errorf("got %v, want %v", got, want)
+    +	t.Logf("got %v, want %v", got, want)
+     }`,
+	Run: func(p *model.Pass) { runWeakenedAssertion(&pass{p}) },
+}
+
+// pass is the rule's view of one analysis: the model's Pass, with the
+// rule's own steps as methods.
+type pass struct{ *model.Pass }
+
+func runWeakenedAssertion(a *pass) {
+	for _, m := range a.Helpers {
+		for _, w := range a.DiffAssertions(m).Weakened {
+			a.reportWeakened(m, w)
+		}
+	}
+	for _, m := range a.Matches {
+		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
+			continue
+		}
+		for _, w := range a.DiffAssertions(m).Weakened {
+			a.reportWeakened(m, w)
+		}
+	}
+}
+
+func (a *pass) reportWeakened(m *model.Match, w model.Weakening) {
+	bt, ht := m.Base, m.Head
+	f := finding.Finding{
+		Rule: ID, Severity: w.Sev, Symbol: ht.Name, Pkg: ht.Dir,
+		File: ht.File.Path, Line: ht.Line(), OldFile: bt.File.Path, OldLine: bt.Line(),
+	}
+	if w.Base != nil {
+		f.OldLine = w.Base.File.Line(w.Base.At.Pos())
+		f.Excerpt = w.Base.File.Lines(w.Base.At.Pos(), w.Base.At.End(), "-", 2)
+	}
+	if w.Head != nil {
+		f.Line = w.Head.File.Line(w.Head.At.Pos())
+		f.Excerpt = append(f.Excerpt, w.Head.File.Lines(w.Head.At.Pos(), w.Head.At.End(), "+", 2)...)
+	}
+	f.Message = fmt.Sprintf("In %s, %s. The test still runs and passes, but no longer catches what it used to. Check whether the original check was failing; if so, the failure is the thing to fix.", ht.Name, w.What)
+	a.Report(f)
+}
