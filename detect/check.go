@@ -21,7 +21,7 @@ type Options struct {
 	// Nil means gitutil.AgentOf.
 	AgentOf func(gitutil.Commit) string
 	// Exhaustive parses every changed Go file, even test files that only
-	// gained new declarations (see prefilter.go). For checking the prefilter.
+	// gained new declarations (the prefilter skips those). For checking the prefilter.
 	Exhaustive bool
 }
 

@@ -39,7 +39,7 @@ func SetOf(xs ...string) map[string]bool {
 	return m
 }
 
-// defaultTag says whether a build tag is satisfied in a default build.
+// DefaultTag says whether a build tag is satisfied in a default build.
 func DefaultTag(tag string) bool {
 	switch {
 	case tag == defaultOS || tag == defaultArch || tag == "unix" || tag == "gc" || tag == "cgo":
@@ -50,7 +50,7 @@ func DefaultTag(tag string) bool {
 	return false
 }
 
-// buildExpr returns the file's build constraint, from a //go:build line or
+// BuildExpr returns the file's build constraint, from a //go:build line or
 // from legacy // +build lines, or nil.
 func BuildExpr(f *SrcFile) (constraint.Expr, int) {
 	if f.AST == nil {
@@ -100,7 +100,7 @@ func excludedByDefault(f *SrcFile) string {
 	return ""
 }
 
-// fileNamePlatform reads the _GOOS, _GOARCH or _GOOS_GOARCH suffix of a file
+// FileNamePlatform reads the _GOOS, _GOARCH or _GOOS_GOARCH suffix of a file
 // name, as go/build does.
 func FileNamePlatform(p string) (goos, goarch string) {
 	name := strings.TrimSuffix(baseName(p), ".go")
@@ -122,7 +122,7 @@ func FileNamePlatform(p string) (goos, goarch string) {
 	return "", ""
 }
 
-// constraintSeverity grades a constraint that newly leaves a file out of the
+// ConstraintSeverity grades a constraint that newly leaves a file out of the
 // default build: "ignore" or an impossible expression is an error; a tag
 // that names a class of tests run elsewhere is a warning; a platform is a
 // warning too (the tests still run somewhere, but not where CI usually does);

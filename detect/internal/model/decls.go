@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// declNames lists the names a top-level declaration introduces: a function,
+// DeclNames lists the names a top-level declaration introduces: a function,
 // a method (by its name), types, constants and variables.
 func DeclNames(d ast.Decl) []string {
 	switch d := d.(type) {
@@ -121,7 +121,7 @@ func slot(baseFile, headFile *SrcFile, pos token.Pos) (lo, hi token.Pos) {
 	return lo, hi
 }
 
-// calledNames lists the functions and methods a body calls by name, leaving
+// CalledNames lists the functions and methods a body calls by name, leaving
 // out calls on the test's own *testing.T.
 func CalledNames(tf *TestFunc) map[string]bool {
 	out := map[string]bool{}

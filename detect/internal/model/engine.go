@@ -13,7 +13,7 @@ import (
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
-// loader reads and parses blobs for an analysis, once per blob and path:
+// Loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type Loader struct {
 	Exhaustive  bool                // parse every changed file whole: no prefilter, no masks
@@ -23,7 +23,7 @@ type Loader struct {
 	repo        gitutil.Repo
 	parsed      map[string]*SrcFile // blob + path
 	dirs        map[string][]gitutil.File
-	texts       map[string]*textFile // unchanged files as text (lookup.go), by blob and path
+	texts       map[string]*textFile // unchanged files as text, by blob and path
 	Cache       *Cache               // what a scan keeps across commits; may be nil
 	notes       map[string]bool
 }
@@ -72,7 +72,7 @@ func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
 	return l.file(f, rev)
 }
 
-// noteList returns the notes so far, sorted.
+// NoteList returns the notes so far, sorted.
 func (l *Loader) NoteList() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -120,7 +120,7 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 	return sf
 }
 
-// testSources reads the raw test files of a directory at a revision,
+// TestSources reads the raw test files of a directory at a revision,
 // without parsing them: a cheap text search is sometimes enough to know
 // that parsing is not needed.
 func (l *Loader) TestSources(rev, dir string) [][]byte {
@@ -215,7 +215,7 @@ func (l *Loader) list(rev, dir string) []gitutil.File {
 	return files
 }
 
-// snapshot is one side (base or head) of a comparison: the versions of the
+// Snapshot is one side (base or head) of a comparison: the versions of the
 // changed files on that side, their tests, and lazy access to the rest of
 // each package.
 type Snapshot struct {
@@ -227,7 +227,7 @@ type Snapshot struct {
 	dirs  map[string]*pkgInfo
 
 	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
-	texts          map[string]*pkgText               // per directory, its files as text (lookup.go)
+	texts          map[string]*pkgText               // per directory, its files as text
 	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
 	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
 }
@@ -258,7 +258,7 @@ type pkgInfo struct {
 	xref       *PkgXref                  // the production-code rules' cross-reference, built on first use
 }
 
-// vars maps the package's top-level variable names to their declarations.
+// Vars maps the package's top-level variable names to their declarations.
 func (p *pkgInfo) Vars() map[string]*ast.ValueSpec {
 	if p.varSpecs == nil {
 		p.varSpecs = p.specs(token.VAR)
@@ -336,7 +336,7 @@ func (p *pkgInfo) index(f *SrcFile) {
 	}
 }
 
-// useCount counts the occurrences of an identifier in the package's files.
+// UseCount counts the occurrences of an identifier in the package's files.
 func (p *pkgInfo) UseCount(name string) int {
 	if p.uses == nil {
 		p.uses = map[string]int{}
@@ -349,9 +349,9 @@ func (p *pkgInfo) UseCount(name string) int {
 	return p.uses[name]
 }
 
-// analysis compares two revisions.
+// Pass compares two revisions.
 type Pass struct {
-	Ld         *Loader
+	Loader     *Loader
 	Base, Head *Snapshot
 	renamed    map[string]string // base path → head path
 	Deleted    map[string]bool   // base paths gone from head
@@ -365,7 +365,7 @@ type Pass struct {
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 }
 
-// relevant reports whether a changed path can hold Go tests: Go files, and
+// Relevant reports whether a changed path can hold Go tests: Go files, and
 // files whose name says they were Go tests (x_test.go.bak).
 func Relevant(p string) bool {
 	if strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") {
@@ -375,7 +375,7 @@ func Relevant(p string) bool {
 	return strings.HasSuffix(b, ".go") || strings.Contains(b, "_test.") || strings.Contains(b, ".go.")
 }
 
-// analyze compares base and head and runs the given rules.
+// Analyze compares base and head and runs the given rules.
 func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
@@ -392,7 +392,7 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 		changes = kept
 	}
 	masks, code := ld.planMasks(changes)
-	a := &Pass{Ld: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
+	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
 	if !code {
 		return a, nil // only comments changed: nothing for a rule to judge
 	}
@@ -454,13 +454,13 @@ func findingLess(x, y *finding.Finding) bool {
 func (a *Pass) runRule(r *Rule) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.Ld.note("internal error: rule %s failed (%v); its findings are missing from this report", r.ID, p)
+			a.Loader.note("internal error: rule %s failed (%v); its findings are missing from this report", r.ID, p)
 		}
 	}()
 	r.Run(a)
 }
 
-// report records a finding.
+// Report records a finding.
 func (a *Pass) Report(f finding.Finding) { a.Findings = append(a.Findings, f) }
 
 func Short(h string) string {

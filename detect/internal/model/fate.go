@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// headFile returns head's version of a base file (following a rename), or
+// HeadFile returns head's version of a base file (following a rename), or
 // nil when the file is gone.
 func (a *Pass) HeadFile(basePath string) *SrcFile {
 	if to, ok := a.renamed[basePath]; ok {
@@ -26,7 +26,7 @@ func (a *Pass) HeadFile(basePath string) *SrcFile {
 	return nil
 }
 
-// survivingLine places something deleted on the nearest line that exists in
+// SurvivingLine places something deleted on the nearest line that exists in
 // head: for a subtest, the head version of its parent; for a test, next to
 // the declarations around it that survived.
 func (a *Pass) SurvivingLine(bt *TestFunc) (string, int) {
@@ -44,7 +44,7 @@ func (a *Pass) SurvivingLine(bt *TestFunc) (string, int) {
 	return hf.Path, nearestLine(bt.File, hf, bt.Decl.Pos())
 }
 
-// commentedOut finds a deleted test's declaration inside a comment of head's
+// CommentedOut finds a deleted test's declaration inside a comment of head's
 // version of its file.
 func (a *Pass) CommentedOut(bt *TestFunc) *ast.CommentGroup {
 	if bt.Parent != nil {
@@ -66,7 +66,7 @@ func (a *Pass) CommentedOut(bt *TestFunc) *ast.CommentGroup {
 	return nil
 }
 
-// hollowed says how a kept test was made unable to fail — emptied,
+// Hollowed says how a kept test was made unable to fail — emptied,
 // commented out, returning before its first check — or "" when it was not;
 // line is where the early return stands.
 func (a *Pass) Hollowed(m *Match) (what string, line int) {

@@ -278,7 +278,7 @@ var messageMethod = SetOf("Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "
 
 var trivialLiteral = SetOf(`""`, "0", "1", "-1", "0.0", "1.0", "2")
 
-// literalValue normalises a literal so that the same value written two ways
+// LiteralValue normalises a literal so that the same value written two ways
 // ("a" and `a`, 0x10 and 16) compares equal.
 func LiteralValue(l *ast.BasicLit) string {
 	switch l.Kind {

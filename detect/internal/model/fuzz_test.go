@@ -29,7 +29,7 @@ func FuzzAnalyze(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range a.Ld.NoteList() {
+		for _, n := range a.Loader.NoteList() {
 			if len(n) > 14 && n[:14] == "internal error" {
 				t.Fatal(n)
 			}

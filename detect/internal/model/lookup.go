@@ -16,7 +16,7 @@ import (
 // whether a name is still declared needs one declaration of a package whose
 // files mostly did not change; parsing the whole package for it was most of
 // the time a long scan spent. Instead a package's files are cut into
-// top-level declarations as text (mask.go's chunks) and indexed by the
+// top-level declarations as text (the chunks masks are cut from) and indexed by the
 // names each declares; a declaration is parsed when first asked for, with
 // the rest of its file blanked out (lines and offsets stay where they were).
 // The index may list a declaration under a name it does not declare, never
@@ -48,7 +48,7 @@ type textFile struct {
 type fileDecls struct {
 	generated bool
 	skipped   bool     // not a file goodhart reads (binary, too large)
-	spans     [][2]int // each declaration's byte offsets (mask.go's chunks)
+	spans     [][2]int // each declaration's byte offsets (the chunks masks are cut from)
 	imports   []int    // the declarations that are imports: kept in every parse
 	names     []chunkNamesOf
 }
@@ -380,7 +380,7 @@ func specNamed(decls []ast.Decl, tok token.Token, name string, table bool) (*ast
 	return found, nil
 }
 
-// declares reports whether the package's non-test files declare name at
+// Declares reports whether the package's non-test files declare name at
 // the top level (a function, method, type, variable or constant).
 func (s *Snapshot) Declares(dir, name string) bool {
 	if s.wholePkg(dir) {
@@ -452,7 +452,7 @@ func (s *Snapshot) testsOf(f *SrcFile) []*TestFunc {
 	return ts
 }
 
-// hasFiles reports whether the package directory has any Go file goodhart
+// HasFiles reports whether the package directory has any Go file goodhart
 // reads.
 func (s *Snapshot) HasFiles(dir string) bool {
 	if s.wholePkg(dir) {

@@ -469,7 +469,7 @@ func (bl blanks) apply(src, buf []byte) []byte {
 			if j < 0 {
 				j = r[1] - i
 			}
-			fill(buf[i:i+j], ' ')
+			blank(buf[i : i+j])
 			i += j + 1
 		}
 	}
@@ -478,7 +478,8 @@ func (bl blanks) apply(src, buf []byte) []byte {
 
 var spaces = bytes.Repeat([]byte{' '}, 4096)
 
-func fill(b []byte, c byte) {
+// blank overwrites b with spaces.
+func blank(b []byte) {
 	for len(b) > 0 {
 		b = b[copy(b, spaces):]
 	}

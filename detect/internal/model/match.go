@@ -28,7 +28,7 @@ const (
 	minTokensForNear = 8
 )
 
-// match pairs a base test with what became of it in head.
+// Match pairs a base test with what became of it in head.
 type Match struct {
 	Base *TestFunc
 	Head *TestFunc // nil when gone
@@ -375,7 +375,7 @@ func literalsIn(n ast.Node) map[string]bool {
 	return out
 }
 
-// untouched reports whether a test kept its name and its exact body, and
+// Untouched reports whether a test kept its name and its exact body, and
 // calls no helper of its package that the range changed: nothing about it
 // can have changed, and the rules that compare a test's two versions skip
 // it. (A test whose body did not change but whose helper gained a skip is

@@ -13,11 +13,11 @@ import (
 	"unsafe"
 )
 
-// maxFileSize bounds the Go files goodhart parses; larger ones are skipped
+// MaxFileSize bounds the Go files goodhart parses; larger ones are skipped
 // with a note (they are almost always generated tables or fixtures).
 const MaxFileSize = 4 << 20
 
-// srcFile is one parsed version of a Go file.
+// SrcFile is one parsed version of a Go file.
 type SrcFile struct {
 	Path string
 	Src  []byte
@@ -27,7 +27,7 @@ type SrcFile struct {
 
 	Generated bool // "Code generated … DO NOT EDIT.": read for context, never judged
 
-	masked bool     // declarations both versions share were blanked before parsing (mask.go)
+	masked bool     // declarations both versions share were blanked before parsing
 	whole  *SrcFile // the full parse of a masked file, made on first use
 
 	TestingName string            // local name of the "testing" import: "testing", an alias, "." or ""
@@ -40,10 +40,10 @@ func (f *SrcFile) importPath(local string) string { return f.imports[local] }
 // dotImports reports whether the file dot-imports the package at path.
 func (f *SrcFile) dotImports(path string) bool { return f.imports["."+path] != "" }
 
-// isTestFile reports whether go test compiles the file as a test file.
+// IsTestFile reports whether go test compiles the file as a test file.
 func IsTestFile(p string) bool { return strings.HasSuffix(p, "_test.go") }
 
-// ignoredDir reports whether the go tool ignores files under p: testdata,
+// IgnoredDir reports whether the go tool ignores files under p: testdata,
 // vendor and directories starting with "_" or ".".
 func IgnoredDir(p string) bool {
 	for _, part := range strings.Split(path.Dir(p), "/") {
@@ -123,7 +123,7 @@ func (f *SrcFile) index() {
 	}
 }
 
-// importName returns the name under which file refers to the package with
+// ImportName returns the name under which file refers to the package with
 // import path ip: its alias, "." for a dot import, the last path element
 // otherwise, or "" when the file does not import it.
 func ImportName(file *ast.File, ip string) string {
@@ -155,7 +155,7 @@ func importLocalName(p string) string {
 	return last
 }
 
-// line returns the 1-based line of pos in f.
+// Line returns the 1-based line of pos in f.
 func (f *SrcFile) Line(pos token.Pos) int {
 	if !pos.IsValid() {
 		return 0
@@ -163,7 +163,7 @@ func (f *SrcFile) Line(pos token.Pos) int {
 	return f.Fset.Position(pos).Line
 }
 
-// text returns the source text of a node.
+// Text returns the source text of a node.
 func (f *SrcFile) Text(n ast.Node) string {
 	tf := f.Fset.File(n.Pos())
 	if tf == nil {
@@ -176,7 +176,7 @@ func (f *SrcFile) Text(n ast.Node) string {
 	return string(f.Src[start:end])
 }
 
-// lines returns up to max source lines starting at the line of pos, each
+// Lines returns up to max source lines starting at the line of pos, each
 // prefixed with mark.
 func (f *SrcFile) Lines(from, to token.Pos, mark string, max int) []string {
 	tf := f.Fset.File(from)
@@ -228,7 +228,7 @@ func (f *SrcFile) isTestingType(expr ast.Expr, names ...string) bool {
 	return false
 }
 
-// callName splits a call's function into its receiver or package identifier
+// CallName splits a call's function into its receiver or package identifier
 // (if it is a plain identifier) and its name: t.Skip → ("t", "Skip"),
 // Parse → ("", "Parse").
 func CallName(call *ast.CallExpr) (recv, name string) {

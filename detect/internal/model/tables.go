@@ -14,7 +14,7 @@ type caseTable struct {
 	loop *ast.RangeStmt
 }
 
-// tableRow is one entry of a case table.
+// TableRow is one entry of a case table.
 type TableRow struct {
 	Name  string // its name field, first string or map key; "" if none
 	Text  string // its source, whitespace collapsed
@@ -24,7 +24,7 @@ type TableRow struct {
 	Line  int
 }
 
-// caseChecks measures how much a test's tables exercise: for each table,
+// CaseChecks measures how much a test's tables exercise: for each table,
 // its rows times the checks inside the loop over it. A test reworked so
 // that each row checks more (a negative case computed from each positive
 // row) keeps its coverage with fewer written rows.
@@ -43,8 +43,8 @@ func (a *Pass) CaseChecks(s *Snapshot, tf *TestFunc) int {
 	return n
 }
 
-// tableRows lists the rows of every table a test ranges over.
-func TableRows(s *Snapshot, tf *TestFunc) []TableRow {
+// CaseRows lists the rows of every table a test ranges over.
+func CaseRows(s *Snapshot, tf *TestFunc) []TableRow {
 	var out []TableRow
 	for _, t := range caseTables(s, tf) {
 		for _, e := range t.lit.Elts {

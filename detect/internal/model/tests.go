@@ -24,7 +24,7 @@ const (
 	KindSpec // a ginkgo It
 )
 
-// testFunc is one test (or test-like function) found in a file: a top-level
+// TestFunc is one test (or test-like function) found in a file: a top-level
 // function, a suite method, or a subtest run with a literal name.
 type TestFunc struct {
 	Name   string // TestX, Suite.TestY, TestX/sub/case, or a helper's name
@@ -47,16 +47,16 @@ type TestFunc struct {
 	Pending, Focused bool
 }
 
-// isTest reports whether the function is a test of some kind (whether or not
+// IsTest reports whether the function is a test of some kind (whether or not
 // its file is built by default).
 func (tf *TestFunc) IsTest() bool { return tf.Kind != kindOther }
 
-// runs reports whether go test runs it by default on linux/amd64.
+// Runs reports whether go test runs it by default on linux/amd64.
 func (tf *TestFunc) Runs() bool { return tf.IsTest() && tf.NotRun == "" }
 
 func (tf *TestFunc) Line() int { return tf.File.Line(tf.Decl.Pos()) }
 
-// key identifies a test within the whole tree.
+// Key identifies a test within the whole tree.
 func (tf *TestFunc) Key() string { return tf.Dir + "\x00" + tf.Name }
 
 // indexFile lists the tests and test-like functions of a file. In non-test
@@ -88,7 +88,7 @@ func indexFile(f *SrcFile) []*TestFunc {
 	return append(out, indexGinkgo(f)...)
 }
 
-// fileNotRun says why go test would not run the tests of a file by default,
+// FileNotRun says why go test would not run the tests of a file by default,
 // or "" when it would.
 func FileNotRun(f *SrcFile) string {
 	switch {
@@ -310,7 +310,7 @@ func DirOf(p string) string {
 
 func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
-// suiteRunner recognises a test whose whole body hands its *testing.T to a
+// SuiteRunner recognises a test whose whole body hands its *testing.T to a
 // suite runner — suite.Run(t, new(S)), suite.Run(t, &S{}), check.TestingT(t)
 // — and returns the suite's type name ("" for gocheck, which runs every
 // registered suite).
@@ -535,7 +535,7 @@ func testingParam(f *SrcFile, params []*ast.Field) string {
 	return ""
 }
 
-// isHelper reports whether a function of a test file is a helper that tests
+// IsHelper reports whether a function of a test file is a helper that tests
 // hand their *testing.T to.
 func (tf *TestFunc) IsHelper() bool {
 	if tf.Kind != kindOther || tf.Parent != nil || !IsTestFile(tf.File.Path) {

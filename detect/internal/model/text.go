@@ -20,7 +20,7 @@ func Plural(n int, one, many string) string {
 	return many
 }
 
-// lineEnd returns the end of the line holding pos.
+// LineEnd returns the end of the line holding pos.
 func LineEnd(f *SrcFile, pos token.Pos) token.Pos {
 	tf := f.Fset.File(pos)
 	if tf == nil {

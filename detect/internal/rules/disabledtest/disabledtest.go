@@ -106,14 +106,16 @@ func (a *pass) checkRenamedOff(m *model.Match) {
 		return // its body became a helper that is still called
 	}
 	if model.ShortName(ht.Name) == model.ShortName(bt.Name) {
-		a.reportDisabled(m, finding.Error, fmt.Sprintf("%s is no longer a test go test runs: its signature changed to %s.", bt.Name, signature(ht)), "")
+		a.reportDisabled(m, finding.Error, fmt.Sprintf("%s is no longer a test go test runs: its signature changed to %s.", bt.Name, funcSignature(ht)), "")
 		return
 	}
 	a.reportDisabled(m, finding.Error, fmt.Sprintf("%s was renamed to %s, which go test does not run (a test must be named TestXxx, where Xxx does not start with a lower-case letter, and take one *testing.T), and nothing calls it.",
 		bt.Name, ht.Name), "")
 }
 
-func signature(tf *model.TestFunc) string {
+// funcSignature writes a test function's parameters and results, to say how
+// its signature changed.
+func funcSignature(tf *model.TestFunc) string {
 	fd, ok := tf.Decl.(*ast.FuncDecl)
 	if !ok {
 		return tf.Name

@@ -41,11 +41,11 @@ func runRemovedTestCase(a *pass) {
 		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
 			continue
 		}
-		baseRows := model.TableRows(a.Base, m.Base)
+		baseRows := model.CaseRows(a.Base, m.Base)
 		if len(baseRows) == 0 {
 			continue
 		}
-		headRows := model.TableRows(a.Head, m.Head)
+		headRows := model.CaseRows(a.Head, m.Head)
 		lost := unmatchedRows(baseRows, headRows)
 		lost = a.notElsewhere(m, lost)
 		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
@@ -149,7 +149,7 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
 			continue
 		}
-		elsewhere = append(elsewhere, model.TableRows(a.Head, ht)...)
+		elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
 	}
 	return unmatchedRows(lost, elsewhere)
 }

@@ -19,7 +19,7 @@ var globalMatchers = SetOf("Expect", "Ω", "Eventually", "Consistently", "Expect
 // suiteNonChecks are suite-receiver methods that set up rather than check.
 var suiteNonChecks = SetOf("T", "SetT", "Run", "SetupTest", "TearDownTest", "SetupSuite", "TearDownSuite", "Helper", "Log", "Logf")
 
-// checkScope holds the names a test body uses for its *testing.T (its
+// CheckScope holds the names a test body uses for its *testing.T (its
 // parameter, those of function literals taking one) and for objects bound to
 // it (a := assert.New(t)).
 type CheckScope struct {
@@ -152,7 +152,7 @@ func rootIdent(e ast.Expr) string {
 	}
 }
 
-// checksIn lists the positions of the calls in n that can fail the test.
+// ChecksIn lists the positions of the calls in n that can fail the test.
 func (sc *CheckScope) ChecksIn(n ast.Node) []token.Pos {
 	var out []token.Pos
 	if n == nil {
@@ -167,7 +167,7 @@ func (sc *CheckScope) ChecksIn(n ast.Node) []token.Pos {
 	return out
 }
 
-// isSkipCall reports whether a call is t.Skip, t.Skipf or t.SkipNow on one
+// IsSkipCall reports whether a call is t.Skip, t.Skipf or t.SkipNow on one
 // of the test's *testing.T values (or a suite's s.T()).
 func (sc *CheckScope) IsSkipCall(call *ast.CallExpr) bool {
 	if recv, name := CallName(call); name == "Skip" && sc.file != nil {

@@ -26,7 +26,7 @@ const (
 	roleMessage                 // part of a failure message, a log line or a subtest name: not test data
 )
 
-// testLit is one use of a literal in a test file.
+// TestLit is one use of a literal in a test file.
 type TestLit struct {
 	Value string
 	role  litRole
@@ -37,7 +37,7 @@ type TestLit struct {
 
 func (l *TestLit) Where() string { return l.file + ":" + strconv.Itoa(l.line) }
 
-// pkgXref is the cross-reference of one package directory on one side.
+// PkgXref is the cross-reference of one package directory on one side.
 type PkgXref struct {
 	lits     map[string][]*TestLit      // literal value → its uses in test files
 	mentions map[string]map[string]bool // top-level name → the names its body or initializer mentions
@@ -50,7 +50,7 @@ type PkgXref struct {
 	reached  map[string]bool            // memo of reaches
 }
 
-// crossRef returns the package's cross-reference, building it on first use.
+// CrossRef returns the package's cross-reference, building it on first use.
 func (p *pkgInfo) CrossRef() *PkgXref {
 	if p.xref == nil {
 		p.xref = buildXref(p)
@@ -197,7 +197,7 @@ func (x *PkgXref) reaches(owner, fn string) bool {
 	return found
 }
 
-// uses lists the uses of a literal value, in tests that reach fn, whose
+// Uses lists the uses of a literal value, in tests that reach fn, whose
 // role is one of roles (roleUnknown always qualifies: a table cell may be
 // either).
 func (x *PkgXref) Uses(value, fn string, roles ...litRole) []*TestLit {
@@ -553,7 +553,7 @@ func isExpectedName(n string) bool {
 	return n == "out" || n == "result" || n == "res" || n == "should" || n == "correct"
 }
 
-// testRefs formats where tests use a literal, at most max places.
+// TestRefs formats where tests use a literal, at most max places.
 func TestRefs(ls []*TestLit, max int) string {
 	seen := map[string]bool{}
 	var parts []string
