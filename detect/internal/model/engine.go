@@ -352,6 +352,7 @@ func (p *pkgInfo) UseCount(name string) int {
 // Pass compares two revisions.
 type Pass struct {
 	Loader     *Loader
+	Changes    []gitutil.Change // every file the range changed, of any kind
 	Base, Head *Snapshot
 	renamed    map[string]string // base path → head path
 	Deleted    map[string]bool   // base paths gone from head
@@ -381,6 +382,7 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 	if err != nil {
 		return nil, err
 	}
+	all := changes
 	skip := ld.needlessTestFiles(changes)
 	if len(skip) > 0 {
 		var kept []gitutil.Change
@@ -392,9 +394,9 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 		changes = kept
 	}
 	masks, code := ld.planMasks(changes)
-	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
+	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all}
 	if !code {
-		return a, nil // only comments changed: nothing for a rule to judge
+		changes = nil // only comments of Go files changed: no Go for a rule to judge
 	}
 	ld.prefetch(changes, base, head, masks)
 	for _, c := range changes {
@@ -459,6 +461,10 @@ func (a *Pass) runRule(r *Rule) {
 	}()
 	r.Run(a)
 }
+
+// Read returns the contents of a version of a changed file (one of
+// Changes' From or To). Callers must not modify what it returns.
+func (a *Pass) Read(f *gitutil.File) ([]byte, error) { return a.Loader.raw(f.Blob) }
 
 // Report records a finding.
 func (a *Pass) Report(f finding.Finding) { a.Findings = append(a.Findings, f) }
