@@ -17,6 +17,10 @@ type AssertDiff struct {
 	BaseCount, HeadCount int
 	Removed              []*Site
 	Weakened             []Weakening
+	// Followed are checks gone with the code they checked, and Why says so
+	// (see SubjectOf): a reviewer may want to see them, nothing more.
+	Followed []*Site
+	Why      string
 }
 
 func (a *Pass) DiffAssertions(m *Match) *AssertDiff {
@@ -102,12 +106,20 @@ func (a *Pass) compareAssertions(m *Match) *AssertDiff {
 			d.Weakened = append(d.Weakened, w)
 			continue
 		}
-		if !a.explained(m, b, hs) {
-			d.Removed = append(d.Removed, b)
+		if a.explained(m, b, hs) {
+			continue
 		}
+		if s := a.SubjectOf("", checkedNodesAndCtx(b)...); s.Followed() {
+			d.Followed = append(d.Followed, b)
+			if d.Why == "" {
+				d.Why = s.Why()
+			}
+			continue
+		}
+		d.Removed = append(d.Removed, b)
 	}
 	if d.HeadCount >= d.BaseCount || (len(d.Removed) > 0 && a.becameTable(m, d)) {
-		d.Removed = nil // as many checks as before: rewritten, not removed
+		d.Removed, d.Followed = nil, nil // as many checks as before: rewritten, not removed
 	}
 	return d
 }

@@ -364,6 +364,7 @@ type Pass struct {
 	diffs      map[*Match]*AssertDiff                // assertion comparisons, shared by the assertion rules
 	checks     map[*TestFunc][]*Site                 // each test's checks, computed once
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
+	removed    *removedCode                          // what the range removed from the code, computed once
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

@@ -47,7 +47,98 @@ func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
 			return true
 		}
 	}
-	return a.operandVanished(m, b) || a.apiRemoved(m, b)
+	return a.operandVanished(m, b) || a.apiRemoved(m, b) || setupGone(m, b)
+}
+
+// setupGone recognises a check of a test's own setup — an error from the
+// standard library (os.Chdir, os.Getwd, os.MkdirTemp) — that went with the
+// setup step: head no longer makes that call, or makes it through the
+// *testing.T, which fails the test itself (t.Chdir, t.Setenv, t.TempDir).
+// Such a check guarded the test's footing, not the code under test.
+func setupGone(m *Match, b *Site) bool {
+	call, ok := b.call.(*ast.CallExpr)
+	if b.Kind != SiteAssert || b.callFile == nil || !ok {
+		return false
+	}
+	var setup []string // "os.Chdir"
+	for _, arg := range call.Args {
+		switch x := ast.Unparen(arg).(type) {
+		case *ast.CallExpr:
+			if pkg, fn, ok := stdlibCall(b.callFile, x); ok {
+				setup = append(setup, pkg+"."+fn)
+			} else {
+				return false
+			}
+		case *ast.Ident:
+			if x.Name == "err" {
+				from := producerCall(m.Base.Body, x.Name, call.Pos())
+				if from == nil {
+					return false
+				}
+				pkg, fn, ok := stdlibCall(b.callFile, from)
+				if !ok {
+					return false
+				}
+				setup = append(setup, pkg+"."+fn)
+			}
+		}
+	}
+	if len(setup) == 0 {
+		return false
+	}
+	still := map[string]bool{}
+	ast.Inspect(m.Head.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if pkg, fn, ok := stdlibCall(m.Head.File, call); ok {
+				still[pkg+"."+fn] = true
+			}
+		}
+		return true
+	})
+	for _, s := range setup {
+		if still[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// stdlibCall reads pkg.Fn(...) where pkg is a standard library package of
+// the file (an import path with no dot in its first element).
+func stdlibCall(f *SrcFile, call *ast.CallExpr) (pkg, fn string, ok bool) {
+	sel, isSel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !isSel {
+		return "", "", false
+	}
+	id, isID := sel.X.(*ast.Ident)
+	if !isID {
+		return "", "", false
+	}
+	path := f.importPath(id.Name)
+	if path == "" || strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+		return "", "", false
+	}
+	return path, sel.Sel.Name, true
+}
+
+// producerCall finds the last call before pos that assigns name in body.
+func producerCall(body *ast.BlockStmt, name string, pos token.Pos) *ast.CallExpr {
+	var found *ast.CallExpr
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Pos() >= pos || len(as.Rhs) != 1 {
+			return true
+		}
+		if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name == name {
+					found = call
+				}
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // apiRemoved recognises a check of a call to something the range removed

@@ -22,6 +22,7 @@ type TableRow struct {
 	Body  string // the text without its name, to recognise a renamed row
 	First string // its first element (usually the input), collapsed
 	Line  int
+	Expr  ast.Expr // the row itself
 }
 
 // CaseChecks measures how much a test's tables exercise: for each table,
@@ -139,7 +140,7 @@ func (p *pkgInfo) varTable(name string) (*ast.CompositeLit, *SrcFile) {
 var rowNameFields = SetOf("name", "Name", "desc", "Desc", "description", "title", "testName", "tname", "label", "scenario", "msg", "what", "about", "summary", "it", "should", "when")
 
 func makeRow(f *SrcFile, e ast.Expr) TableRow {
-	r := TableRow{}
+	r := TableRow{Expr: e}
 	if f != nil {
 		r.Text = collapse(f.Text(e))
 		r.Show = strings.TrimSpace(FirstLine(f.Text(e)))

@@ -150,6 +150,13 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
+	name := ""
+	if bt.Parent == nil {
+		name = bt.Name
+	}
+	if s := a.SubjectOf(name, bt.Body); s.Followed() {
+		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
+	}
 	if couldNotFail(bt) {
 		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
 	}

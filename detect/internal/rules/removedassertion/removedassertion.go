@@ -45,7 +45,7 @@ type pass struct{ *model.Pass }
 
 func runRemovedAssertion(a *pass) {
 	for _, m := range a.Helpers {
-		if d := a.DiffAssertions(m); len(d.Removed) > 0 {
+		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
 			a.reportRemoved(m, d, "the helper "+m.Head.Name+" (and so every test that calls it)")
 		}
 	}
@@ -56,7 +56,7 @@ func runRemovedAssertion(a *pass) {
 		if what, _ := a.Hollowed(m); what != "" {
 			continue // disabled-test reports a test hollowed out
 		}
-		if d := a.DiffAssertions(m); len(d.Removed) > 0 {
+		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
 			a.reportRemoved(m, d, m.Head.Name)
 		}
 	}
@@ -64,18 +64,22 @@ func runRemovedAssertion(a *pass) {
 
 func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 	bt, ht := m.Base, m.Head
+	sev, gone, why := finding.Error, d.Removed, "A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed."
+	if len(gone) == 0 {
+		sev, gone, why = finding.Info, d.Followed, "They went with the code they checked: "+d.Why+". Confirm the change was intended."
+	}
 	var list, excerpt []string
-	for _, s := range d.Removed {
+	for _, s := range gone {
 		list = append(list, fmt.Sprintf("%s (line %d)", model.CallText(s), s.File.Line(s.At.Pos())))
 		excerpt = append(excerpt, s.File.Lines(siteStart(s), siteEnd(s), "-", 4)...)
 	}
-	first := d.Removed[0]
+	first := gone[0]
 	a.Report(finding.Finding{
-		Rule: ID, Severity: finding.Error, Symbol: ht.Name, Pkg: ht.Dir,
+		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
 		File: ht.File.Path, Line: ht.Line(), OldFile: bt.File.Path, OldLine: first.File.Line(first.At.Pos()),
 		Excerpt: excerpt,
-		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed.",
-			upperFirst(who), d.BaseCount, d.HeadCount, model.Plural(len(list), "this one is", "these are"), strings.Join(list, ", ")),
+		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. %s",
+			upperFirst(who), d.BaseCount, d.HeadCount, model.Plural(len(list), "this one is", "these are"), strings.Join(list, ", "), why),
 	})
 }
 

@@ -51,13 +51,28 @@ func runRemovedTestCase(a *pass) {
 		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
 		}
-		if len(lost) > 0 {
-			a.reportLostRows(m, lost)
+		var kept, followed []model.TableRow
+		why := ""
+		for _, r := range lost {
+			if s := a.SubjectOf("", r.Expr); s.Followed() {
+				followed = append(followed, r)
+				if why == "" {
+					why = s.Why()
+				}
+				continue
+			}
+			kept = append(kept, r)
+		}
+		if len(kept) > 0 {
+			a.reportLostRows(m, kept, finding.Warning, "Dropping the case that fails is the table-driven way to delete a test. Check whether these cases were failing, and why they were removed.")
+		}
+		if len(followed) > 0 {
+			a.reportLostRows(m, followed, finding.Info, "They went with the code they exercised: "+why+". Confirm the change was intended.")
 		}
 	}
 }
 
-func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow) {
+func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow, sev finding.Severity, why string) {
 	var names, excerpt []string
 	for _, r := range lost {
 		n := strconv.Quote(r.Name)
@@ -69,11 +84,11 @@ func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow) {
 	}
 	ht := m.Head
 	a.Report(finding.Finding{
-		Rule: ID, Severity: finding.Warning, Symbol: ht.Name, Pkg: ht.Dir,
+		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
 		File: ht.File.Path, Line: ht.Line(), OldFile: m.Base.File.Path, OldLine: lost[0].Line,
 		Excerpt: excerpt,
-		Message: fmt.Sprintf("The case table of %s lost %d %s nowhere else in head: %s. Dropping the case that fails is the table-driven way to delete a test. Check whether these cases were failing, and why they were removed.",
-			ht.Name, len(lost), model.Plural(len(lost), "entry that appears", "entries that appear"), strings.Join(names, ", ")),
+		Message: fmt.Sprintf("The case table of %s lost %d %s nowhere else in head: %s. %s",
+			ht.Name, len(lost), model.Plural(len(lost), "entry that appears", "entries that appear"), strings.Join(names, ", "), why),
 	})
 }
 

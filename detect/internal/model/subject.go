@@ -1,0 +1,299 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// The subject model answers, for something removed from the tests — a test,
+// a table row, an assertion — what it exercised and what the range did to
+// that. Tests go with the code they test: a test removed in the change that
+// removes its function, its field or its error message followed the code;
+// a test removed while what it checked still stands is the shortcut. The
+// model works from syntax alone. Only changed files can lose a declaration,
+// so the names the range removed are those that base's changed non-test
+// files declare and head declares nowhere (its changed files, or the
+// package the name lived in); a name found again anywhere in head was moved
+// or kept, never gone.
+
+// Subject is what a removed piece of test code exercised, as the range left it.
+type Subject struct {
+	// Gone lists what it used that the range removed from the code:
+	// declarations ("parseLegacy") and messages the code no longer has
+	// ("the message \"invalid first URL\"").
+	Gone []string
+	// Kept lists the messages it expected that the code still has: the
+	// behaviour it checked is still there.
+	Kept []string
+	// Changed lists the functions it called whose declarations the range
+	// changed; Retested says that new or changed tests of the range call
+	// one of them.
+	Changed  []string
+	Retested bool
+}
+
+// Followed reports whether the removal followed the code: what it used was
+// removed, or what it called was deliberately changed and tested anew,
+// with none of the messages it expected left in the code.
+func (s Subject) Followed() bool {
+	return len(s.Gone) > 0 || (len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0)
+}
+
+// Why says, for a message, what evidence Followed rests on.
+func (s Subject) Why() string {
+	switch {
+	case len(s.Gone) > 0:
+		return "what it exercised was removed in this range (" + ListNames(s.Gone, 3) + ")"
+	case len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0:
+		return "the code it exercised was changed in this range (" + ListNames(s.Changed, 3) + ") and other tests of it were added or updated, which reads as an intended change of behaviour"
+	}
+	return ""
+}
+
+// removedCode is what the range took out of, and changed in, the non-test
+// code, computed once per analysis.
+type removedCode struct {
+	names   map[string]string // declared in base's changed files, nowhere in head → base path
+	changed map[string]bool   // functions and methods declared, differently, on both sides
+	retest  map[string]bool   // names new or changed test code of head mentions
+}
+
+// commonNames are names declared by too many types to resolve from syntax
+// alone: a removed Close proves nothing about the Close a test called.
+var commonNames = SetOf("Close", "String", "Error", "Run", "Start", "Stop", "Get", "Set", "Name", "Type", "Kind",
+	"Len", "Read", "Write", "Init", "Open", "Reset", "Update", "Delete", "Create", "List", "Apply", "Validate",
+	"Execute", "Handle", "Process", "Load", "Save", "Parse", "Value", "Values", "Key", "Keys", "Data", "Config",
+	"Options", "Client", "Server", "Context", "Status", "State", "Result", "Results", "Items", "Item", "Path",
+	"Next", "Done", "Wait", "Lock", "Unlock", "Add", "Remove", "Clear", "Copy", "Clone", "Equal", "Format",
+	"Marshal", "Unmarshal", "MarshalJSON", "UnmarshalJSON", "ServeHTTP", "Do", "New", "Build", "Check", "Send",
+	"Receive", "Call", "Invoke", "Info", "Debug", "Warn", "Message", "Code", "Body", "Header", "Headers", "Source",
+	"Target", "Input", "Output", "Version", "Description", "Labels", "Spec", "Metadata", "Logger", "Log", "Test",
+	"Setup", "Teardown", "Cleanup", "Default", "Enabled", "Disabled", "ID", "URL", "Host", "Port", "User", "File",
+	"Files", "Dir", "Size", "Count", "Time", "Duration", "Timeout", "Err", "Errors", "Ctx", "Request", "Response")
+
+// specificName reports whether a name says enough to resolve by name alone.
+func specificName(n string) bool {
+	return len(n) >= 4 && n != "_" && !commonNames[n] && !BuiltinTypes[n] && !builtinNames[n]
+}
+
+var builtinNames = SetOf("append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make",
+	"max", "min", "new", "panic", "print", "println", "real", "recover", "true", "false", "nil", "iota")
+
+func (a *Pass) removedCode() *removedCode {
+	if a.removed != nil {
+		return a.removed
+	}
+	rc := &removedCode{names: map[string]string{}, changed: map[string]bool{}, retest: map[string]bool{}}
+	a.removed = rc
+	headNames := map[string]bool{}
+	for _, f := range a.Head.Files {
+		if f.AST != nil && !f.Generated && !IsTestFile(f.Path) {
+			declaredIn(f.AST, func(name string) { headNames[name] = true })
+		}
+	}
+	for _, path := range slices.Sorted(maps.Keys(a.Base.Files)) {
+		f := a.Base.Files[path]
+		if f.AST == nil || f.Generated || IsTestFile(path) {
+			continue
+		}
+		dir := DirOf(path)
+		declaredIn(f.AST, func(name string) {
+			if _, ok := rc.names[name]; ok || headNames[name] || !specificName(name) || a.Head.Declares(dir, name) {
+				return
+			}
+			rc.names[name] = path
+		})
+	}
+	for _, pf := range a.ChangedFuncs() {
+		if pf.Old != nil {
+			rc.changed[pf.Decl.Name.Name] = true
+		}
+	}
+	for _, ht := range a.Head.Tests {
+		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
+			continue // unchanged
+		}
+		ast.Inspect(ht.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				rc.retest[id.Name] = true
+			}
+			return true
+		})
+	}
+	return rc
+}
+
+// declaredIn calls add for every name a file declares: its top-level
+// names, methods, struct fields and interface methods.
+func declaredIn(f *ast.File, add func(name string)) {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			add(d.Name.Name)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					add(s.Name.Name)
+					var fields *ast.FieldList
+					switch t := s.Type.(type) {
+					case *ast.StructType:
+						fields = t.Fields
+					case *ast.InterfaceType:
+						fields = t.Methods
+					}
+					if fields != nil {
+						for _, fl := range fields.List {
+							for _, n := range fl.Names {
+								add(n.Name)
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						add(n.Name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// SubjectOf reads what nodes of base's tests exercised, and what the range
+// did to it. name, when not "", is the removed test's name: a test named
+// after a removed function (TestParseLegacyWithSummary after parseLegacy)
+// followed it.
+func (a *Pass) SubjectOf(name string, nodes ...ast.Node) Subject {
+	rc := a.removedCode()
+	var s Subject
+	seen := map[string]bool{}
+	called := map[string]bool{}
+	var lits []string
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.Ident:
+				if _, ok := rc.names[x.Name]; ok && !seen[x.Name] {
+					seen[x.Name] = true
+					s.Gone = append(s.Gone, x.Name)
+				}
+			case *ast.CallExpr:
+				if _, fn := CallName(x); fn != "" {
+					called[fn] = true
+				}
+			case *ast.BasicLit:
+				if x.Kind == token.STRING {
+					if v, err := strconv.Unquote(x.Value); err == nil && distinctiveMessage(v) {
+						lits = append(lits, v)
+					}
+				}
+			}
+			return true
+		})
+	}
+	if name != "" {
+		for _, subject := range testSubjects(name) {
+			for gone := range rc.names {
+				if !seen[gone] && len(gone) >= 6 && strings.EqualFold(gone, subject) {
+					seen[gone] = true
+					s.Gone = append(s.Gone, gone)
+				}
+			}
+		}
+	}
+	for _, v := range lits {
+		had, has := a.codeHas(a.Base, v), a.codeHas(a.Head, v)
+		switch {
+		case had && !has:
+			s.Gone = append(s.Gone, "the message "+strconv.Quote(v))
+		case had && has:
+			s.Kept = append(s.Kept, strconv.Quote(v))
+		}
+	}
+	for fn := range called {
+		if rc.changed[fn] {
+			s.Changed = append(s.Changed, fn)
+			if rc.retest[fn] {
+				s.Retested = true
+			}
+		}
+	}
+	slices.Sort(s.Gone)
+	slices.Sort(s.Changed)
+	return s
+}
+
+// distinctiveMessage reports whether a string a test uses is specific
+// enough that finding it in the code ties the test to that code: a message
+// of a few words, not a name, a number or a path piece.
+func distinctiveMessage(v string) bool {
+	if len(v) < 8 || !strings.Contains(v, " ") {
+		return false
+	}
+	letters := 0
+	for _, r := range v {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 6
+}
+
+// codeHas reports whether the changed non-test files of a side hold v.
+// Only changed files can gain or lose it, so the two sides' answers tell
+// whether the range removed it.
+func (a *Pass) codeHas(s *Snapshot, v string) bool {
+	for path, f := range s.Files {
+		if !IsTestFile(path) && !f.Generated && strings.Contains(string(f.Src), v) {
+			return true
+		}
+	}
+	return false
+}
+
+// testSubjects splits a test's name into the names it may be named after:
+// TestSquashWisp_Summary → SquashWisp, Summary, and every leading run of
+// its camel-case words (Squash, SquashWisp).
+func testSubjects(name string) []string {
+	name = ShortName(name)
+	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		if strings.HasPrefix(name, p) {
+			name = strings.TrimPrefix(name[len(p):], "_")
+			break
+		}
+	}
+	var out []string
+	for _, part := range strings.Split(name, "_") {
+		if part == "" {
+			continue
+		}
+		out = append(out, part)
+		words := camelWords(part)
+		for i := 1; i < len(words); i++ {
+			out = append(out, strings.Join(words[:i], ""))
+		}
+	}
+	return out
+}
+
+// camelWords splits ParseHTTPHeader into Parse, HTTP, Header.
+func camelWords(s string) []string {
+	var out []string
+	start := 0
+	rs := []rune(s)
+	for i := 1; i < len(rs); i++ {
+		if unicode.IsUpper(rs[i]) && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
+			out = append(out, string(rs[start:i]))
+			start = i
+		}
+	}
+	return append(out, string(rs[start:]))
+}
