@@ -109,7 +109,7 @@ func (a *Pass) compareAssertions(m *Match) *AssertDiff {
 		if a.explained(m, b, hs) {
 			continue
 		}
-		if s := a.SubjectOf("", checkedNodesAndCtx(b)...); s.Followed() {
+		if s := a.SubjectOf(m.Base, false, checkedNodesAndCtx(b)...); s.Followed() {
 			d.Followed = append(d.Followed, b)
 			if d.Why == "" {
 				d.Why = s.Why()

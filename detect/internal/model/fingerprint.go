@@ -245,7 +245,11 @@ func common(a, b map[string]int) int {
 // bodyLiterals collects the literals a test feeds to the code or compares
 // against: its inputs and expected values. Literals in messages (the
 // arguments of t.Errorf, t.Log, t.Run's name …) and trivial ones are left out.
-func bodyLiterals(tf *TestFunc) map[string]bool {
+func bodyLiterals(tf *TestFunc) map[string]bool { return literalsOfTest(tf, false) }
+
+// literalsOfTest collects a test's data literals as bodyLiterals does; with
+// all, the trivial ones too, and a negated literal as such (-1, not 1).
+func literalsOfTest(tf *TestFunc, all bool) map[string]bool {
 	out := map[string]bool{}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -261,8 +265,13 @@ func bodyLiterals(tf *TestFunc) map[string]bool {
 				}
 				return false
 			}
+		case *ast.UnaryExpr:
+			if lit, ok := n.X.(*ast.BasicLit); ok && all && n.Op == token.SUB {
+				out["-"+lit.Value] = true
+				return false
+			}
 		case *ast.BasicLit:
-			if v := LiteralValue(n); v != "" && !trivialLiteral[v] {
+			if v := LiteralValue(n); v != "" && (all || !trivialLiteral[v]) {
 				out[v] = true
 			}
 		}
@@ -343,4 +352,21 @@ func bodyTokens(f *SrcFile, body *ast.BlockStmt, rename map[string]string) []str
 		return nil
 	}
 	return scanTokens(f.Src[start:end], rename)
+}
+
+// Duplicates reports whether test b checks what test a checked: bodies
+// alike to at least atLeast (see similarity), and every input and expected
+// value of a among b's. A test with the same shape and other inputs (a
+// negative case beside the positive one) is no duplicate.
+func Duplicates(a, b *TestFunc, atLeast float64) bool {
+	if similarity(a.Fingerprint(), b.Fingerprint(), atLeast) < atLeast {
+		return false
+	}
+	have := literalsOfTest(b, true)
+	for v := range literalsOfTest(a, true) {
+		if !have[v] {
+			return false
+		}
+	}
+	return true
 }

@@ -35,6 +35,12 @@ type Subject struct {
 	// one of them.
 	Changed  []string
 	Retested bool
+	// Untested lists the messages of Kept that no test of head's package
+	// mentions any more: behaviour still in the code that nothing checks.
+	Untested []string
+	// CoveredBy names the new or changed tests of head (other than the
+	// removed code's own test) that call the package functions it called.
+	CoveredBy []string
 }
 
 // Followed reports whether the removal followed the code: what it used was
@@ -58,9 +64,9 @@ func (s Subject) Why() string {
 // removedCode is what the range took out of, and changed in, the non-test
 // code, computed once per analysis.
 type removedCode struct {
-	names   map[string]string // declared in base's changed files, nowhere in head → base path
-	changed map[string]bool   // functions and methods declared, differently, on both sides
-	retest  map[string]bool   // names new or changed test code of head mentions
+	names   map[string]string   // declared in base's changed files, nowhere in head → base path
+	changed map[string]bool     // functions and methods declared, differently, on both sides
+	retest  map[string][]string // names new or changed tests of head mention → their names
 }
 
 // commonNames are names declared by too many types to resolve from syntax
@@ -88,7 +94,7 @@ func (a *Pass) removedCode() *removedCode {
 	if a.removed != nil {
 		return a.removed
 	}
-	rc := &removedCode{names: map[string]string{}, changed: map[string]bool{}, retest: map[string]bool{}}
+	rc := &removedCode{names: map[string]string{}, changed: map[string]bool{}, retest: map[string][]string{}}
 	a.removed = rc
 	headNames := map[string]bool{}
 	for _, f := range a.Head.Files {
@@ -115,12 +121,17 @@ func (a *Pass) removedCode() *removedCode {
 		}
 	}
 	for _, ht := range a.Head.Tests {
+		if !ht.IsTest() {
+			continue
+		}
 		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
 			continue // unchanged
 		}
+		seen := map[string]bool{}
 		ast.Inspect(ht.Body, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				rc.retest[id.Name] = true
+			if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+				seen[id.Name] = true
+				rc.retest[id.Name] = append(rc.retest[id.Name], ht.Name)
 			}
 			return true
 		})
@@ -164,11 +175,15 @@ func declaredIn(f *ast.File, add func(name string)) {
 	}
 }
 
-// SubjectOf reads what nodes of base's tests exercised, and what the range
-// did to it. name, when not "", is the removed test's name: a test named
-// after a removed function (TestParseLegacyWithSummary after parseLegacy)
+// SubjectOf reads what nodes of base's test tf exercised, and what the
+// range did to it. named says that tf itself was removed: a test named after
+// a removed function (TestParseLegacyWithSummary after parseLegacy)
 // followed it.
-func (a *Pass) SubjectOf(name string, nodes ...ast.Node) Subject {
+func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
+	name := ""
+	if named && tf.Parent == nil {
+		name = tf.Name
+	}
 	rc := a.removedCode()
 	var s Subject
 	seen := map[string]bool{}
@@ -218,12 +233,29 @@ func (a *Pass) SubjectOf(name string, nodes ...ast.Node) Subject {
 			s.Kept = append(s.Kept, strconv.Quote(v))
 		}
 	}
+	root := tf.Root().Name
+	covered := map[string]bool{}
 	for fn := range called {
+		if !specificName(fn) || !a.Base.Declares(tf.Dir, fn) {
+			continue // not the package's own code
+		}
+		for _, by := range rc.retest[fn] {
+			if by != root && !strings.HasPrefix(by, root+"/") {
+				covered[by] = true
+			}
+		}
 		if rc.changed[fn] {
 			s.Changed = append(s.Changed, fn)
-			if rc.retest[fn] {
+			if len(rc.retest[fn]) > 0 {
 				s.Retested = true
 			}
+		}
+	}
+	s.CoveredBy = slices.Sorted(maps.Keys(covered))
+	for _, k := range s.Kept {
+		v, _ := strconv.Unquote(k)
+		if !a.testsMention(tf.Dir, v) {
+			s.Untested = append(s.Untested, k)
 		}
 	}
 	slices.Sort(s.Gone)
@@ -231,11 +263,22 @@ func (a *Pass) SubjectOf(name string, nodes ...ast.Node) Subject {
 	return s
 }
 
+// testsMention reports whether a test file of head's package dir holds v.
+func (a *Pass) testsMention(dir, v string) bool {
+	for _, f := range a.Head.text(dir).files {
+		if IsTestFile(f.path) && strings.Contains(string(f.source()), v) {
+			return true
+		}
+	}
+	return false
+}
+
 // distinctiveMessage reports whether a string a test uses is specific
 // enough that finding it in the code ties the test to that code: a message
-// of a few words, not a name, a number or a path piece.
+// of a few words or a long compound name (a flag, a header, a key), not a
+// short word, a number or a blob of text.
 func distinctiveMessage(v string) bool {
-	if len(v) < 8 || !strings.Contains(v, " ") {
+	if len(v) < 8 || !strings.ContainsAny(v, " -_.") || strings.ContainsAny(v, "\n\t") {
 		return false
 	}
 	letters := 0

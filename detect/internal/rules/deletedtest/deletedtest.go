@@ -150,23 +150,50 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
-	name := ""
-	if bt.Parent == nil {
-		name = bt.Name
-	}
-	if s := a.SubjectOf(name, bt.Body); s.Followed() {
+	s := a.SubjectOf(bt, true, bt.Body)
+	if s.Followed() {
 		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
 	}
 	if couldNotFail(bt) {
 		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
 	}
+	if len(s.Untested) > 0 {
+		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
+	}
 	if bt.Kind == model.KindBenchmark {
 		return finding.Warning, "Benchmarks do not run under a plain go test, but the measurement is lost. Check the removal was intended."
+	}
+	if len(s.CoveredBy) > 0 {
+		return finding.Info, "The code it called is exercised by tests this range added or changed (" + model.ListNames(s.CoveredBy, 3) + "), which reads as tests reworked rather than dropped. Check that its cases are still covered."
+	}
+	if twin := a.twin(bt); twin != "" {
+		return finding.Info, "A test of the package with the same stem and a similar body remains (" + twin + "): this reads as a duplicate removed. Check that it covers the same cases."
 	}
 	if a.parentRestructured(bt) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+}
+
+// twin finds a head test of the package that the deleted one duplicated:
+// one name is the other's with a suffix (Test_Parse and Test_Parse_Final),
+// and it checks the same inputs with a body alike.
+func (a *pass) twin(bt *model.TestFunc) string {
+	if bt.Parent != nil {
+		return ""
+	}
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name {
+			continue
+		}
+		if !strings.HasPrefix(bt.Name, ht.Name) && !strings.HasPrefix(ht.Name, bt.Name) {
+			continue
+		}
+		if model.Duplicates(bt, ht, 0.6) {
+			return ht.Name
+		}
+	}
+	return ""
 }
 
 // couldNotFail reports whether a test body was empty or began by skipping.
@@ -189,6 +216,9 @@ func couldNotFail(tf *model.TestFunc) bool {
 func (a *pass) subjectGone(bt *model.TestFunc) string {
 	if !a.Head.HasFiles(bt.Dir) {
 		return "the package " + bt.Dir + " is gone"
+	}
+	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] {
+		return "its source file " + src + " was deleted with it"
 	}
 	for _, name := range subjectNames(bt.Root().Name) {
 		if a.Base.Declares(bt.Dir, name) && !a.Head.Declares(bt.Dir, name) {

@@ -54,7 +54,7 @@ func runRemovedTestCase(a *pass) {
 		var kept, followed []model.TableRow
 		why := ""
 		for _, r := range lost {
-			if s := a.SubjectOf("", r.Expr); s.Followed() {
+			if s := a.SubjectOf(m.Base, false, r.Expr); s.Followed() {
 				followed = append(followed, r)
 				if why == "" {
 					why = s.Why()
