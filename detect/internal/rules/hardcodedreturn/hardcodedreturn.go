@@ -139,8 +139,13 @@ func sameLiterals(old *ast.FuncDecl, final []ast.Expr) bool {
 // the package: two declarations of one function can only live under
 // complementary build constraints (foo_cgo.go and foo_stub.go), so the
 // constant one is the stand-in of a build where the real one cannot work,
-// and the real one still exists. It returns that file's path, or "".
+// and the real one still exists — unless the stand-in is the one a default
+// linux/amd64 build compiles, where CI runs the tests. It returns that
+// file's path, or "".
 func (a *pass) otherBuild(pf *model.ProdFunc) string {
+	if sev, _ := model.DefaultBuildGrade(pf.File, finding.Error, ""); sev == finding.Error {
+		return "" // the stand-in is what a default build, and CI's tests, compile
+	}
 	for _, f := range a.ProdFiles() {
 		if f == pf.File || model.DirOf(f.Path) != pf.Dir {
 			continue
