@@ -26,14 +26,25 @@ are. "_ = x" does not count as using x, and neither do guards whose branches
 also return only constants (if len(rows) == 0 { return 0 }; return 3). The
 message names the tests that expect exactly the returned constant, when any do.
 
+Error only when both halves of the evidence hold: base computed the answer
+(from its inputs, or from state such as a call without arguments) and a test
+of the package expects exactly the constant now returned. Warning when only
+one holds: no test expects the value (return nil, nil; the zero value), or
+base only called functions with constant arguments (fmt.Sprintf("v%d", 2)),
+so its answer never depended on anything. Info when neither holds, and when
+another file of the package declares the same function with a real body
+under a complementary build constraint (foo_cgo.go beside a !cgo stand-in
+returning an explanatory error): the implementation still exists.
+
 Not flagged: a function that already returned a constant in base (a version
-string that changed), a brand-new function, an interface stub whose base body
+string that changed), the same literals respelt (common.ToPtr(false) →
+new(false)), a brand-new function, an interface stub whose base body
 was panic("not implemented") or returned a not-implemented error, a function
 now returning a not-implemented error, a piecewise function that still branches
 on its inputs (a switch over them, a comparison other than with 0, "" or nil),
 a function marked Deprecated, and test helpers (functions taking *testing.T).
-Warning in a file go build leaves out on linux/amd64 (foo_windows.go, an
-ignore tag); info in test-support code (internal/testutil, mocks, fakes).
+At most a warning in a file go build leaves out on linux/amd64 (foo_windows.go,
+an ignore tag); info in test-support code (internal/testutil, mocks, fakes).
 
 Example:
      func Sum(xs []int) int {
@@ -91,13 +102,66 @@ func (a *pass) checkHardcoded(pf *model.ProdFunc) {
 	}
 	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.Pkg(pf.Dir).CrossRef())
 	work := baseWork(bs, pf.Old)
-	if work == "" {
+	if work.what == "" {
 		return // base was a stub or already a constant
 	}
 	if _, was := constantBody(bs, pf.Old); was {
 		return
 	}
-	a.reportHardcoded(pf, cb, work)
+	if !work.real && sameLiterals(pf.Old, cb.final) {
+		return // common.ToPtr(false) → new(false): the same constant answer, spelt anew
+	}
+	a.reportHardcoded(pf, cb, work, a.otherBuild(pf))
+}
+
+// sameLiterals reports whether a base body's returns hold exactly the
+// literals the new constant answer holds, in order: an already-constant
+// answer rewritten (a helper call replaced by new(…) or a literal).
+func sameLiterals(old *ast.FuncDecl, final []ast.Expr) bool {
+	var was []string
+	ast.Inspect(old.Body, func(n ast.Node) bool {
+		if r, ok := n.(*ast.ReturnStmt); ok {
+			for _, v := range r.Results {
+				was = append(was, model.LiteralsOf(v)...)
+			}
+			return false
+		}
+		return true
+	})
+	var now []string
+	for _, v := range final {
+		now = append(now, model.LiteralsOf(v)...)
+	}
+	return slices.Equal(was, now)
+}
+
+// otherBuild finds another body of the same function in a changed file of
+// the package: two declarations of one function can only live under
+// complementary build constraints (foo_cgo.go and foo_stub.go), so the
+// constant one is the stand-in of a build where the real one cannot work,
+// and the real one still exists — unless the stand-in is the one a default
+// linux/amd64 build compiles, where CI runs the tests. It returns that
+// file's path, or "".
+func (a *pass) otherBuild(pf *model.ProdFunc) string {
+	if sev, _ := model.DefaultBuildGrade(pf.File, finding.Error, ""); sev == finding.Error {
+		return "" // the stand-in is what a default build, and CI's tests, compile
+	}
+	for _, f := range a.ProdFiles() {
+		if f == pf.File || model.DirOf(f.Path) != pf.Dir {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || model.FuncSymbol(fd) != pf.Symbol {
+				continue
+			}
+			s := model.NewFuncScope(f, fd, a.Head.Pkg(pf.Dir).CrossRef())
+			if _, constant := constantBody(s, fd); !constant && !stub(fd) {
+				return f.Path
+			}
+		}
+	}
+	return ""
 }
 
 // constBody is a body that returns constants whatever its inputs.
@@ -298,15 +362,24 @@ func notImplemented(vals []ast.Expr) bool {
 	return false
 }
 
-// baseWork says what a base body did to compute its result ("" when it
-// did nothing: a stub, or only constants): the calls it made, a loop, a
-// branch, the inputs it used.
-func baseWork(s *model.FuncScope, fd *ast.FuncDecl) string {
+// work is what a base body did to compute its result.
+type work struct {
+	what string // "called strconv.Atoi", "" when it did nothing: a stub, or only constants
+	// real is false when all it did was call functions with constant
+	// arguments (common.ToPtr(false), fmt.Sprintf("v%d", 2)): its answer
+	// depended on neither its inputs nor any state, so it was a constant
+	// already, under another spelling.
+	real bool
+}
+
+// baseWork says what a base body did to compute its result: the calls it
+// made, a loop, a branch, the inputs it used.
+func baseWork(s *model.FuncScope, fd *ast.FuncDecl) work {
 	if stub(fd) {
-		return ""
+		return work{}
 	}
 	var calls []string
-	loop, branch, uses := false, false, false
+	loop, branch, uses, state := false, false, false, false
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
@@ -322,23 +395,57 @@ func baseWork(s *model.FuncScope, fd *ast.FuncDecl) string {
 				if name := calledAs(n); !slices.Contains(calls, name) {
 					calls = append(calls, name)
 				}
+				state = state || !constArgCall(s, n)
 			}
 		case *ast.Ident:
 			uses = uses || s.Inputs[n.Name]
 		}
 		return true
 	})
+	real := loop || branch || uses || state
 	switch {
 	case len(calls) > 0:
-		return "called " + model.ListNames(calls, 3)
+		return work{"called " + model.ListNames(calls, 3), real}
 	case loop:
-		return "looped over its input"
+		return work{"looped over its input", real}
 	case branch && uses:
-		return "branched on its inputs"
+		return work{"branched on its inputs", real}
 	case uses:
-		return "computed it from its inputs"
+		return work{"computed it from its inputs", real}
 	}
-	return ""
+	return work{}
+}
+
+// constArgCall recognises a call that depends on nothing but constants: a
+// package function (not a method of a variable) given only constant
+// arguments, or calls of the same kind — common.ToPtr(false),
+// fmt.Sprintf("%s", color("x")). A call without arguments (time.Now(),
+// runtime.NumGoroutine()) reads state.
+func constArgCall(s *model.FuncScope, call *ast.CallExpr) bool {
+	if len(call.Args) == 0 {
+		return false
+	}
+	switch fn := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if s.Locals[fn.Name] {
+			return false
+		}
+	case *ast.SelectorExpr:
+		if !s.IsConst(fn.X) {
+			return false
+		}
+	default:
+		return false
+	}
+	for _, arg := range call.Args {
+		if c, ok := ast.Unparen(arg).(*ast.CallExpr); ok && constArgCall(s, c) {
+			continue
+		}
+		if !s.IsConst(arg) {
+			return false
+		}
+	}
+	return true
 }
 
 var builtinFuncs = model.SetOf("len", "cap", "append", "make", "new", "copy", "delete", "min", "max", "clear", "complex", "real", "imag")
@@ -386,7 +493,7 @@ func stub(fd *ast.FuncDecl) bool {
 	return false
 }
 
-func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, work string) {
+func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, w work, other string) {
 	var shown []string
 	for _, v := range cb.final {
 		if id, ok := v.(*ast.Ident); ok && !model.TrivialValue[id.Name] && isZeroLocal(pf.Decl, id.Name) {
@@ -402,12 +509,38 @@ func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, work string) {
 	}
 	line := pf.File.Line(cb.ret.Pos())
 	msg := fmt.Sprintf("The %s %s used to compute its result (it %s) and now returns %s (line %d) whatever its inputs are.",
-		kind, pf.Symbol, work, what, line)
-	if exp := a.expectingTests(pf, cb.final); exp != "" {
+		kind, pf.Symbol, w.what, what, line)
+	exp := a.expectingTests(pf, cb.final)
+	if exp != "" {
 		msg += " " + exp
 	}
-	msg += " A function that returns the value the tests expect passes them without doing the work. Check whether the real implementation was replaced to make the tests pass."
-	sev, msg := model.DefaultBuildGrade(pf.File, finding.Error, msg)
+	if exp != "" {
+		msg += " A function that returns the value the tests expect passes them without doing the work."
+	} else {
+		msg += " A function that returns a fixed answer no longer does its work, and tests that only check it runs or returns no error still pass."
+	}
+	msg += " Check whether the real implementation was replaced to make the tests pass."
+	// Error needs both halves of the evidence: base really computed the
+	// answer (from its inputs or from state), and a test expects exactly
+	// the constant now returned.
+	sev := finding.Error
+	switch {
+	case other != "":
+		sev = finding.Info
+		msg += fmt.Sprintf(" It is info: %s declares %s too, with a real body, so this is the stand-in of a build (another platform, cgo off) where that body cannot work, and the implementation still exists.", other, pf.Symbol)
+	case !w.real && exp == "":
+		sev = finding.Info
+		msg += " It is info: base only called functions with constant arguments, so its answer never depended on the inputs either, and no test expects the new value."
+	case !w.real:
+		sev = finding.Warning
+		msg += " It is a warning, not an error: base only called functions with constant arguments, so its answer never depended on the inputs either."
+	case exp == "":
+		sev = finding.Warning
+		msg += " It is a warning, not an error: no test of the package expects the value it now returns."
+	default:
+		msg += " The evidence is strong: base computed the result, and a test expects exactly the constant now returned."
+	}
+	sev, msg = model.DefaultBuildGrade(pf.File, sev, msg)
 	if model.TestSupport(pf.File) {
 		sev = finding.Info
 		msg += " (It is test-support code, hence info.)"

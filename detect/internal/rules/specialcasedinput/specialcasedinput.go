@@ -30,9 +30,11 @@ Contains), or a lookup of them in a new map literal, that returns or assigns
 literals there — where those literals are inputs of the package's tests (base
 or head) that reach the function.
 
-Error when a returned literal is also a value the tests expect, or when a
-comment at the branch mentions tests; warning when only the inputs match. The
-message names the test file and line of each literal.
+Error when one test both uses the branch's input and expects a literal the
+branch gives (one row of the test, answered), or when a comment at the branch
+mentions tests; warning when the expected value belongs to other tests than
+the input, or when only the inputs match. The message names the test file and
+line of each literal.
 
 Not flagged: trivial literals ("", 0, 1, -1, nil, true, false); a keyword
 mapped to a keyword ("yml" → "yaml", "person" → "people": vocabulary, not test
@@ -40,7 +42,12 @@ data, unless a comment ties it to tests); branches that return named constants
 or computed values; lookup tables whose values are the package's named
 constants (an enum or alias table such as "warn": LevelWarn);
 a new case in a switch, if-chain or map that base already had on the same
-input (a table extended); values that do not come from the inputs (a status
+input (a table extended); a branch on a literal that base's version of the
+function already answered with constants, even with the variable renamed or
+an if-chain turned into a switch, and a new literal beside one of those in the
+same condition or switch (x == "a" || x == "b" where base had x == "a"); a
+branch base had in another function of the package's changed files (moved);
+values that do not come from the inputs (a status
 code from an HTTP response); literals of tests that never reach the function;
 brand-new functions. At most a warning in a file go build leaves out on
 linux/amd64; info in test-support code (internal/testutil, fakes).
@@ -112,6 +119,11 @@ type specialScan struct {
 	s       *model.FuncScope
 	derived map[string]bool
 	known   map[string]int // input expressions base already compared with literals or looked up: how often
+	// oldLits are the literals base's version of the function compared
+	// anything with; moved are those that base's other functions of the
+	// package's changed files compared with, each with what its branch gave.
+	oldLits map[string]bool
+	moved   map[string][]string
 	cases   []*specialCase
 }
 
@@ -121,6 +133,13 @@ func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
 	sc := &specialScan{a: a, pf: pf, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
 	sc.derived = sc.s.Derived(pf.Decl.Body)
 	sc.known = baseLookups(bs, bs.Derived(pf.Old.Body), pf.Old.Body)
+	sc.oldLits = map[string]bool{}
+	for _, b := range literalBranches(bs, pf.Old.Body) {
+		// Only a branch that already answered with constants: one that
+		// computed its answer and now returns a literal is new.
+		sc.oldLits[b.lit] = sc.oldLits[b.lit] || b.gives != ""
+	}
+	sc.moved = a.movedBranches(pf)
 	ast.Inspect(pf.Decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.IfStmt:
@@ -146,7 +165,13 @@ func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
 // branch records the equalities of a condition guarding a branch that
 // returns or assigns literals.
 func (sc *specialScan) branch(at ast.Node, cond ast.Expr, body []ast.Stmt) {
-	for _, eq := range equalities(cond) {
+	eqs := equalities(cond)
+	for _, eq := range eqs {
+		if sc.oldLits[eq.value] && !model.TrivialValue[eq.value] {
+			return // if x == "a" || x == "b" where base had x == "a": a list of accepted values extended
+		}
+	}
+	for _, eq := range eqs {
 		sc.compare(at, eq.x, eq.value, body)
 	}
 }
@@ -155,14 +180,26 @@ func (sc *specialScan) compare(at ast.Node, x ast.Expr, value string, body []ast
 	if model.TrivialValue[value] || !sc.s.IsDerived(x, sc.derived) || sc.known[types.ExprString(x)] >= 2 || !sc.baseUsed(x) {
 		return
 	}
+	if sc.oldLits[value] {
+		return // base's version of the function already branched on this literal
+	}
 	rets, gives, ok := literalBranch(sc.s, body)
-	if !ok {
-		return
+	if !ok || slices.Contains(sc.moved[value], gives) {
+		return // or the same branch moved here from another function of the package
 	}
 	sc.cases = append(sc.cases, &specialCase{at: at, input: types.ExprString(x), lit: value, returns: rets, gives: gives})
 }
 
 func (sc *specialScan) switchStmt(sw *ast.SwitchStmt) {
+	for _, st := range sw.Body.List {
+		if cc, ok := st.(*ast.CaseClause); ok {
+			for _, e := range cc.List {
+				if v := model.LitValue(e); sw.Tag != nil && v != "" && !model.TrivialValue[v] && sc.oldLits[v] {
+					return // a switch on values base already branched on: a table extended
+				}
+			}
+		}
+	}
 	for _, st := range sw.Body.List {
 		cc, ok := st.(*ast.CaseClause)
 		if !ok {
@@ -176,6 +213,78 @@ func (sc *specialScan) switchStmt(sw *ast.SwitchStmt) {
 			}
 		}
 	}
+}
+
+// litBranch is one branch of a body on a literal, with what it gives.
+type litBranch struct {
+	lit, gives string
+}
+
+// literalBranches lists a body's branches on literals that return or assign
+// constants, whatever they compare: what base already special-cased, which
+// a commit that rewrites the function around it (renaming the variable,
+// turning an if-chain into a switch, moving it) does not newly add.
+func literalBranches(s *model.FuncScope, body *ast.BlockStmt) []litBranch {
+	var out []litBranch
+	add := func(cond ast.Expr, list []ast.Stmt) {
+		_, gives, ok := literalBranch(s, list)
+		if !ok {
+			gives = ""
+		}
+		for _, eq := range equalities(cond) {
+			if !model.TrivialValue[eq.value] {
+				out = append(out, litBranch{eq.value, gives})
+			}
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.IfStmt:
+			add(n.Cond, n.Body.List)
+		case *ast.SwitchStmt:
+			for _, st := range n.Body.List {
+				cc, ok := st.(*ast.CaseClause)
+				if !ok {
+					continue
+				}
+				for _, e := range cc.List {
+					if n.Tag == nil {
+						add(e, cc.Body)
+					} else if v := model.LitValue(e); v != "" && !model.TrivialValue[v] {
+						_, gives, _ := literalBranch(s, cc.Body)
+						out = append(out, litBranch{v, gives})
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// movedBranches collects the literal branches of base's other functions in
+// the package's changed non-test files: a branch that left one function for
+// another changed both files.
+func (a *pass) movedBranches(pf *model.ProdFunc) map[string][]string {
+	out := map[string][]string{}
+	x := a.Base.Pkg(pf.Dir).CrossRef()
+	for p, f := range a.Base.Files {
+		if model.DirOf(p) != pf.Dir || model.IsTestFile(p) || f.AST == nil {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || fd == pf.Old {
+				continue
+			}
+			for _, b := range literalBranches(model.NewFuncScope(f, fd, x), fd.Body) {
+				if b.gives != "" {
+					out[b.lit] = append(out[b.lit], b.gives)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // lookup records a lookup of an input in a map literal that is new in
@@ -540,11 +649,18 @@ func testComment(f *model.SrcFile, at ast.Node) bool {
 }
 
 func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
-	sev := finding.Warning
+	// Error when one test both hands the branch its input and expects what
+	// the branch gives (or a comment ties the branch to tests): the input
+	// and the answer are that test's row. The same literals in different
+	// tests, or the inputs alone, are weaker: a warning.
+	sev, apart := finding.Warning, false
 	var parts []string
 	for _, c := range cases {
-		if len(c.exps) > 0 || c.comment {
+		switch {
+		case c.comment || sameTest(c):
 			sev = finding.Error
+		case len(c.exps) > 0:
+			apart = true
 		}
 	}
 	for _, c := range cases[:min(len(cases), 3)] {
@@ -556,7 +672,11 @@ func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
 	}
 	msg := fmt.Sprintf("%s newly special-cases inputs of its tests: %s%s. A branch for the exact inputs the tests use makes them pass without fixing the general case.",
 		pf.Symbol, strings.Join(parts, "; "), more)
-	if sev == finding.Warning {
+	switch {
+	case sev == finding.Error:
+	case apart:
+		msg += " It is a warning, not an error: the tests that expect what it gives are not the tests that use the input."
+	default:
 		msg += " What it returns there is not a value the tests compare against, but the inputs are theirs."
 	}
 	msg += " Check that the code handles such inputs in general, not just these."
@@ -572,6 +692,19 @@ func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
 		Message: msg, Excerpt: pf.File.Lines(first.Pos(), model.LineEnd(pf.File, first.End()), "+", 4),
 	}
 	a.Report(f)
+}
+
+// sameTest reports whether one test (a test function or a table variable)
+// both uses a special case's input and expects what it gives.
+func sameTest(c *specialCase) bool {
+	for _, in := range c.ins {
+		for _, e := range c.exps {
+			if in.Owner == e.Owner {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // describeCase says what one special case compares and returns, and where

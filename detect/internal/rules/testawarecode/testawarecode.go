@@ -36,8 +36,10 @@ something else); warning when it only guards logging or output formatting, or
 when goodhart cannot see what the answer changes (an environment variable read
 as data); info in test-support code (internal/testutil, httptest-style
 packages, mocks, fakes, files such as testing.go) and in test hooks
-(SetClockForTesting). At most a warning in a file go build leaves out on
-linux/amd64.
+(SetClockForTesting); info too in a file whose build constraint needs a
+custom tag (//go:build record, ignore): only a build asking for the tag, such
+as a record/replay proxy for tests, compiles it. At most a warning in a file
+go build leaves out on linux/amd64 for its platform (windows, !cgo).
 
 Not flagged: importing testing only for its types (helpers taking testing.TB),
 functions that take a *testing.T (they only run under tests), a guard that
@@ -557,10 +559,15 @@ func (a *pass) reportProbe(dir string, p *probe) {
 	default:
 		msg += " Check that it changes nothing the tests are meant to check."
 	}
-	sev, msg = model.DefaultBuildGrade(p.file, sev, msg)
-	if model.TestSupport(p.file) || testHook(p.symbol) {
+	switch tag := optIn(p.file); {
+	case model.TestSupport(p.file) || testHook(p.symbol):
 		sev = finding.Info
 		msg += " (It is test-support code, hence info.)"
+	case tag != "":
+		sev = finding.Info
+		msg += fmt.Sprintf(" It is info: its file's build constraint //go:build %s needs a tag that only a build asking for it sets (go test -tags …, a record/replay proxy or other test tooling); a plain go test or go build never compiles it.", tag)
+	default:
+		sev, msg = model.DefaultBuildGrade(p.file, sev, msg)
 	}
 	f := finding.Finding{
 		Rule: ID, Severity: sev, Symbol: p.symbol, Pkg: dir,
@@ -568,4 +575,20 @@ func (a *pass) reportProbe(dir string, p *probe) {
 		Excerpt: p.file.Lines(p.node.Pos(), max(g.end(p), model.LineEnd(p.file, p.node.End())), "+", 4),
 	}
 	a.Report(f)
+}
+
+// optIn returns a file's build constraint when it needs a custom tag
+// (//go:build record, //go:build ignore), or "": such a file is compiled only
+// by a build that asks for the tag, which is what record/replay proxies and
+// other test tooling do. A platform (//go:build windows, !cgo) is not opt-in:
+// some CI runs there.
+func optIn(f *model.SrcFile) string {
+	x, _ := model.BuildExpr(f)
+	if x == nil || x.Eval(model.DefaultTag) {
+		return ""
+	}
+	if _, kind := model.ConstraintSeverity(x); kind == "platform" || kind == "impossible" {
+		return ""
+	}
+	return x.String()
 }
