@@ -21,6 +21,9 @@ type AssertDiff struct {
 	// (see SubjectOf): a reviewer may want to see them, nothing more.
 	Followed []*Site
 	Why      string
+	// Added are head's checks that pair with none of base's: with checks
+	// removed too, the test was reworked rather than cut.
+	Added []*Site
 }
 
 func (a *Pass) DiffAssertions(m *Match) *AssertDiff {
@@ -92,6 +95,9 @@ func (a *Pass) compareAssertions(m *Match) *AssertDiff {
 		}
 	}
 	for _, h := range uh {
+		if !neverFails(h) {
+			d.Added = append(d.Added, h)
+		}
 		if neverFails(h) {
 			d.Weakened = append(d.Weakened, Weakening{nil, h, finding.Error, fmt.Sprintf("the new check %s can never fail: %s", CallText(h), neverWhy(h))})
 		}

@@ -2,7 +2,10 @@ package removedassertion
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
+	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -65,8 +68,18 @@ func runRemovedAssertion(a *pass) {
 func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 	bt, ht := m.Base, m.Head
 	sev, gone, why := finding.Error, d.Removed, "A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed."
-	if len(gone) == 0 {
+	switch {
+	case len(gone) == 0:
 		sev, gone, why = finding.Info, d.Followed, "They went with the code they checked: "+d.Why+". Confirm the change was intended."
+	case len(d.Added) > 0:
+		var added []string
+		for _, s := range d.Added {
+			added = append(added, model.CallText(s))
+		}
+		sev, why = finding.Info, fmt.Sprintf("The test was reworked rather than cut: it also gained %s of its own (%s), which may check the same behaviour another way. Check that what the removed ones verified is still covered.",
+			model.Plural(len(added), "a check", fmt.Sprintf("%d checks", len(added))), model.ListNames(added, 3))
+	case len(newHelpers(m)) > 0:
+		sev, why = finding.Info, "Its checks may have moved into "+model.ListNames(newHelpers(m), 3)+", which head calls and base did not; helpers reached without the *testing.T are not followed. Check that they check the same things."
 	}
 	var list, excerpt []string
 	for _, s := range gone {
@@ -126,4 +139,34 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// assertionHelper matches the names of helpers that check things:
+// AssertReady, requireJSON, expectStatus, verifyRows, mustMatch.
+var assertionHelper = regexp.MustCompile(`^(?i:assert|require|expect|check|verify|must|ensure|should)([A-Z_]|$)`)
+
+// newHelpers lists the checking helpers a head test calls that its base
+// version did not: where checks go when a test is tidied.
+func newHelpers(m *model.Match) []string {
+	calls := func(body ast.Node) map[string]bool {
+		out := map[string]bool{}
+		ast.Inspect(body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if _, name := model.CallName(call); assertionHelper.MatchString(name) {
+					out[name] = true
+				}
+			}
+			return true
+		})
+		return out
+	}
+	had := calls(m.Base.Body)
+	var out []string
+	for name := range calls(m.Head.Body) {
+		if !had[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -57,17 +57,25 @@ func runRemovedTestCase(a *pass) {
 			if s := a.SubjectOf(m.Base, false, r.Expr); s.Followed() {
 				followed = append(followed, r)
 				if why == "" {
-					why = s.Why()
+					why = "They went with the code they exercised: " + s.Why() + "."
 				}
 				continue
 			}
 			kept = append(kept, r)
 		}
 		if len(kept) > 0 {
+			// Rows dropped from a table the range also rewrote, for code the
+			// range changed, read as the behaviour changing on purpose.
+			if s := a.SubjectOf(m.Base, false, m.Base.Body); len(s.Changed) > 0 && len(unmatchedRows(headRows, baseRows)) > 0 {
+				followed, kept = append(followed, kept...), nil
+				why = "The code the table exercises changed in this range (" + model.ListNames(s.Changed, 3) + ") and the table gained or rewrote other rows with it, which reads as an intended change of behaviour."
+			}
+		}
+		if len(kept) > 0 {
 			a.reportLostRows(m, kept, finding.Warning, "Dropping the case that fails is the table-driven way to delete a test. Check whether these cases were failing, and why they were removed.")
 		}
 		if len(followed) > 0 {
-			a.reportLostRows(m, followed, finding.Info, "They went with the code they exercised: "+why+". Confirm the change was intended.")
+			a.reportLostRows(m, followed, finding.Info, why+" Confirm the change was intended.")
 		}
 	}
 }
