@@ -6,8 +6,10 @@ package model
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -386,4 +388,287 @@ func identAssigns(body *ast.BlockStmt) []string {
 		return true
 	})
 	return out
+}
+
+// Weakenings returns what weakened-assertion reports for a matched test:
+// the weakenings of its assertion diff that are not explained by what head
+// still checks, and the value checks replaced by a check of a weaker fact.
+func (a *Pass) Weakenings(m *Match) []Weakening {
+	d := a.DiffAssertions(m)
+	var out []Weakening
+	for _, w := range d.Weakened {
+		if !a.stillChecked(m, w) {
+			out = append(out, w)
+		}
+	}
+	return append(out, a.replacedByWeakerFact(m, d)...)
+}
+
+// stillChecked recognises a pairing of the diff that is not a weakening:
+//   - a check paired with a log that base already had (the log was there
+//     before, so the check did not become it: it went, or was paired wrong);
+//   - a check paired with a weaker one on the same value while head pins
+//     that value exactly (Equal(x, v) → Empty(v), or ErrorIs(err, ErrX) →
+//     NotErrorIs next to NoError(err)): the expected value changed, the
+//     value is checked as closely as before.
+func (a *Pass) stillChecked(m *Match, w Weakening) bool {
+	b, h := w.Base, w.Head
+	if b == nil || h == nil {
+		return false
+	}
+	if h.Kind == siteLog {
+		_, logs := checksOf(CollectSites(a.Base, m.Base))
+		text := CallText(h)
+		return findSite(logs, func(l *Site) bool { return l.key == h.key && CallText(l) == text }) >= 0
+	}
+	if b.key == h.key || !(strength(h.key) < strength(b.key)) || neverFails(h) {
+		return false
+	}
+	for _, op := range sharedOperands(b, h) {
+		if pins(h, op) {
+			return true
+		}
+		for _, o := range a.ChecksIn(a.Head, m.Head) {
+			if !newlyGatedAny(o) && pins(o, op) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func newlyGatedAny(s *Site) bool {
+	f := gateFacts(s)
+	return f.ciVar != "" || f.short
+}
+
+// sharedOperands lists the values both checks look at.
+func sharedOperands(b, h *Site) []string {
+	var out []string
+	for _, x := range b.operands {
+		if trivialOperand(x) {
+			continue
+		}
+		if slices.Contains(h.operands, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func trivialOperand(x string) bool { return x == "nil" || x == "true" || x == "false" || x == `""` }
+
+// pins reports whether a check fixes op to one exact value: op equal to
+// an expected value, nil (Nil, NoError), or empty or zero (Empty, Zero).
+func pins(s *Site, op string) bool {
+	switch s.key {
+	case "ne(" + op + ",nil)", "nonempty(" + op + ")", "nonzero(" + op + ")":
+		return true
+	}
+	return strings.HasPrefix(s.key, "ne(") && strength(s.key) == 3 && simpleKey(s) && slices.Contains(s.operands, op)
+}
+
+// replacedByWeakerFact finds a base check of a value that head no longer
+// checks at all, replaced by a new check of a different, weaker fact:
+// require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t,
+// called.Load()). The test keeps its number of checks, so nothing looks
+// removed, but the value it was about is no longer looked at. Not this: the
+// value still checked another way (if slept < 5*time.Second, or another
+// library's assertion), or renamed (the same relation on a new name), or a
+// check that went with its subject (explained).
+func (a *Pass) replacedByWeakerFact(m *Match, d *AssertDiff) []Weakening {
+	bs, hs := a.ChecksIn(a.Base, m.Base), a.ChecksIn(a.Head, m.Head)
+	ub, uh := unpairedByKey(bs, hs)
+	if len(ub) == 0 || len(uh) == 0 {
+		return nil
+	}
+	reported := map[*Site]bool{}
+	for _, r := range d.Removed {
+		reported[r] = true
+	}
+	for _, w := range d.Weakened {
+		if w.Base != nil {
+			reported[w.Base] = true
+		}
+		if w.Head != nil {
+			reported[w.Head] = true
+		}
+	}
+	var headText []string
+	for _, h := range hs {
+		headText = append(headText, siteText(h))
+	}
+	var baseText []string
+	for _, b := range bs {
+		baseText = append(baseText, siteText(b))
+	}
+	var out []Weakening
+	for _, b := range ub {
+		if reported[b] || !comparesValue(b) {
+			continue
+		}
+		subj := subjects(b)
+		if len(subj) == 0 || mentionsAny(headText, subj) {
+			continue // the value is still checked, another way
+		}
+		if findSite(uh, func(h *Site) bool { return renamed(b, h) }) >= 0 {
+			continue // the same check of a renamed value
+		}
+		i := findSite(uh, func(h *Site) bool {
+			hsubj := subjects(h)
+			return !reported[h] && weakFact(h) && len(hsubj) > 0 && !mentionsAny(baseText, hsubj)
+		})
+		if i < 0 || a.wentElsewhere(m, b) {
+			continue
+		}
+		h := uh[i]
+		uh = append(uh[:i], uh[i+1:]...)
+		out = append(out, Weakening{b, h, finding.Warning, fmt.Sprintf(
+			"%s was replaced by %s: no check of the test looks at %s any more, and the new check only asserts %s, a weaker fact than the value base compared",
+			CallText(b), CallText(h), strings.Join(subj, ", "), factText(h))})
+	}
+	return out
+}
+
+// wentElsewhere reports whether a base check missing from the head test
+// moved to another new or changed test of the package, or went with the
+// API or the value it checked.
+func (a *Pass) wentElsewhere(m *Match, b *Site) bool {
+	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+		if ht == m.Head || !ht.IsTest() {
+			continue
+		}
+		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
+			continue
+		}
+		if findSite(a.ChecksIn(a.Head, ht), func(h *Site) bool { return h.key == b.key }) >= 0 {
+			return true
+		}
+	}
+	return a.apiRemoved(m, b) || a.operandVanished(m, b)
+}
+
+// unpairedByKey returns the base and head checks left once checks with
+// the same failure condition are paired.
+func unpairedByKey(bs, hs []*Site) (ub, uh []*Site) {
+	uh = append([]*Site(nil), hs...)
+	for _, b := range bs {
+		if i := findSite(uh, func(h *Site) bool { return h.key == b.key }); i >= 0 {
+			uh = append(uh[:i], uh[i+1:]...)
+			continue
+		}
+		ub = append(ub, b)
+	}
+	return ub, uh
+}
+
+// comparesValue reports whether a check compares a value with another (an
+// expected value, a bound), rather than asserting a fact of one value.
+func comparesValue(s *Site) bool {
+	return simpleKey(s) && valueCount(s) >= 2
+}
+
+// weakFact reports whether a check asserts a fact of one value: that a
+// flag holds, that a call succeeded, that a value is present, non-nil,
+// non-empty or an error — not that it is empty or zero, an exact value.
+func weakFact(s *Site) bool {
+	if strings.HasPrefix(s.key, "nonempty(") || strings.HasPrefix(s.key, "nonzero(") {
+		return false
+	}
+	return (s.Kind == SiteAssert || s.Kind == SiteFail) && simpleKey(s) && !neverFails(s) && valueCount(s) == 1 && strength(s.key) <= 2
+}
+
+func factText(s *Site) string {
+	for _, o := range s.operands {
+		if !trivialOperand(o) {
+			return "`" + o + "`"
+		}
+	}
+	return CallText(s)
+}
+
+// subjects are the operands of a check that name values of the test (got,
+// res.Count, called.Load()), not constants (5*time.Second, "x", ErrX is
+// kept: a package's sentinel is a value of the test's world too).
+func subjects(s *Site) []string {
+	var out []string
+	for _, o := range s.operands {
+		if trivialOperand(o) {
+			continue
+		}
+		e, err := parser.ParseExpr(o)
+		if err != nil {
+			continue
+		}
+		if hasValueName(e, s.callFile) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// hasValueName reports whether an expression reads a name that is not an
+// imported package or a predeclared constant.
+func hasValueName(e ast.Expr, f *SrcFile) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := x.X.(*ast.Ident); ok && f != nil && f.importPath(id.Name) != "" {
+				return false // time.Second
+			}
+		case *ast.Ident:
+			switch x.Name {
+			case "nil", "true", "false", "iota", "len", "cap", "string", "int", "int64", "float64", "byte", "rune":
+			default:
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// siteText is every token a check reads: its call and its conditions.
+func siteText(s *Site) string {
+	parts := append([]string(nil), s.operands...)
+	for _, n := range checkedNodes(s) {
+		if e, ok := n.(ast.Expr); ok {
+			parts = append(parts, types.ExprString(e))
+		}
+	}
+	return " " + strings.Join(scanTokens([]byte(strings.Join(parts, " ; ")), nil), " ") + " "
+}
+
+// mentionsAny reports whether some text holds one of the values as whole
+// tokens.
+func mentionsAny(texts []string, values []string) bool {
+	for _, v := range values {
+		needle := " " + strings.Join(scanTokens([]byte(v), nil), " ") + " "
+		for _, t := range texts {
+			if strings.Contains(t, needle) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renamed reports whether a head check may be a base check with its value
+// renamed: the same relation (or the same assertion, for those goodhart
+// has no canonical form for) over as many values.
+func renamed(b, h *Site) bool {
+	rb, _, _ := strings.Cut(b.key, "(")
+	rh, _, _ := strings.Cut(h.key, "(")
+	return rb == rh && rb != "" && !strings.Contains(rb, " ") && valueCount(b) == valueCount(h)
+}
+
+func valueCount(s *Site) int {
+	n := 0
+	for _, o := range s.operands {
+		if !trivialOperand(o) {
+			n++
+		}
+	}
+	return n
 }
