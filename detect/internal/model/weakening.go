@@ -431,7 +431,7 @@ func (a *Pass) stillChecked(m *Match, w Weakening) bool {
 			return true
 		}
 		for _, o := range a.ChecksIn(a.Head, m.Head) {
-			if !newlyGatedAny(o) && pins(o, op) {
+			if !gatedOffCI(o) && pins(o, op) {
 				return true
 			}
 		}
@@ -439,7 +439,9 @@ func (a *Pass) stillChecked(m *Match, w Weakening) bool {
 	return false
 }
 
-func newlyGatedAny(s *Site) bool {
+// gatedOffCI reports whether a check runs only off CI or outside -short
+// mode: it pins nothing where the test is enforced.
+func gatedOffCI(s *Site) bool {
 	f := gateFacts(s)
 	return f.ciVar != "" || f.short
 }
