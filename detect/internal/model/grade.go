@@ -3,6 +3,8 @@ package model
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,8 +44,12 @@ func Grade(s *Site, failGates map[string]bool) (finding.Severity, string) {
 		return finding.Warning, "when the " + facts.envVar + " environment variable is absent (a credential or service it needs)"
 	case facts.service != "":
 		return finding.Warning, "when a service it needs is unreachable (" + facts.service + ")"
+	case facts.probe != "" && facts.tool && facts.mock != "":
+		return finding.Warning, "when a tool is missing (" + facts.probe + "), though the test drives it through a stand-in (" + facts.mock + ") and may not need the tool at all"
 	case facts.probe != "":
 		return finding.Info, "when a tool or capability is missing (" + facts.probe + ")"
+	case facts.version != "":
+		return finding.Info, "when a tool is too old (" + facts.version + "), a capability guard"
 	case s.helper != "":
 		return helperGrade(s.helper)
 	}
@@ -71,11 +77,15 @@ func GatesOnly(s *Site) string {
 type gateFact struct {
 	ciVar, envVar, service, probe string
 	short, platformOnly           bool
+	tool                          bool   // the probe looks for an executable (exec.LookPath, exec.Command)
+	version                       string // a version the gate compares: a tool too old is a missing capability
+	mock                          string // a stand-in for running commands the test uses (mocked runner)
+	files                         []*SrcFile
 }
 
 // gateFacts reads what a site's gates consult.
 func gateFacts(s *Site) gateFact {
-	var f gateFact
+	f := gateFact{files: []*SrcFile{s.callFile, s.File}}
 	platform, other := false, false
 	for _, g := range s.Gates {
 		if g.Cond == nil {
@@ -98,11 +108,33 @@ func gateFacts(s *Site) gateFact {
 		}
 	}
 	f.platformOnly = platform && !other
+	if f.probe == "" && f.envVar == "" && f.service == "" && len(s.Gates) > 0 {
+		f.version = versionGuard(s)
+	}
+	if f.tool && s.scope != nil && s.scope.body != nil {
+		f.mock = mockRunner(s.scope.body)
+	}
 	return f
+}
+
+// pkgName is the name of the package an identifier imports in the site's
+// files (osexec "os/exec" → exec), or the identifier itself when it is not
+// an import.
+func (f *gateFact) pkgName(recv string) string {
+	for _, file := range f.files {
+		if file == nil {
+			continue
+		}
+		if p := file.importPath(recv); p != "" {
+			return path.Base(p)
+		}
+	}
+	return recv
 }
 
 func (f *gateFact) call(call *ast.CallExpr) {
 	recv, name := CallName(call)
+	recv = f.pkgName(recv)
 	switch {
 	case (recv == "os" || recv == "syscall") && (name == "Getenv" || name == "LookupEnv"):
 		if v := StringArg(call, 0); v != "" {
@@ -117,12 +149,89 @@ func (f *gateFact) call(call *ast.CallExpr) {
 	case (recv == "net" && strings.HasPrefix(name, "Dial")) || (recv == "sql" && name == "Open") || name == "Ping" || name == "PingContext" ||
 		(recv == "http" && (name == "Get" || name == "Head")) || (recv == "grpc" && strings.HasPrefix(name, "Dial")) || (recv == "net" && name == "Listen"):
 		f.service = recv + "." + name
-	case (recv == "exec" && (name == "LookPath" || name == "Command" || name == "CommandContext")) || recv == "testenv" ||
+	case recv == "exec" && (name == "LookPath" || name == "Command" || name == "CommandContext"):
+		f.probe, f.tool = recv+"."+name, true
+	case recv == "testenv" ||
 		(recv == "runtime" && (name == "Version" || name == "NumCPU" || name == "GOMAXPROCS")) || (recv == "testing" && name == "CoverMode") ||
-		(recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat")):
+		(recv == "os" && (name == "Getuid" || name == "Geteuid" || name == "Stat" || name == "Symlink" || name == "Link" || name == "Lchown" || name == "Chown")) ||
+		(recv == "syscall" && (name == "Mkfifo" || name == "Setrlimit")):
 		f.probe = recv + "." + name
 	}
 }
+
+var versionRE = regexp.MustCompile(`(?i)version`)
+
+// tooOldRE matches what a skip says when the tool it needs is too old.
+var tooOldRE = regexp.MustCompile(`(?i)\btoo old\b|\b(?:version|release)\b.*\b(?:older|below|before|lacks|required|requires|needed|supported)\b|\brequires\b.*\b(?:version|v?\d+\.\d+)`)
+
+// versionGuard recognises a skip gated on the version of something the
+// test needs (a git too old for merge-tree): the condition, or what feeds
+// it, calls a function that reads a version (gitVersion(t),
+// semver.Compare(v, "v2.38")), or the skip itself says the tool is too
+// old. A version field of the value under test (m.Version != "v2") is not
+// that. It returns what says so, or "".
+func versionGuard(s *Site) string {
+	for _, g := range s.Gates {
+		if g.Cond == nil {
+			continue
+		}
+		found := ""
+		for _, n := range append([]ast.Node{g.Cond}, g.ctx...) {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && found == "" {
+					recv, name := CallName(call)
+					if versionRE.MatchString(name) || recv == "semver" || recv == "version" {
+						found = strings.TrimPrefix(recv+"."+name, ".")
+					}
+				}
+				return found == ""
+			})
+		}
+		if found != "" {
+			return found
+		}
+	}
+	if call, ok := s.call.(*ast.CallExpr); ok {
+		for _, arg := range call.Args {
+			if l, ok := arg.(*ast.BasicLit); ok && l.Kind == token.STRING {
+				if msg, err := strconv.Unquote(l.Value); err == nil && tooOldRE.MatchString(msg) {
+					return strconv.Quote(msg)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// mockRunner finds, in a test's body, a stand-in for running commands: a
+// mocked or faked command runner (mockContext.CommandRunner,
+// fakeExec, testexec.NewMockRunner). A test that runs its tool through one
+// does not need the tool installed, so a skip when it is missing may hide
+// the test for nothing.
+func mockRunner(body *ast.BlockStmt) string {
+	found := ""
+	ast.Inspect(body, func(n ast.Node) bool {
+		var text string
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			text = types.ExprString(x)
+		case *ast.Ident:
+			text = x.Name
+		default:
+			return found == ""
+		}
+		if found == "" && standInRE.MatchString(text) && runnerRE.MatchString(text) {
+			found = text
+		}
+		return found == ""
+	})
+	return found
+}
+
+var (
+	standInRE = regexp.MustCompile(`(?i)mock|fake|stub`)
+	runnerRE  = regexp.MustCompile(`(?i)runner|command|cmd|exec`)
+)
 
 // platformFires evaluates the gates that test runtime.GOOS/GOARCH on the
 // default platform: known is false when no gate is decided that way.
@@ -208,3 +317,94 @@ var skipNameRE = regexp.MustCompile(`^(?i:skip)|(?i:skip)(?:If|Unless|On|When|Wi
 // name that it skips: SkipIfShort, skipUnlessDocker, testutil.SkipOnCI —
 // not assert.EqualSkip, whose "Skip" counts stack frames.
 func skipsByName(name string) bool { return skipNameRE.MatchString(name) }
+
+// Narrows reports whether a head skip is reachable only where a base skip
+// already was: the same kind of skip (the same external helper, if any),
+// with every condition of the base one among its own. A skip moved under
+// one more if (a helper that skips, now called only for some rows) hides
+// nothing base did not hide already.
+func Narrows(s, base *Site) bool {
+	if s.Kind != SiteSkip || base.Kind != SiteSkip || s.helper != base.helper || len(base.Gates) > len(s.Gates) {
+		return false
+	}
+	have := map[string]int{}
+	for _, g := range s.Gates {
+		have[g.String()]++
+	}
+	for _, g := range base.Gates {
+		k := g.String()
+		if have[k] == 0 {
+			return false
+		}
+		have[k]--
+	}
+	return true
+}
+
+// Widened recognises a head skip whose condition is a base skip's with
+// alternatives added: `if errors.Is(err, os.ErrPermission)` became
+// `if errors.Is(err, os.ErrPermission) || os.IsPermission(err) || …`. It
+// returns the skip as if gated on the added alternatives alone — what is
+// newly skipped — the base condition and the added one, or nil when s does
+// not widen base.
+func Widened(s, base *Site) (w *Site, was, added string) {
+	if s.Kind != SiteSkip || base.Kind != SiteSkip || s.helper != base.helper || len(s.Gates) != len(base.Gates) {
+		return nil, "", ""
+	}
+	at := -1
+	var extras []ast.Expr
+	for i := range s.Gates {
+		hg, bg := s.Gates[i], base.Gates[i]
+		if hg.String() == bg.String() {
+			continue
+		}
+		if at >= 0 || hg.Cond == nil || bg.Cond == nil || hg.negated || bg.negated {
+			return nil, "", ""
+		}
+		hd, bd := disjuncts(hg.Cond), disjuncts(bg.Cond)
+		left := map[string]int{}
+		for _, d := range bd {
+			left[types.ExprString(d)]++
+		}
+		var extra []ast.Expr
+		for _, d := range hd {
+			if k := types.ExprString(d); left[k] > 0 {
+				left[k]--
+				continue
+			}
+			extra = append(extra, d)
+		}
+		for _, n := range left {
+			if n > 0 {
+				return nil, "", ""
+			}
+		}
+		if len(extra) == 0 {
+			return nil, "", ""
+		}
+		at, extras = i, extra
+	}
+	if at < 0 {
+		return nil, "", ""
+	}
+	var cond ast.Expr
+	for _, d := range extras {
+		if cond == nil {
+			cond = d
+		} else {
+			cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: d}
+		}
+	}
+	c := *s
+	c.Gates = append([]gate(nil), s.Gates...)
+	c.Gates[at].Cond = cond
+	return &c, base.Gates[at].String(), types.ExprString(cond)
+}
+
+// disjuncts splits a || b || c into its alternatives.
+func disjuncts(e ast.Expr) []ast.Expr {
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.LOR {
+		return append(disjuncts(b.X), disjuncts(b.Y)...)
+	}
+	return []ast.Expr{e}
+}

@@ -4,10 +4,14 @@ package model
 // checks as much: the weakenings the assertion rules report.
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/printer"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -386,4 +390,375 @@ func identAssigns(body *ast.BlockStmt) []string {
 		return true
 	})
 	return out
+}
+
+// Weakenings returns what weakened-assertion reports for a matched test:
+// the weakenings of its assertion diff that are not explained by what head
+// still checks, and the value checks replaced by a check of a weaker fact.
+func (a *Pass) Weakenings(m *Match) []Weakening {
+	d := a.DiffAssertions(m)
+	var out []Weakening
+	for _, w := range d.Weakened {
+		if !a.stillChecked(m, w) {
+			out = append(out, w)
+		}
+	}
+	return append(out, a.replacedByWeakerFact(m, d)...)
+}
+
+// stillChecked recognises a pairing of the diff that is not a weakening:
+//   - a check paired with a log that base already had (the log was there
+//     before, so the check did not become it: it went, or was paired wrong);
+//   - a check paired with a weaker one on the same value while head pins
+//     that value exactly (Equal(x, v) → Empty(v), or ErrorIs(err, ErrX) →
+//     NotErrorIs next to NoError(err)): the expected value changed, the
+//     value is checked as closely as before.
+func (a *Pass) stillChecked(m *Match, w Weakening) bool {
+	b, h := w.Base, w.Head
+	if b == nil || h == nil {
+		return false
+	}
+	if h.Kind == siteLog {
+		_, logs := checksOf(CollectSites(a.Base, m.Base))
+		text := CallText(h)
+		return findSite(logs, func(l *Site) bool { return l.key == h.key && CallText(l) == text }) >= 0
+	}
+	if b.key == h.key || !(strength(h.key) < strength(b.key)) || neverFails(h) {
+		return false
+	}
+	for _, op := range sharedOperands(b, h) {
+		if pins(h, op) {
+			return true
+		}
+		for _, o := range a.ChecksIn(a.Head, m.Head) {
+			if !gatedOffCI(o) && pins(o, op) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// gatedOffCI reports whether a check runs only off CI or outside -short
+// mode: it pins nothing where the test is enforced.
+func gatedOffCI(s *Site) bool {
+	f := gateFacts(s)
+	return f.ciVar != "" || f.short
+}
+
+// sharedOperands lists the values both checks look at.
+func sharedOperands(b, h *Site) []string {
+	var out []string
+	for _, x := range b.operands {
+		if trivialOperand(x) {
+			continue
+		}
+		if slices.Contains(h.operands, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func trivialOperand(x string) bool { return x == "nil" || x == "true" || x == "false" || x == `""` }
+
+// pins reports whether a check fixes op to one exact value: op equal to
+// an expected value, nil (Nil, NoError), or empty or zero (Empty, Zero).
+func pins(s *Site, op string) bool {
+	switch s.key {
+	case "ne(" + op + ",nil)", "nonempty(" + op + ")", "nonzero(" + op + ")":
+		return true
+	}
+	return strings.HasPrefix(s.key, "ne(") && strength(s.key) == 3 && simpleKey(s) && slices.Contains(s.operands, op)
+}
+
+// replacedByWeakerFact finds a base check of a value that head no longer
+// checks at all, replaced by a new check of a different, weaker fact:
+// require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t,
+// called.Load()). The test keeps its number of checks, so nothing looks
+// removed, but the value it was about is no longer looked at. Not this: the
+// value still checked another way (if slept < 5*time.Second, or another
+// library's assertion), or renamed (the same relation on a new name), or a
+// check that went with its subject (explained).
+func (a *Pass) replacedByWeakerFact(m *Match, d *AssertDiff) []Weakening {
+	bs, hs := a.ChecksIn(a.Base, m.Base), a.ChecksIn(a.Head, m.Head)
+	ub, uh := unpairedByKey(bs, hs)
+	if len(ub) == 0 || len(uh) == 0 || len(uh) > len(ub) {
+		// A test that gained more new checks than it lost was rewritten
+		// or extended, not given a stand-in for a check.
+		return nil
+	}
+	reported := map[*Site]bool{}
+	for _, r := range d.Removed {
+		reported[r] = true
+	}
+	for _, w := range d.Weakened {
+		if w.Base != nil {
+			reported[w.Base] = true
+		}
+		if w.Head != nil {
+			reported[w.Head] = true
+		}
+	}
+	var headText []string
+	for _, h := range hs {
+		headText = append(headText, siteText(h))
+	}
+	var baseText []string
+	for _, b := range bs {
+		baseText = append(baseText, siteText(b))
+	}
+	var out []Weakening
+	for _, b := range ub {
+		if reported[b] || !comparesValue(b) {
+			continue
+		}
+		subj := subjects(b)
+		if len(subj) == 0 || mentionsAny(headText, subj) {
+			continue // the value is still checked, another way
+		}
+		if findSite(uh, func(h *Site) bool { return renamed(b, h) }) >= 0 {
+			continue // the same check of a renamed value
+		}
+		i := findSite(uh, func(h *Site) bool {
+			hsubj := subjects(h)
+			return !reported[h] && weakFact(h) && len(hsubj) > 0 && !mentionsAny(baseText, hsubj) &&
+				!renamedVariable(m, subj, hsubj)
+		})
+		if i < 0 || a.wentElsewhere(m, b) {
+			continue
+		}
+		h := uh[i]
+		uh = append(uh[:i], uh[i+1:]...)
+		out = append(out, Weakening{b, h, finding.Warning, fmt.Sprintf(
+			"%s was replaced by %s: no check of the test looks at %s any more, and the new check only asserts %s, a weaker fact than the value base compared",
+			CallText(b), CallText(h), strings.Join(subj, ", "), factText(h))})
+	}
+	return out
+}
+
+// wentElsewhere reports whether a base check missing from the head test
+// moved to another new or changed test of the package, or went with the
+// API or the value it checked.
+func (a *Pass) wentElsewhere(m *Match, b *Site) bool {
+	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+		if ht == m.Head || !ht.IsTest() {
+			continue
+		}
+		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
+			continue
+		}
+		if findSite(a.ChecksIn(a.Head, ht), func(h *Site) bool { return h.key == b.key }) >= 0 {
+			return true
+		}
+	}
+	return a.apiRemoved(m, b) || a.operandVanished(m, b)
+}
+
+// unpairedByKey returns the base and head checks left once checks with
+// the same failure condition are paired.
+func unpairedByKey(bs, hs []*Site) (ub, uh []*Site) {
+	uh = append([]*Site(nil), hs...)
+	for _, b := range bs {
+		if i := findSite(uh, func(h *Site) bool { return h.key == b.key }); i >= 0 {
+			uh = append(uh[:i], uh[i+1:]...)
+			continue
+		}
+		ub = append(ub, b)
+	}
+	return ub, uh
+}
+
+// comparesValue reports whether a check compares a value with another (an
+// expected value, a bound), rather than asserting a fact of one value.
+func comparesValue(s *Site) bool {
+	return simpleKey(s) && valueCount(s) >= 2
+}
+
+// weakFact reports whether a check asserts a fact of one value: that a
+// flag holds, that a call succeeded, that a value is present, non-nil,
+// non-empty or an error — not that it is empty or zero, an exact value.
+func weakFact(s *Site) bool {
+	if strings.HasPrefix(s.key, "nonempty(") || strings.HasPrefix(s.key, "nonzero(") {
+		return false
+	}
+	return (s.Kind == SiteAssert || s.Kind == SiteFail) && simpleKey(s) && !neverFails(s) && valueCount(s) == 1 && strength(s.key) <= 2
+}
+
+func factText(s *Site) string {
+	for _, o := range s.operands {
+		if !trivialOperand(o) {
+			return "`" + o + "`"
+		}
+	}
+	return CallText(s)
+}
+
+// subjects are the operands of a check that name values of the test (got,
+// res.Count, called.Load()), not constants (5*time.Second, "x", ErrX is
+// kept: a package's sentinel is a value of the test's world too).
+func subjects(s *Site) []string {
+	var out []string
+	for _, o := range s.operands {
+		if trivialOperand(o) {
+			continue
+		}
+		e, err := parser.ParseExpr(o)
+		if err != nil {
+			continue
+		}
+		if hasValueName(e, s.callFile) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// hasValueName reports whether an expression reads a name that is not an
+// imported package or a predeclared constant.
+func hasValueName(e ast.Expr, f *SrcFile) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := x.X.(*ast.Ident); ok && f != nil && f.importPath(id.Name) != "" {
+				return false // time.Second
+			}
+		case *ast.Ident:
+			switch x.Name {
+			case "nil", "true", "false", "iota", "len", "cap", "string", "int", "int64", "float64", "byte", "rune":
+			default:
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// siteText is every token a check reads: its call, its conditions and the
+// statements that feed them (serviceErr, ok := errors.AsType[…](err) for
+// `if !ok`).
+func siteText(s *Site) string {
+	parts := append([]string(nil), s.operands...)
+	for _, n := range checkedNodesAndCtx(s) {
+		var buf bytes.Buffer
+		if printer.Fprint(&buf, token.NewFileSet(), n) == nil {
+			parts = append(parts, buf.String())
+		}
+	}
+	return " " + strings.Join(scanTokens([]byte(strings.Join(parts, " ; ")), nil), " ") + " "
+}
+
+// renamedVariable recognises the value a check looked at renamed along
+// with what it holds: base declared `var gotAction string` and head, instead,
+// `var gotViolation string` (a callback whose argument changed). The check
+// of the renamed value is the same check made another way, not a stand-in.
+func renamedVariable(m *Match, baseSubj, headSubj []string) bool {
+	baseDecls, headDecls := declShapes(m.Base.Body), declShapes(m.Head.Body)
+	for _, b := range baseSubj {
+		bn := rootName(b)
+		bshape, ok := baseDecls[bn]
+		if !ok || headDecls[bn] != "" {
+			continue
+		}
+		for _, h := range headSubj {
+			hn := rootName(h)
+			if hshape, ok := headDecls[hn]; ok && baseDecls[hn] == "" && hshape == bshape {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declShapes maps each variable a body declares alone (var x T, x := v) to
+// what it is declared as, without its name.
+func declShapes(body *ast.BlockStmt) map[string]string {
+	out := map[string]string{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch d := n.(type) {
+		case *ast.ValueSpec:
+			if len(d.Names) == 1 {
+				shape := "var"
+				if d.Type != nil {
+					shape += " " + types.ExprString(d.Type)
+				}
+				for _, v := range d.Values {
+					shape += " = " + types.ExprString(v)
+				}
+				out[d.Names[0].Name] = shape
+			}
+		case *ast.AssignStmt:
+			if d.Tok == token.DEFINE && len(d.Lhs) == 1 && len(d.Rhs) == 1 {
+				if id, ok := d.Lhs[0].(*ast.Ident); ok {
+					out[id.Name] = ":= " + types.ExprString(d.Rhs[0])
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// rootName is the variable an operand reads: called for called.Load(),
+// res for res.Count.
+func rootName(op string) string {
+	e, err := parser.ParseExpr(op)
+	if err != nil {
+		return ""
+	}
+	for {
+		switch x := e.(type) {
+		case *ast.CallExpr:
+			e = x.Fun
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.UnaryExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// mentionsAny reports whether some text holds one of the values as whole
+// tokens.
+func mentionsAny(texts []string, values []string) bool {
+	for _, v := range values {
+		needle := " " + strings.Join(scanTokens([]byte(v), nil), " ") + " "
+		for _, t := range texts {
+			if strings.Contains(t, needle) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renamed reports whether a head check may be a base check with its value
+// renamed: the same relation (or the same assertion, for those goodhart
+// has no canonical form for) over as many values.
+func renamed(b, h *Site) bool {
+	rb, _, _ := strings.Cut(b.key, "(")
+	rh, _, _ := strings.Cut(h.key, "(")
+	return rb == rh && rb != "" && !strings.Contains(rb, " ") && valueCount(b) == valueCount(h)
+}
+
+func valueCount(s *Site) int {
+	n := 0
+	for _, o := range s.operands {
+		if !trivialOperand(o) {
+			n++
+		}
+	}
+	return n
 }

@@ -26,9 +26,16 @@ The severity follows what the skip is gated on:
            used to fail the test (a t.Fatal turned into a t.Skip)
   warning  testing.Short(); a missing credential or service (an environment
            variable, a failed dial); runtime.GOOS/GOARCH checks that fire on
-           linux/amd64, where CI usually runs; a condition goodhart cannot classify
+           linux/amd64, where CI usually runs; a missing tool in a test that
+           runs it through a mocked or faked command runner (it may not need
+           the tool at all); a condition goodhart cannot classify
   info     a platform guard that cannot fire on linux/amd64; a missing tool or
-           capability (exec.LookPath, testenv)
+           capability (exec.LookPath under any import name, testenv, a
+           refused os.Symlink or os.Link); a tool too old (a version read by a
+           call, gitVersion(t) or semver.Compare, or a skip that says so)
+
+A skip that base had, given more alternatives (if a → if a || b), is graded
+on what it newly skips: the added alternatives.
 
 Ginkgo specs count as tests (named by their containers' texts and their own):
 an It or a container turned into its X- or P-prefixed form or given the Pending
@@ -37,7 +44,8 @@ BeforeEach of its containers; turning a spec into its F-prefixed (focused) form
 is an error too, because focusing one spec stops every other spec of the suite.
 
 Not flagged: a skip in a brand-new test, a skip that base already had under the
-same condition, a skip after the test's last check (nothing is lost), and a skip
+same condition or under fewer conditions (the same helper skip, now called
+under one more if), a skip after the test's last check (nothing is lost), and a skip
 added in one commit and removed in a later one (the range is judged by its net
 change).
 
@@ -96,11 +104,13 @@ func (a *pass) checkSpecState(m *model.Match) {
 func (a *pass) checkSkips(m *model.Match) {
 	bt, ht := m.Base, m.Head
 	baseSkips := map[string]int{}
+	var baseSkipSites []*model.Site
 	failGates := map[string]bool{}
 	for _, s := range model.CollectSites(a.Base, bt) {
 		switch s.Kind {
 		case model.SiteSkip:
 			baseSkips[s.Signature()]++
+			baseSkipSites = append(baseSkipSites, s)
 		case model.SiteFail:
 			failGates[model.GatesOnly(s)] = true
 		}
@@ -117,9 +127,30 @@ func (a *pass) checkSkips(m *model.Match) {
 		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsHelper() {
 			continue // nothing left to check after it (a helper's callers go on checking)
 		}
+		if narrows(s, baseSkipSites) {
+			continue // base already skipped wherever this one does
+		}
 		sev, why := model.Grade(s, failGates)
+		for _, b := range baseSkipSites {
+			if w, was, added := model.Widened(s, b); w != nil {
+				sev, why = model.Grade(w, failGates)
+				why = "in more cases than before: base already skipped it when " + was + "; the added alternative (" + added + ") skips it " + why
+				break
+			}
+		}
 		a.reportSkip(m, s, sev, why)
 	}
+}
+
+// narrows reports whether base already had a skip that fires wherever s
+// does: the same skip, now under one more condition.
+func narrows(s *model.Site, base []*model.Site) bool {
+	for _, b := range base {
+		if model.Narrows(s, b) {
+			return true
+		}
+	}
+	return false
 }
 
 func checkAfter(checks []token.Pos, pos token.Pos) bool {
