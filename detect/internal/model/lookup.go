@@ -382,12 +382,18 @@ func specNamed(decls []ast.Decl, tok token.Token, name string, table bool) (*ast
 
 // Declares reports whether the package's non-test files declare name at
 // the top level (a function, method, type, variable or constant).
-func (s *Snapshot) Declares(dir, name string) bool {
-	if s.wholePkg(dir) {
+func (s *Snapshot) Declares(dir, name string) bool { return s.declares(dir, name, false) }
+
+// DeclaresAnywhere reports whether any Go file of the package, test files
+// included, declares name at top level.
+func (s *Snapshot) DeclaresAnywhere(dir, name string) bool { return s.declares(dir, name, true) }
+
+func (s *Snapshot) declares(dir, name string, tests bool) bool {
+	if s.wholePkg(dir) && !tests {
 		return s.Pkg(dir).declared[name]
 	}
 	for _, r := range s.text(dir).candidates(name) {
-		if IsTestFile(r.f.path) {
+		if IsTestFile(r.f.path) && !tests {
 			continue
 		}
 		if r.exact {

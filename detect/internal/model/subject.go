@@ -120,7 +120,7 @@ func (a *Pass) removedCode() *removedCode {
 			rc.changed[pf.Decl.Name.Name] = true
 		}
 	}
-	for _, ht := range a.Head.Tests {
+	for _, ht := range a.Head.Tests { // changed files: masks keep both sides alike
 		if !ht.IsTest() {
 			continue
 		}
@@ -261,6 +261,17 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	slices.Sort(s.Gone)
 	slices.Sort(s.Changed)
 	return s
+}
+
+// Reworked reports whether a test of head is new in the range or its body
+// changed, reading the whole package on both sides.
+func (a *Pass) Reworked(ht *TestFunc) bool {
+	for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+		if bt.Key() == ht.Key() {
+			return bt.Fingerprint().Hash != ht.Fingerprint().Hash
+		}
+	}
+	return true
 }
 
 // testsMention reports whether a test file of head's package dir holds v.

@@ -157,6 +157,12 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if couldNotFail(bt) {
 		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
 	}
+	if names := a.undeclared(bt); len(names) > 0 {
+		return finding.Info, "It called " + model.ListNames(names, 3) + ", which base's package did not declare: it could not compile, so no test that ran was lost."
+	}
+	if twin := a.twin(bt); twin != "" {
+		return finding.Info, "A test of the package with the same stem stands in for it (" + twin + ", added or rewritten in this range, checking the same inputs, or one of many twins of a deleted file): this reads as tests consolidated or duplicates removed. Check that it covers the same cases."
+	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}
@@ -166,35 +172,130 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if len(s.CoveredBy) > 0 {
 		return finding.Info, "The code it called is exercised by tests this range added or changed (" + model.ListNames(s.CoveredBy, 3) + "), which reads as tests reworked rather than dropped. Check that its cases are still covered."
 	}
-	if twin := a.twin(bt); twin != "" {
-		return finding.Info, "A test of the package with the same stem and a similar body remains (" + twin + "): this reads as a duplicate removed. Check that it covers the same cases."
-	}
 	if a.parentRestructured(bt) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
 }
 
-// twin finds a head test of the package that the deleted one duplicated:
-// one name is the other's with a suffix (Test_Parse and Test_Parse_Final),
-// and it checks the same inputs with a body alike.
+// twin finds a head test of the package that stands in for the deleted
+// one: one name is the other's with a suffix (Test_Parse and
+// Test_Parse_Final), and either it checks the same inputs with a body alike,
+// or the range added or rewrote it (tests consolidated under one name), or
+// the deleted test's whole file went and most of its tests have such a
+// twin (a file of duplicates removed).
 func (a *pass) twin(bt *model.TestFunc) string {
 	if bt.Parent != nil {
 		return ""
 	}
-	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
-		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name {
-			continue
+	stem := a.stemTwin(bt)
+	if stem == nil {
+		return ""
+	}
+	if a.Reworked(stem) || model.Duplicates(bt, stem, 0.6) {
+		return stem.Name
+	}
+	if a.HeadFile(bt.File.Path) != nil {
+		return ""
+	}
+	all, twins := 0, 0
+	for _, other := range a.Base.Pkg(bt.Dir).Tests {
+		if other.File.Path == bt.File.Path && other.Parent == nil && other.IsTest() {
+			all++
+			if a.stemTwin(other) != nil {
+				twins++
+			}
 		}
-		if !strings.HasPrefix(bt.Name, ht.Name) && !strings.HasPrefix(ht.Name, bt.Name) {
-			continue
-		}
-		if model.Duplicates(bt, ht, 0.6) {
-			return ht.Name
-		}
+	}
+	if 2*twins >= all {
+		return stem.Name
 	}
 	return ""
 }
+
+// stemTwin finds a head test of the package whose name is the deleted
+// test's with or without a suffix.
+func (a *pass) stemTwin(bt *model.TestFunc) *model.TestFunc {
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent == nil && ht.IsTest() && ht.Name != bt.Name && sameStem(bt.Name, ht.Name) {
+			return ht
+		}
+	}
+	return nil
+}
+
+// sameStem reports whether one test name is the other with a suffix that
+// starts a new word: Test_Parse and Test_Parse_Final, TestParse and
+// TestParseV2 — not TestParse and TestParser.
+func sameStem(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if !strings.HasPrefix(a, b) {
+		return false
+	}
+	next := a[len(b)]
+	return next == '_' || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')
+}
+
+// undeclared lists the functions a test calls by bare name that base's
+// package declares nowhere, test files included: a test left behind by an
+// earlier removal, which could not compile. Locals, builtins and files with
+// dot imports (whose names come from elsewhere) prove nothing.
+func (a *pass) undeclared(bt *model.TestFunc) []string {
+	if bt.File.AST == nil || bt.Parent != nil {
+		return nil
+	}
+	for _, im := range bt.File.AST.Imports {
+		if im.Name != nil && im.Name.Name == "." {
+			return nil
+		}
+	}
+	locals := map[string]bool{}
+	ast.Inspect(bt.Decl, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					locals[id.Name] = true
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range x.Names {
+				locals[id.Name] = true
+			}
+		case *ast.Field:
+			for _, id := range x.Names {
+				locals[id.Name] = true
+			}
+		}
+		return true
+	})
+	var out []string
+	seen := map[string]bool{}
+	ast.Inspect(bt.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		if !ok || seen[id.Name] || locals[id.Name] || goBuiltins[id.Name] {
+			return true
+		}
+		seen[id.Name] = true
+		if !a.Base.DeclaresAnywhere(bt.Dir, id.Name) {
+			out = append(out, id.Name)
+		}
+		return true
+	})
+	sort.Strings(out)
+	return out
+}
+
+var goBuiltins = model.SetOf("append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make",
+	"max", "min", "new", "panic", "print", "println", "real", "recover", "bool", "byte", "complex64", "complex128",
+	"error", "float32", "float64", "int", "int8", "int16", "int32", "int64", "rune", "string", "uint", "uint8",
+	"uint16", "uint32", "uint64", "uintptr", "any")
 
 // couldNotFail reports whether a test body was empty or began by skipping.
 func couldNotFail(tf *model.TestFunc) bool {
