@@ -80,6 +80,10 @@ func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 			model.Plural(len(added), "a check", fmt.Sprintf("%d checks", len(added))), model.ListNames(added, 3))
 	case len(newHelpers(m)) > 0:
 		sev, why = finding.Info, "Its checks may have moved into "+model.ListNames(newHelpers(m), 3)+", which head calls and base did not; helpers reached without the *testing.T are not followed. Check that they check the same things."
+	case !model.Surgical(m, lostSites(d, gone)):
+		sev, why = finding.Warning, "The rest of the test changed too, so this may be a rework rather than a cut; but nothing else in head checks what these did. "+why
+	default:
+		why = "Only the checks were cut: the rest of the test is as it was. " + why
 	}
 	var list, excerpt []string
 	for _, s := range gone {
@@ -168,5 +172,17 @@ func newHelpers(m *model.Match) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// lostSites are the base checks a test no longer makes as they were: the
+// removed ones and those the diff found weakened.
+func lostSites(d *model.AssertDiff, removed []*model.Site) []*model.Site {
+	out := append([]*model.Site(nil), removed...)
+	for _, w := range d.Weakened {
+		if w.Base != nil {
+			out = append(out, w.Base)
+		}
+	}
 	return out
 }
