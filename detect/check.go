@@ -28,7 +28,8 @@ type Options struct {
 // Check compares merge-base(base, head)..head — the net change of the range —
 // and returns the findings, each attributed to the commit of the range that
 // introduced it and that commit's agent. A finding introduced by a person's
-// commit is reported at severity info.
+// commit is reported at severity info, and so is one of a commit that
+// reverts an earlier one, code and tests together (see reverts).
 //
 // The range's own commits are its line: head and its first parents down to
 // the merge base. A merge on that line can bring in commits of another line
@@ -75,11 +76,15 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 	if err := attribute(ld, mb, commits, brought, a.Findings); err != nil {
 		return nil, err
 	}
+	rv := newReverts(repo)
 	for i := range a.Findings {
 		f := &a.Findings[i]
 		for j, c := range commits {
 			if c.Hash == f.Commit {
 				f.Agent = agents[j]
+				if err := rv.judge(f, c); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if f.Agent == "" {

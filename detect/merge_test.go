@@ -322,3 +322,79 @@ func TestBranchMergedIntoMain(t *testing.T) {
 		}
 	})
 }
+
+// A revert judged as the change it takes back: a commit outside the range
+// added a feature with its test and a table row; the agent's revert takes
+// all of it back, file for file, and what it removes goes with the code
+// (info). A revert of a test alone, the code staying, keeps its finding.
+func TestRevertOfAFeature(t *testing.T) {
+	h := newHistRepo(t)
+	h.write("go.mod", "module example.com/calc\n")
+	h.write("calc/calc.go", "package calc\n\nfunc Apply(op string, a, b int) int {\n\tswitch op {\n\tcase \"+\":\n\t\treturn a + b\n\t}\n\treturn 0\n}\n")
+	h.write("calc/calc_test.go", `package calc
+
+import "testing"
+
+func TestApply(t *testing.T) {
+	for _, c := range []struct {
+		op   string
+		a, b int
+		want int
+	}{
+		{"+", 1, 2, 3},
+		{"+", 2, 2, 4},
+	} {
+		if got := Apply(c.op, c.a, c.b); got != c.want {
+			t.Errorf("Apply(%q, %d, %d) = %d, want %d", c.op, c.a, c.b, got, c.want)
+		}
+	}
+}
+`)
+	h.commit("start")
+	h.write("calc/calc.go", "package calc\n\nfunc Apply(op string, a, b int) int {\n\tswitch op {\n\tcase \"+\":\n\t\treturn a + b\n\tcase \"*\":\n\t\treturn Mul(a, b)\n\t}\n\treturn 0\n}\n\n// Mul multiplies.\nfunc Mul(a, b int) int { return a * b }\n")
+	test, _ := os.ReadFile(filepath.Join(h.dir, "calc/calc_test.go"))
+	withMul := strings.Replace(string(test), "\t\t{\"+\", 2, 2, 4},\n", "\t\t{\"+\", 2, 2, 4},\n\t\t{\"*\", 3, 4, 12},\n", 1) +
+		"\nfunc TestMul(t *testing.T) {\n\tif got := Mul(6, 7); got != 42 {\n\t\tt.Fatalf(\"Mul(6, 7) = %d\", got)\n\t}\n}\n"
+	h.write("calc/calc_test.go", withMul)
+	feature := h.commit("Add Mul")
+	h.write("calc/calc_test.go", withMul+"\nfunc TestApplyUnknown(t *testing.T) {\n\tif got := Apply(\"?\", 1, 1); got != 0 {\n\t\tt.Fatalf(\"Apply(?) = %d\", got)\n\t}\n}\n")
+	regression := h.commit("Test unknown operators")
+	h.git("revert", "--no-commit", regression)
+	revertTest := h.commit("Revert \"Test unknown operators\"\n\nThis reverts commit " + regression + "." + agentTrailer)
+	h.git("revert", "--no-commit", feature)
+	revertFeature := h.commit("Revert \"Add Mul\"\n\nThis reverts commit " + feature + "." + agentTrailer)
+
+	h.eachBackend(func(t *testing.T, repo gitutil.Repo) {
+		for _, tc := range []struct {
+			name   string
+			commit string
+			want   detect.Severity
+		}{
+			{"the revert of a test alone", revertTest, detect.Error},
+			{"the revert of a feature with its tests", revertFeature, detect.Info},
+		} {
+			c, err := repo.Commit(tc.commit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := detect.Check(repo, c.Parents[0], c.Hash, detect.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			one, err := detect.CheckCommit(repo, c, "claude-code", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []*detect.Result{res, one} {
+				if len(r.Findings) == 0 {
+					t.Errorf("%s: no finding:\n%s", tc.name, dump(r))
+				}
+				for _, f := range r.Findings {
+					if f.Severity != tc.want || tc.want == detect.Info && !strings.Contains(f.Message, "reverts") {
+						t.Errorf("%s: %s %s at %v, want %v:\n%s", tc.name, f.Rule, f.Symbol, f.Severity, tc.want, dump(r))
+					}
+				}
+			}
+		}
+	})
+}

@@ -47,10 +47,14 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string, cache *model
 			return nil, err
 		}
 	}
+	rv := newReverts(repo)
 	for _, f := range found {
 		f.Commit, f.Agent = c.Hash, agent
 		if agent == "" {
 			f.Severity = finding.Info
+		}
+		if err := rv.judge(&f, c); err != nil {
+			return nil, err
 		}
 		res.Findings = append(res.Findings, f)
 	}
