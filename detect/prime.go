@@ -20,7 +20,8 @@ type Primed struct {
 }
 
 // Prime reads what CheckCommit needs first for c: its changes against its
-// first parent and both versions of the Go files they touch. It never
+// first parent (a merge's own, gitutil.OwnChanges) and both versions of the
+// Go files they touch. It never
 // fails: what could not be read is read again, and its error met, when
 // CheckCommit asks for it.
 func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
@@ -29,7 +30,7 @@ func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
 		return p
 	}
 	p.from, p.to = c.Parents[0], c.Hash
-	p.changes, p.err = repo.Changes(p.from, p.to)
+	p.changes, p.err = gitutil.OwnChanges(repo, c)
 	if p.err != nil {
 		return p
 	}

@@ -46,8 +46,8 @@ func scanCommand() *cli.Command {
 		UsageText: "goodhart scan [--repo DIR] [--rev REV | --all] [--since DATE|DURATION] [--max-commits N] " +
 			"[--all-authors] [--no-merges] [--agent NAME] [--format text|json]",
 		Description: "Walks history from --rev (newest first, as git log does) and checks each commit\n" +
-			"an agent made against its first parent; a merge is checked for the net change\n" +
-			"it brought. Prints the findings of each commit, then a table per agent: commits\n" +
+			"an agent made against its first parent; a merge is checked for what it left unlike\n" +
+			"every parent (its conflict resolutions). Prints the findings of each commit, then a table per agent: commits\n" +
 			"checked, commits with findings, findings per rule, and findings per 100 commits.\n\n" +
 			"Exit status: 0 when the scan ran (whatever it found), 2 for a usage or runtime error.",
 		OnUsageError: usageError,

@@ -177,10 +177,11 @@ const (
 //	 4 skip TestMul                  copilot       skipped-test
 //	 5 remove Neg with TestNeg       person        deleted-test (info: the feature went too)
 //	 6 on div: TestDiv only logs     person, Co-authored-by cursor   weakened-assertion
-//	 7 merge div                     person        (the net change: the weakened TestDiv)
+//	 7 merge div                     person        (nothing: it took div's TestDiv as it was)
 //	 8 add a doc comment             aider
 //	 9 on side: delete TestAdd       person        deleted-test (info: a person's)
-//	10 merge side                    claude-code   (the net change: TestAdd deleted)
+//	10 merge side                    claude-code   deleted-test: TestDivLogged, which the merge
+//	                                               dropped itself (TestAdd's deletion is side's)
 //	11 tidy                          claude-code
 func multiAgentHistory(t *testing.T) *scanRepo {
 	r := newScanRepo(t)
@@ -200,6 +201,10 @@ func multiAgentHistory(t *testing.T) *scanRepo {
 	r.commit(map[string]string{"calc/calc_test.go": calcTests("MulSkipped", "DivLogged")}, "-m", "Drop TestAdd")
 	r.git("checkout", "-q", "main")
 	r.merge("side", "--no-commit")
+	if err := os.WriteFile(filepath.Join(r.dir, "calc", "calc_test.go"), []byte(calcTests("MulSkipped")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.git("add", "calc/calc_test.go")
 	r.git("commit", "-q", "--author", claudeAuthor, "-m", "Merge side")
 	r.commit(map[string]string{"README": "calc\n"}, "--author", claudeAuthor, "-m", "Tidy")
 	return r
@@ -249,8 +254,8 @@ aider              1              0             0             0                 
 claude-code        3              2             2             0                   0         2             66.7
 copilot            1              1             0             1                   0         1            100.0
 cursor             1              1             0             0                   1         1            100.0
-human              4              3             2             0                   1         3             75.0
-total             10              7             4             1                   2         7             70.0
+human              4              2             2             0                   0         2             50.0
+total             10              6             4             1                   1         6             60.0
 `},
 		{[]string{"--no-merges"}, `
 5 commits checked of 9 commits walked (the agents'; --all-authors checks people's too)
@@ -351,8 +356,8 @@ func TestScanDeterministic(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("commits not in history order (-git rev-list +scan):\n%s", diff)
 	}
-	if doc.Schema != 1 || doc.Walked != 11 || doc.Checked != 10 || findings != 7 || len(doc.Findings) != 7 ||
-		doc.Summary != (struct{ Error, Warning, Info int }{4, 0, 3}) {
+	if doc.Schema != 1 || doc.Walked != 11 || doc.Checked != 10 || findings != 6 || len(doc.Findings) != 6 ||
+		doc.Summary != (struct{ Error, Warning, Info int }{4, 0, 2}) {
 		t.Errorf("scan JSON: schema %d, walked %d, checked %d, %d findings in commits, %d findings, summary %+v",
 			doc.Schema, doc.Walked, doc.Checked, findings, len(doc.Findings), doc.Summary)
 	}
