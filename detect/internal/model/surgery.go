@@ -126,3 +126,22 @@ func logStmts(body *ast.BlockStmt) []ast.Stmt {
 	})
 	return out
 }
+
+// LostValues lists the values the given base checks compared — their
+// non-trivial literals — that head's test no longer mentions anywhere: what
+// a rework stopped checking, rather than checks it rephrased.
+func LostValues(m *Match, removed []*Site) []string {
+	have := literalsOfTest(m.Head, false)
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range removed {
+		for v := range siteLiterals(s) {
+			if !have[v] && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
