@@ -64,7 +64,7 @@ func (s Subject) Why() string {
 // removedCode is what the range took out of, and changed in, the non-test
 // code, computed once per analysis.
 type removedCode struct {
-	names   map[string]string   // declared in base's changed files, nowhere in head → base path
+	names   map[string]string   // keys (see declaredIn) declared in base's changed files, nowhere in head → base path
 	changed map[string]bool     // functions and methods declared, differently, on both sides
 	retest  map[string][]string // names new or changed tests of head mention → their names
 }
@@ -99,7 +99,7 @@ func (a *Pass) removedCode() *removedCode {
 	headNames := map[string]bool{}
 	for _, f := range a.Head.Files {
 		if f.AST != nil && !f.Generated && !IsTestFile(f.Path) {
-			declaredIn(f.AST, func(name string) { headNames[name] = true })
+			declaredIn(f.AST, func(key string) { headNames[key] = true })
 		}
 	}
 	for _, path := range slices.Sorted(maps.Keys(a.Base.Files)) {
@@ -108,11 +108,15 @@ func (a *Pass) removedCode() *removedCode {
 			continue
 		}
 		dir := DirOf(path)
-		declaredIn(f.AST, func(name string) {
-			if _, ok := rc.names[name]; ok || headNames[name] || !specificName(name) || a.Head.Declares(dir, name) {
+		declaredIn(f.AST, func(key string) {
+			name := keyName(key)
+			if _, ok := rc.names[key]; ok || headNames[key] || !specificName(name) {
 				return
 			}
-			rc.names[name] = path
+			if key == name && a.Head.Declares(dir, name) {
+				return
+			}
+			rc.names[key] = path
 		})
 	}
 	for _, pf := range a.ChangedFuncs() {
@@ -139,13 +143,18 @@ func (a *Pass) removedCode() *removedCode {
 	return rc
 }
 
-// declaredIn calls add for every name a file declares: its top-level
-// names, methods, struct fields and interface methods.
-func declaredIn(f *ast.File, add func(name string)) {
+// declaredIn calls add for every name a file declares, as a key: a
+// top-level name as itself ("parseLegacy"), a method as ".Name", a struct
+// field or interface method of type T as "T.Name".
+func declaredIn(f *ast.File, add func(key string)) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			add(d.Name.Name)
+			if d.Recv != nil {
+				add("." + d.Name.Name)
+			} else {
+				add(d.Name.Name)
+			}
 		case *ast.GenDecl:
 			for _, s := range d.Specs {
 				switch s := s.(type) {
@@ -161,7 +170,7 @@ func declaredIn(f *ast.File, add func(name string)) {
 					if fields != nil {
 						for _, fl := range fields.List {
 							for _, n := range fl.Names {
-								add(n.Name)
+								add(s.Name.Name + "." + n.Name)
 							}
 						}
 					}
@@ -174,6 +183,9 @@ func declaredIn(f *ast.File, add func(name string)) {
 		}
 	}
 }
+
+// keyName is the name a declaration key declares.
+func keyName(key string) string { return key[strings.LastIndexByte(key, '.')+1:] }
 
 // SubjectOf reads what nodes of base's test tf exercised, and what the
 // range did to it. named says that tf itself was removed: a test named after
@@ -193,13 +205,36 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 		if n == nil {
 			continue
 		}
+		gone := func(key string) {
+			if _, ok := rc.names[key]; ok && !seen[key] {
+				seen[key] = true
+				s.Gone = append(s.Gone, keyName(key))
+			}
+		}
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch x := n.(type) {
-			case *ast.Ident:
-				if _, ok := rc.names[x.Name]; ok && !seen[x.Name] {
-					seen[x.Name] = true
-					s.Gone = append(s.Gone, x.Name)
+			case *ast.SelectorExpr:
+				// pkg.Name, or a method value.Name: the package's own
+				// names and methods, by name (fields need their type).
+				gone(x.Sel.Name)
+				gone("." + x.Sel.Name)
+				if id, ok := x.X.(*ast.Ident); ok {
+					gone(id.Name)
 				}
+				return !isIdentExpr(x.X)
+			case *ast.CompositeLit:
+				// T{Field: v}: the fields of a type the syntax names.
+				if t := typeName(x.Type); t != "" {
+					for _, el := range x.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							if k, ok := kv.Key.(*ast.Ident); ok {
+								gone(t + "." + k.Name)
+							}
+						}
+					}
+				}
+			case *ast.Ident:
+				gone(x.Name)
 			case *ast.CallExpr:
 				if _, fn := CallName(x); fn != "" {
 					called[fn] = true
@@ -216,9 +251,9 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	}
 	if name != "" {
 		for _, subject := range testSubjects(name) {
-			for gone := range rc.names {
-				if !seen[gone] && len(gone) >= 6 && strings.EqualFold(gone, subject) {
-					seen[gone] = true
+			for key := range rc.names {
+				if gone := keyName(key); !seen[key] && len(gone) >= 6 && strings.EqualFold(gone, subject) {
+					seen[key] = true
 					s.Gone = append(s.Gone, gone)
 				}
 			}
@@ -273,6 +308,24 @@ func (a *Pass) Reworked(ht *TestFunc) bool {
 	}
 	return true
 }
+
+// typeName reads the type a composite literal names: T, pkg.T, *T, or
+// "" for a literal of an unnamed type.
+func typeName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.Ident:
+		return t.Name
+	case *ast.SelectorExpr:
+		return t.Sel.Name
+	case *ast.StarExpr:
+		return typeName(t.X)
+	case *ast.IndexExpr:
+		return typeName(t.X)
+	}
+	return ""
+}
+
+func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
 
 // testsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) testsMention(dir, v string) bool {

@@ -3,9 +3,11 @@ package deletedtest
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -167,7 +169,10 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}
 	if bt.Kind == model.KindBenchmark {
-		return finding.Warning, "Benchmarks do not run under a plain go test, but the measurement is lost. Check the removal was intended."
+		return finding.Info, "Benchmarks do not run under a plain go test, so deleting one cannot turn a failing build green; the measurement is lost. Check the removal was intended."
+	}
+	if row := a.foldedByName(bt); row != "" {
+		return finding.Info, "Its parent test in head has a case named " + strconv.Quote(row) + ": it reads as folded into the parent's table under the same name. Check that the row checks what the subtest did."
 	}
 	if len(s.CoveredBy) > 0 {
 		return finding.Info, "The code it called is exercised by tests this range added or changed (" + model.ListNames(s.CoveredBy, 3) + "), which reads as tests reworked rather than dropped. Check that its cases are still covered."
@@ -176,6 +181,36 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+}
+
+// foldedByName finds, for a deleted subtest, a string of its parent's head
+// version that names it: subtests turned into rows of a table keep their
+// names (t.Run(tc.name, …)), even when the rows' bodies look nothing like
+// the subtests'.
+func (a *pass) foldedByName(bt *model.TestFunc) string {
+	if bt.Parent == nil {
+		return ""
+	}
+	leaf := bt.Name[strings.LastIndexByte(bt.Name, '/')+1:]
+	var head *model.TestFunc
+	for _, m := range a.Matches {
+		if m.Base == bt.Parent && m.Head != nil {
+			head = m.Head
+		}
+	}
+	if head == nil || head.Body == nil {
+		return ""
+	}
+	found := ""
+	ast.Inspect(head.Body, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && found == "" {
+			if v, err := strconv.Unquote(lit.Value); err == nil && v != "" && strings.ReplaceAll(v, " ", "_") == leaf {
+				found = v
+			}
+		}
+		return found == ""
+	})
+	return found
 }
 
 // twin finds a head test of the package that stands in for the deleted
