@@ -178,7 +178,7 @@ func (d *AssertDiff) compareRewrite(b, h *Site) {
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Error, fmt.Sprintf("the check %s can no longer fail: %s", CallText(b), neverWhy(h))})
 	case newlyGated(b, h) != "":
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Error, fmt.Sprintf("the check %s now runs only %s", CallText(b), newlyGated(b, h))})
-	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && strength(h.key) < strength(b.key):
+	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && !opaque(h.key) && strength(h.key) < strength(b.key):
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Warning, fmt.Sprintf("%s became the weaker %s", CallText(b), CallText(h))})
 	}
 }
@@ -248,6 +248,11 @@ func newlyGated(b, h *Site) string {
 
 // simpleKey reports whether a check tests one condition (not a conjunction
 // of gates), the only kind whose strength compares meaningfully.
+// opaque reports whether a failure condition is a call goodhart does not
+// read — a helper or an unknown assertion (call:…) — whose strength is
+// unknown, so it cannot be called weaker.
+func opaque(key string) bool { return strings.HasPrefix(key, "call:") }
+
 func simpleKey(s *Site) bool {
 	return !strings.Contains(s.key, " && ") && !strings.Contains(s.key, " || ")
 }

@@ -520,9 +520,12 @@ func (a *Pass) replacedByWeakerFact(m *Match, d *AssertDiff) []Weakening {
 		if findSite(uh, func(h *Site) bool { return renamed(b, h) }) >= 0 {
 			continue // the same check of a renamed value
 		}
+		if inPredicate(m.Head, siteLiterals(b)) {
+			continue // what it compared with is now in a predicate a helper polls
+		}
 		i := findSite(uh, func(h *Site) bool {
 			hsubj := subjects(h)
-			return !reported[h] && weakFact(h) && len(hsubj) > 0 && !mentionsAny(baseText, hsubj) &&
+			return !reported[h] && len(h.Via) == 0 && weakFact(h) && len(hsubj) > 0 && !mentionsAny(baseText, hsubj) &&
 				!renamedVariable(m, subj, hsubj)
 		})
 		if i < 0 || a.wentElsewhere(m, b) {
@@ -535,6 +538,36 @@ func (a *Pass) replacedByWeakerFact(m *Match, d *AssertDiff) []Weakening {
 			CallText(b), CallText(h), strings.Join(subj, ", "), factText(h))})
 	}
 	return out
+}
+
+// inPredicate reports whether every one of values (at least one) appears
+// in a function literal that the test hands to a call: waitUntil(t, func()
+// bool { return r.Get(k) == "v1" }), require.Eventually(t, func() bool …).
+func inPredicate(tf *TestFunc, values map[string]bool) bool {
+	if len(values) == 0 {
+		return false
+	}
+	have := map[string]bool{}
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		for _, arg := range call.Args {
+			if fl, ok := arg.(*ast.FuncLit); ok {
+				for v := range literalsIn(fl) {
+					have[v] = true
+				}
+			}
+		}
+		return true
+	})
+	for v := range values {
+		if !have[v] {
+			return false
+		}
+	}
+	return true
 }
 
 // wentElsewhere reports whether a base check missing from the head test
