@@ -2,6 +2,7 @@ package removedtestcase
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,7 @@ func runRemovedTestCase(a *pass) {
 			continue
 		}
 		headRows := model.CaseRows(a.Head, m.Head)
-		lost := unmatchedRows(baseRows, headRows)
+		lost := duplicatesKept(unmatchedRows(baseRows, headRows), headRows)
 		lost = a.notElsewhere(m, lost)
 		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
@@ -111,6 +112,18 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return s[:n-1] + "…"
+}
+
+// duplicatesKept drops the lost rows that a head row repeats word for word:
+// a table that listed a case twice and now lists it once lost nothing.
+func duplicatesKept(lost, head []model.TableRow) []model.TableRow {
+	var out []model.TableRow
+	for _, r := range lost {
+		if !slices.ContainsFunc(head, func(h model.TableRow) bool { return h.Text == r.Text }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // namedOnly keeps the rows that have a name: a named case that vanished
