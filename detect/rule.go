@@ -2,6 +2,7 @@ package detect
 
 import (
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/detect/internal/rules/addedsuppression"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/deletedtest"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/disabledtest"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/hardcodedreturn"
@@ -14,7 +15,7 @@ import (
 )
 
 // rules lists every rule, in the order reports present them.
-var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule}
+var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule, addedsuppression.Rule}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*model.Rule { return rules }
