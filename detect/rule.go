@@ -10,12 +10,13 @@ import (
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/removedtestcase"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/skippedtest"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/specialcasedinput"
+	"github.com/goodhart-dev/goodhart/detect/internal/rules/swallowederror"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/testawarecode"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/weakenedassertion"
 )
 
 // rules lists every rule, in the order reports present them.
-var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule, addedsuppression.Rule}
+var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule, addedsuppression.Rule, swallowederror.Rule}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*model.Rule { return rules }
