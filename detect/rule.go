@@ -8,6 +8,7 @@ import (
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/hardcodedreturn"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/removedassertion"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/removedtestcase"
+	"github.com/goodhart-dev/goodhart/detect/internal/rules/rewrittenexpectation"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/skippedtest"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/specialcasedinput"
 	"github.com/goodhart-dev/goodhart/detect/internal/rules/swallowederror"
@@ -16,7 +17,7 @@ import (
 )
 
 // rules lists every rule, in the order reports present them.
-var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule, addedsuppression.Rule, swallowederror.Rule}
+var rules = []*model.Rule{deletedtest.Rule, disabledtest.Rule, skippedtest.Rule, removedassertion.Rule, weakenedassertion.Rule, removedtestcase.Rule, hardcodedreturn.Rule, specialcasedinput.Rule, testawarecode.Rule, addedsuppression.Rule, swallowederror.Rule, rewrittenexpectation.Rule}
 
 // Rules lists every rule goodhart runs.
 func Rules() []*model.Rule { return rules }
