@@ -60,7 +60,7 @@ func run(a *pass) {
 			continue
 		}
 		switch name := baseName(c.To.Path); {
-		case strings.HasSuffix(name, ".go") && !vendored(c.To.Path):
+		case strings.HasSuffix(name, ".go") && !vendored(c.To.Path) && !model.IgnoredDir(c.To.Path):
 			goChanges = append(goChanges, c)
 		case name == ".golangci.yml" || name == ".golangci.yaml":
 			a.checkGolangci(c)

@@ -357,7 +357,7 @@ func (a *pass) producer(tf *model.TestFunc) (finding.Severity, string) {
 	if a.code[tf.Dir] {
 		return finding.Info, "Non-test code of the package changed in the same range (declarations the test may read)"
 	}
-	if d := a.importedChange(tf.File); d != "" {
+	if d := a.importedChange(a.Head.Pkg(tf.Dir).Files...); d != "" {
 		return finding.Info, "Code of a package the test imports changed in the same range (" + d + ")"
 	}
 	if a.deps {
@@ -369,19 +369,23 @@ func (a *pass) producer(tf *model.TestFunc) (finding.Severity, string) {
 	return finding.Warning, "None of the code the test reaches changed in the range: the test was made to agree with what the code already does"
 }
 
-// importedChange names a changed package directory that the file imports.
-func (a *pass) importedChange(f *model.SrcFile) string {
-	if f.AST == nil {
-		return ""
-	}
-	for _, imp := range f.AST.Imports {
-		p, err := strconv.Unquote(imp.Path.Value)
-		if err != nil {
+// importedChange names a changed package directory that one of the files
+// imports: the test's file and the package's own files, so that a change
+// one import away still counts as a change to what the test reaches.
+func (a *pass) importedChange(files ...*model.SrcFile) string {
+	for _, f := range files {
+		if f.AST == nil {
 			continue
 		}
-		for d := range a.code {
-			if d != "" && d != "." && (p == d || strings.HasSuffix(p, "/"+d)) {
-				return d
+		for _, imp := range f.AST.Imports {
+			p, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				continue
+			}
+			for d := range a.code {
+				if d != "" && d != "." && (p == d || strings.HasSuffix(p, "/"+d)) {
+					return d
+				}
 			}
 		}
 	}

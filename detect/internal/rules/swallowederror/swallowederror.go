@@ -143,6 +143,9 @@ func collect(fd *ast.FuncDecl) []site {
 					if is, ok := list[i+1].(*ast.IfStmt); ok && is.Init == nil {
 						if sv, ok := checkOf(is, errVar); ok {
 							sv.callee, sv.node = callee(call), s
+							if sv.how != propagates && returnedLater(list[i+2:], errVar) {
+								sv.how = propagates // logged here, returned below
+							}
 							out = append(out, sv)
 						}
 					}
@@ -174,6 +177,31 @@ func collect(fd *ast.FuncDecl) []site {
 		walk(fd.Body.List)
 	}
 	return out
+}
+
+// returnedLater reports whether a later statement of the block returns
+// the error variable.
+func returnedLater(list []ast.Stmt, errVar string) bool {
+	for _, st := range list {
+		found := false
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				for _, r := range n.Results {
+					if mentions(r, errVar) {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // errAssign reads "x, err := f()" (or =): the call, the name of the
