@@ -29,13 +29,16 @@ codecov.yml; and a "// Code generated … DO NOT EDIT." header added to a
 file that base had written by hand (goodhart and many linters skip
 generated files; goodhart judges such a file as it was).
 
-Error for a bare //nolint (or nolint:all), for any directive without a
-reason, and for an added generated-code header; warning for a named
-correctness or security linter silenced with a reason, for linters
-disabled or issues excluded in the linter configuration (error when the
-exclusion names a Go file the change edits), and for lowered coverage
-requirements; info for a style linter (lll, funlen, gocyclo …) silenced
-with a reason. One level lower in test files.
+Error for a bare //nolint (or nolint:all) or a bare // #nosec, and for
+an added generated-code header; warning for a named linter silenced
+without a reason (or with one that explains nothing: "ignore", "false
+positive"), for a bare directive where the package already uses them, for
+linters disabled or issues excluded in the linter configuration (error
+when the exclusion names a Go file the change edits), and for lowered
+coverage requirements; info for a named linter silenced with a reason,
+and without one where the package already silences that linter the same
+way or it is a style linter (lll, funlen, gocyclo …). One level lower in
+test files.
 
 Not flagged: //nolint:errcheck with a reason on a deferred Close, a
 directive that only moved with its code or narrowed what it silences,
@@ -278,7 +281,7 @@ func covers(b, h *directive) bool {
 }
 
 func (a *pass) reportDirective(c gitutil.Change, g *goFile, p placed, touched []int, added bool) {
-	sev, why := judge(g, p)
+	sev, why := a.judge(g, p)
 	if sev < 0 {
 		return
 	}
@@ -309,23 +312,56 @@ func (a *pass) reportDirective(c gitutil.Change, g *goFile, p placed, touched []
 }
 
 // judge grades a new directive; a negative severity means no finding.
-func judge(g *goFile, p placed) (finding.Severity, string) {
+// Silencing every linter is the strongest sign; naming a linter without
+// saying why is weaker, and weaker still where the package already silences
+// that linter the same way (its convention); a named linter with a reason is
+// the ordinary, reviewed use.
+func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 	d := p.directive
 	switch {
 	case d.kind == "nolint" && d.all():
+		if a.convention(g.path, d) {
+			return finding.Warning, "a bare //nolint silences every linter on it; the package already uses bare //nolint"
+		}
 		return finding.Error, "a bare //nolint silences every linter on it, including the ones that find bugs"
-	case d.reason == "" && d.style():
-		return finding.Warning, fmt.Sprintf("%s is a style check, but the directive gives no reason", strings.Join(d.checks, ","))
 	case d.reason == "" && d.all():
+		if a.convention(g.path, d) {
+			return finding.Warning, "it silences every check and gives no reason; the package already does the same elsewhere"
+		}
 		return finding.Error, "it silences every check and gives no reason"
+	case d.reason == "" && (d.style() || a.convention(g.path, d)):
+		return finding.Info, fmt.Sprintf("it names %s without a reason, as the package already does elsewhere or for a style check", checksOf(d))
 	case d.reason == "":
-		return finding.Error, fmt.Sprintf("it silences %s and gives no reason why the finding is wrong", strings.Join(d.checks, ","))
-	case d.kind == "nolint" && slices.Equal(d.checks, []string{"errcheck"}) && deferredClose(g, p.from):
+		return finding.Warning, fmt.Sprintf("it silences %s and gives no reason why the finding is wrong", checksOf(d))
+	case d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && deferredClose(g, p.from):
 		return -1, ""
-	case d.style():
-		return finding.Info, fmt.Sprintf("a style check silenced with a reason (%q)", clip(d.reason))
 	}
-	return finding.Warning, fmt.Sprintf("it silences %s; the reason given: %q", checksOf(d), clip(d.reason))
+	return finding.Info, fmt.Sprintf("it silences %s with a reason (%q)", checksOf(d), clip(d.reason))
+}
+
+// convention reports whether base's files of the package already silence
+// the same linters the same way.
+func (a *pass) convention(file string, d *directive) bool {
+	dir := model.DirOf(file)
+	for _, f := range a.Base.Pkg(dir).Files {
+		for _, line := range strings.Split(string(f.Src), "\n") {
+			i := strings.Index(line, "//")
+			if i < 0 {
+				continue
+			}
+			for j := i; j >= 0 && j < len(line); {
+				if bd, ok := parseDirective(line[j:]); ok && bd.kind == d.kind && covers(bd, d) && (!d.all() || bd.all()) {
+					return true
+				}
+				k := strings.Index(line[j+2:], "//")
+				if k < 0 {
+					break
+				}
+				j += 2 + k
+			}
+		}
+	}
+	return false
 }
 
 func checksOf(d *directive) string {

@@ -97,11 +97,14 @@ func reasonOf(rest string) string {
 			letters++
 		}
 	}
-	if letters < 3 {
+	if letters < 3 || vacuousRE.MatchString(r) {
 		return ""
 	}
 	return r
 }
+
+// vacuousRE matches explanations that explain nothing.
+var vacuousRE = regexp.MustCompile(`(?i)^(ignore[sd]?|false positive|fp|not needed|unneeded|ok|okay|safe|fine|intentional|intended|on purpose|nolint|todo|fixme|lint|linter|needed|required|necessary|skip)[.!]?$`)
 
 // styleChecks are linters and checks about form rather than correctness: a
 // silenced one costs readability, not a missed bug.
