@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"regexp"
 	"slices"
 	"strings"
@@ -79,6 +80,7 @@ func (h handling) String() string {
 // site is one call whose error the code handles.
 type site struct {
 	callee string // the call's function as written: os.ReadFile, s.store.Get
+	call   string // the whole call as written, which pairs base and head
 	how    handling
 	narrow bool // the check tests for a specific error, not any
 	node   ast.Node
@@ -136,13 +138,13 @@ func collect(fd *ast.FuncDecl) []site {
 					break
 				}
 				if ignored {
-					out = append(out, site{callee: callee(call), how: ignores, node: s})
+					out = append(out, site{callee: callee(call), call: types.ExprString(call), how: ignores, node: s})
 					break
 				}
 				if i+1 < len(list) {
 					if is, ok := list[i+1].(*ast.IfStmt); ok && is.Init == nil {
 						if sv, ok := checkOf(is, errVar); ok {
-							sv.callee, sv.node = callee(call), s
+							sv.callee, sv.call, sv.node = callee(call), types.ExprString(call), s
 							if sv.how != propagates && returnedLater(list[i+2:], errVar) {
 								sv.how = propagates // logged here, returned below
 							}
@@ -154,19 +156,19 @@ func collect(fd *ast.FuncDecl) []site {
 				if as, ok := s.Init.(*ast.AssignStmt); ok {
 					if call, errVar, _ := errAssign(as); call != nil && errVar != "" {
 						if sv, ok := checkOf(s, errVar); ok {
-							sv.callee, sv.node = callee(call), s
+							sv.callee, sv.call, sv.node = callee(call), types.ExprString(call), s
 							out = append(out, sv)
 						}
 					}
 				}
 			case *ast.ExprStmt:
 				if call, ok := s.X.(*ast.CallExpr); ok {
-					out = append(out, site{callee: callee(call), how: drops, node: s})
+					out = append(out, site{callee: callee(call), call: types.ExprString(call), how: drops, node: s})
 				}
 			case *ast.ReturnStmt:
 				if n := len(s.Results); n > 0 {
 					if call, ok := s.Results[n-1].(*ast.CallExpr); ok {
-						out = append(out, site{callee: callee(call), how: propagates, node: s})
+						out = append(out, site{callee: callee(call), call: types.ExprString(call), how: propagates, node: s})
 					}
 				}
 			}
@@ -410,26 +412,46 @@ func (a *pass) compare(pf *model.ProdFunc, base, head []site) {
 	prop := map[string]int{}
 	for _, s := range base {
 		if s.how == propagates && !s.narrow {
-			prop[s.callee]++
+			prop[s.call]++
 		}
 	}
 	for _, s := range head {
 		if s.how == propagates && !s.narrow {
-			prop[s.callee]--
+			prop[s.call]--
 		}
 	}
 	types := paramTypes(pf.Decl)
 	for _, s := range head {
 		first, _, _ := strings.Cut(s.callee, ".")
-		if s.narrow || !swallowing(s.how) || prop[s.callee] <= 0 || exempt(s.callee) || exempt(types[first]+".") {
+		if s.narrow || !swallowing(s.how) || prop[s.call] <= 0 || exempt(s.callee) || exempt(types[first]+".") {
 			continue
 		}
-		if s.how == drops && !slices.ContainsFunc(base, func(b site) bool { return b.callee == s.callee && b.how == propagates && b.block != nil }) {
+		if s.how == drops && !slices.ContainsFunc(base, func(b site) bool { return b.call == s.call && b.how == propagates && b.block != nil }) {
 			continue // a call whose result base returned directly, now made for its effect
 		}
-		prop[s.callee]--
+		prop[s.call]--
 		a.report(pf, s)
 	}
+}
+
+// newDocComment returns a comment the change added to the function that
+// documents failures as deliberately tolerated, or "".
+func (a *pass) newDocComment(pf *model.ProdFunc) string {
+	old := map[string]bool{}
+	for _, cg := range pf.Base.AST.Comments {
+		if cg.Pos() >= pf.Old.Pos() && cg.End() <= pf.Old.End() {
+			old[cg.Text()] = true
+		}
+	}
+	for _, cg := range pf.File.AST.Comments {
+		if cg.Pos() < pf.Decl.Pos() || cg.End() > pf.Decl.End() || old[cg.Text()] {
+			continue
+		}
+		if documentedRE.MatchString(cg.Text()) {
+			return strings.TrimSpace(model.FirstLine(cg.Text()))
+		}
+	}
+	return ""
 }
 
 var documentedRE = regexp.MustCompile(`(?i)optional|best[- ]effort|non[- ]?fatal|not fatal|default|may not exist|does not exist|doesn't exist|missing|absent`)
@@ -441,7 +463,10 @@ func (a *pass) report(pf *model.ProdFunc, s site) {
 		sev = finding.Error
 		evidence = testList(tests) + reach(tests) + pf.Decl.Name.Name + " and expect an error"
 	}
-	if c := a.comment(pf.File, s); c != "" {
+	if c := a.comment(pf.File, s); c != "" || a.newDocComment(pf) != "" {
+		if c == "" {
+			c = a.newDocComment(pf)
+		}
 		sev = finding.Info
 		evidence += "; a comment documents the choice (" + c + ")"
 	} else if model.TestSupport(pf.File) {
@@ -586,7 +611,10 @@ func (a *pass) checkRecover(pf *model.ProdFunc) {
 		sev = finding.Error
 		evidence = testList(tests) + reach(tests) + pf.Decl.Name.Name + " and expect a panic"
 	}
-	if model.TestSupport(pf.File) {
+	if c := a.newDocComment(pf); c != "" {
+		sev = finding.Info
+		evidence += "; a comment documents the choice (" + c + ")"
+	} else if model.TestSupport(pf.File) {
 		sev = finding.Info
 		evidence += "; test-support code"
 	}
