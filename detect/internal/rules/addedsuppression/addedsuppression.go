@@ -32,7 +32,8 @@ generated files; goodhart judges such a file as it was).
 Error for a bare //nolint (or nolint:all) or a bare // #nosec, and for
 an added generated-code header; warning for a named linter silenced
 without a reason (or with one that explains nothing: "ignore", "false
-positive"), for a bare directive where the package already uses them, for
+positive") — info when it is gosec or errcheck, whose false positives on
+paths, commands and ignored cleanup errors are routinely silenced — for a bare directive where the package already uses them, for
 linters disabled or issues excluded in the linter configuration (error
 when the exclusion names a Go file the change edits), and for lowered
 coverage requirements; info for a named linter silenced with a reason,
@@ -331,6 +332,8 @@ func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 		return finding.Error, "it silences every check and gives no reason"
 	case d.reason == "" && (d.style() || a.convention(g.path, d)):
 		return finding.Info, fmt.Sprintf("it names %s without a reason, as the package already does elsewhere or for a style check", checksOf(d))
+	case d.reason == "" && d.noisy():
+		return finding.Info, fmt.Sprintf("it names %s without a reason; these linters' false positives (a file path or command from a variable, an ignored error of telemetry or cleanup) are routinely silenced", checksOf(d))
 	case d.reason == "":
 		return finding.Warning, fmt.Sprintf("it silences %s and gives no reason why the finding is wrong", checksOf(d))
 	case d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && deferredClose(g, p.from):

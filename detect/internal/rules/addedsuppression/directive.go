@@ -123,6 +123,22 @@ var styleChecks = map[string]bool{
 	"goprintffuncname": true, "decorder": true, "grouper": true, "funcorder": true, "embeddedstructfieldcheck": true,
 }
 
+// noisy reports whether every check the directive names is gosec or
+// errcheck (or a gosec rule): linters whose findings on file paths, commands
+// and ignored errors are routinely judged false positives and silenced.
+func (d *directive) noisy() bool {
+	if d.all() {
+		return false
+	}
+	for _, c := range d.checks {
+		c = strings.ToLower(c)
+		if c != "gosec" && c != "errcheck" && !(len(c) == 4 && c[0] == 'g' && c[1] >= '0' && c[1] <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // style reports whether every check the directive names is about form.
 // staticcheck's ST checks are style; its SA and S checks are not.
 func (d *directive) style() bool {
