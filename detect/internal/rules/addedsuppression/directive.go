@@ -112,7 +112,7 @@ var styleChecks = map[string]bool{
 	"lll": true, "funlen": true, "gocyclo": true, "gocognit": true, "cyclop": true, "nestif": true, "maintidx": true,
 	"dupl": true, "mnd": true, "gomnd": true, "goconst": true, "nakedret": true, "godox": true, "godot": true,
 	"gochecknoglobals": true, "gochecknoinits": true, "varnamelen": true, "wsl": true, "wsl_v5": true, "nlreturn": true,
-	"exhaustruct": true, "exhaustivestruct": true, "ireturn": true, "interfacebloat": true, "tagliatelle": true,
+	"exhaustruct": true, "exhaustivestruct": true, "exhaustive": true, "gocritic": true, "ireturn": true, "interfacebloat": true, "tagliatelle": true,
 	"misspell": true, "whitespace": true, "gofumpt": true, "gofmt": true, "goimports": true, "gci": true,
 	"nonamedreturns": true, "paralleltest": true, "tparallel": true, "testpackage": true, "thelper": true,
 	"stylecheck": true, "revive": true, "golint": true, "dogsled": true, "predeclared": true, "forcetypeassert": false,

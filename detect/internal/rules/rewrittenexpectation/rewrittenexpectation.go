@@ -307,9 +307,24 @@ func norm(f *model.SrcFile, n ast.Node) string {
 			lit = tok.String()
 		}
 		toks = append(toks, lit)
+		// interface{} and any are one type.
+		if n := len(toks); n >= 3 && toks[n-3] == "interface" && toks[n-2] == "{" && toks[n-1] == "}" {
+			toks = append(toks[:n-3], "any")
+		}
+		// A pointer helper (to.Ptr(x), ptr(x), lo.ToPtr(x)) and new(x)
+		// make the same pointer.
+		if n := len(toks); n >= 2 && toks[n-1] == "(" && ptrHelperRE.MatchString(toks[n-2]) {
+			toks = toks[:n-2]
+			if n := len(toks); n >= 2 && toks[n-1] == "." {
+				toks = toks[:n-2]
+			}
+			toks = append(toks, "new", "(")
+		}
 	}
 	return strings.Join(toks, " ")
 }
+
+var ptrHelperRE = regexp.MustCompile(`^(?:[Tt]o)?(?:Ptr|ptr|Pointer|pointer|P)$|^[a-z]\w*Ptr$|^Ptr[A-Z]\w*$`)
 
 func clip(s string) string {
 	if len(s) > 60 {
