@@ -26,6 +26,7 @@ type Loader struct {
 	texts       map[string]*textFile // unchanged files as text, by blob and path
 	Cache       *Cache               // what a scan keeps across commits; may be nil
 	notes       map[string]bool
+	handWritten map[string]bool // head versions (blob + path) whose generated-code header the range added
 }
 
 func NewLoader(repo gitutil.Repo) *Loader {
@@ -44,7 +45,7 @@ func (l *Loader) note(format string, args ...any) {
 // A generated file is nil: the rules never judge one, and a package view
 // that needs it for its declarations parses it then.
 func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
-	if src, err := l.raw(f.Blob); err == nil && skipReason(f.Path, src) == "generated" {
+	if src, err := l.raw(f.Blob); err == nil && l.generated(f, src) {
 		return nil
 	}
 	k := f.Blob + "\x00" + f.Path
@@ -101,12 +102,12 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 	switch {
 	case err != nil:
 		l.note("%s: could not be read at %s: %v", f.Path, Short(rev), err)
-	case skipReason(f.Path, src) == "generated":
+	case l.generated(f, src):
 		// Generated files are regenerated, not edited: nothing to judge,
 		// but the package's helpers and declarations may live there.
 		sf = parseFile(f.Path, src)
 		sf.Generated = true
-	case skipReason(f.Path, src) != "":
+	case skipReason(f.Path, src) != "" && skipReason(f.Path, src) != "generated":
 		l.note("%s: skipped at %s (%s)", f.Path, Short(rev), skipReason(f.Path, src))
 	default:
 		sf = parseFile(f.Path, src)
@@ -118,6 +119,42 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 	l.parsed[k] = sf
 	l.mu.Unlock()
 	return sf
+}
+
+// generated reports whether a version of a file is generated code, which
+// the rules read for context but never judge. A file the checked range
+// itself marked generated, hand-written in base, is not: a header must not
+// be able to hide what the same change does to the file (added-suppression
+// reports the header).
+func (l *Loader) generated(f *gitutil.File, src []byte) bool {
+	if skipReason(f.Path, src) != "generated" {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.handWritten[f.Blob+"\x00"+f.Path]
+}
+
+// markHandWritten records the head versions of changed Go files that gained
+// a generated-code header in the range: they are judged as they were.
+func (l *Loader) markHandWritten(changes []gitutil.Change) {
+	for _, c := range changes {
+		if c.From == nil || c.To == nil || !Relevant(c.To.Path) {
+			continue
+		}
+		cur, err := l.raw(c.To.Blob)
+		if err != nil || skipReason(c.To.Path, cur) != "generated" {
+			continue
+		}
+		if old, err := l.raw(c.From.Blob); err == nil && skipReason(c.From.Path, old) == "" {
+			l.mu.Lock()
+			if l.handWritten == nil {
+				l.handWritten = map[string]bool{}
+			}
+			l.handWritten[c.To.Blob+"\x00"+c.To.Path] = true
+			l.mu.Unlock()
+		}
+	}
 }
 
 // TestSources reads the raw test files of a directory at a revision,
@@ -394,6 +431,7 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 		}
 		changes = kept
 	}
+	ld.markHandWritten(changes)
 	masks, code := ld.planMasks(changes)
 	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all}
 	if !code {

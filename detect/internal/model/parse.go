@@ -69,6 +69,10 @@ func skipReason(p string, src []byte) string {
 	return ""
 }
 
+// IsGenerated reports whether a file's source carries Go's generated-code
+// header ("Code generated … DO NOT EDIT." before the package clause).
+func IsGenerated(src []byte) bool { return isGenerated(src) }
+
 // isGenerated applies Go's convention: a "Code generated … DO NOT EDIT." line
 // before the package clause.
 func isGenerated(src []byte) bool {

@@ -197,6 +197,12 @@ func (x *PkgXref) reaches(owner, fn string) bool {
 	return found
 }
 
+// Reaches reports whether the test-file declaration owner (a test
+// function, a helper or a table variable) can exercise the function or
+// method named fn, following what each declaration mentions a few steps
+// deep.
+func (x *PkgXref) Reaches(owner, fn string) bool { return x.reaches(owner, fn) }
+
 // Uses lists the uses of a literal value, in tests that reach fn, whose
 // role is one of roles (roleUnknown always qualifies: a table cell may be
 // either).
