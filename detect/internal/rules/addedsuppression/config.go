@@ -308,6 +308,11 @@ func (a *pass) judgeExclusion(n *yaml.Node) (finding.Severity, string) {
 	for _, v := range items(get(n, "path")) {
 		path = v.Value
 	}
+	for _, v := range items(get(n, "text")) {
+		if deprecationRE.MatchString(v.Value) {
+			return finding.Info, "it silences deprecation notices, which report no defect in the code"
+		}
+	}
 	if path == "" {
 		if get(n, "path-except") != nil {
 			return finding.Warning, "it silences the named issues outside the paths it keeps"
@@ -315,6 +320,17 @@ func (a *pass) judgeExclusion(n *yaml.Node) (finding.Severity, string) {
 		return finding.Warning, "it silences the named issues in every file"
 	}
 	return a.judgePath(path, regexMatcher)
+}
+
+// deprecationRE matches the text of lint issues that only say an API is
+// deprecated (staticcheck's SA1019 and its kin).
+var deprecationRE = regexp.MustCompile(`(?i)SA1019|deprecated`)
+
+// generated reports whether the head version of a changed file says it is
+// generated: excluding generated code from the lint is routine.
+func (a *pass) generated(c gitutil.Change) bool {
+	src, err := a.Read(c.To)
+	return err == nil && model.IsGenerated(src)
 }
 
 // matcher turns a configured pattern into a test on paths; nil when the
@@ -365,13 +381,19 @@ func (a *pass) judgePath(pattern string, mk matcher) (finding.Severity, string) 
 	}
 	match := mk(pattern)
 	if match != nil {
+		generated := 0
 		for _, c := range a.Changes {
-			if c.To == nil || !strings.HasSuffix(c.To.Path, ".go") || model.IsTestFile(c.To.Path) || model.IgnoredDir(c.To.Path) {
+			if c.To == nil || !strings.HasSuffix(c.To.Path, ".go") || model.IsTestFile(c.To.Path) || model.IgnoredDir(c.To.Path) || !match(c.To.Path) {
 				continue
 			}
-			if match(c.To.Path) {
-				return finding.Error, fmt.Sprintf("it matches %s, which this change edits: its new code is never checked", c.To.Path)
+			if a.generated(c) {
+				generated++
+				continue
 			}
+			return finding.Error, fmt.Sprintf("it matches %s, which this change edits: its new code is never checked", c.To.Path)
+		}
+		if generated > 0 {
+			return -1, "" // the code under it that the change touches is generated
 		}
 	}
 	if testPathRE.MatchString(pattern) {
