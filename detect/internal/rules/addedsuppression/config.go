@@ -381,19 +381,22 @@ func (a *pass) judgePath(pattern string, mk matcher) (finding.Severity, string) 
 	}
 	match := mk(pattern)
 	if match != nil {
-		generated := 0
+		var generated, written []string // edited files it matches, by kind
 		for _, c := range a.Changes {
 			if c.To == nil || !strings.HasSuffix(c.To.Path, ".go") || model.IsTestFile(c.To.Path) || model.IgnoredDir(c.To.Path) || !match(c.To.Path) {
 				continue
 			}
 			if a.generated(c) {
-				generated++
-				continue
+				generated = append(generated, c.To.Path)
+			} else {
+				written = append(written, c.To.Path)
 			}
-			return finding.Error, fmt.Sprintf("it matches %s, which this change edits: its new code is never checked", c.To.Path)
 		}
-		if generated > 0 {
-			return -1, "" // the code under it that the change touches is generated
+		switch {
+		case len(generated) > 0 && len(generated) >= len(written):
+			return -1, "" // mostly generated code: excluding it is routine
+		case len(written) > 0:
+			return finding.Error, fmt.Sprintf("it matches %s, which this change edits: its new code is never checked", written[0])
 		}
 	}
 	if testPathRE.MatchString(pattern) {
