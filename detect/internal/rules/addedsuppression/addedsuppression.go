@@ -47,7 +47,11 @@ directives on lines the change did not touch, and generated code, vendored
 code or test files excluded in the configuration.
 
 Example:
-    +	resp, _ := http.Get(url) //nolint`,
+    +	resp, _ := http.Get(url) //nolint
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): error: 0 right, 1 wrong; warning: 0 right, 4 wrong — all on
+one commit that synced a fork to its upstream release.`,
 	Run: func(p *model.Pass) { run(&pass{p}) },
 }
 

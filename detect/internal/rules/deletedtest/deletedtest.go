@@ -40,7 +40,13 @@ Example:
     -	if _, err := Parse("-1"); err == nil {
     -		t.Fatal("want an error")
     -	}
-    -}`,
+    -}
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): error: 2 right, 20 wrong; warning: 0 right, 1 wrong. Below
+the bar an error promises: most of what it still raises falsely is tests moved to
+another package under new names, ginkgo specs folded into tables, and forks synced
+to upstream.`,
 	Run: func(p *model.Pass) { runDeletedTest(&pass{p}) },
 }
 

@@ -35,7 +35,10 @@ tags that already excluded the file in base.
 
 Example:
     -func TestParse(t *testing.T) {
-    +func testParse(t *testing.T) {`,
+    +func testParse(t *testing.T) {
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): no alarm.`,
 	Run: func(p *model.Pass) { runDisabledTest(&pass{p}) },
 }
 

@@ -54,7 +54,10 @@ Example:
     -	}
     -	return total
     +	return 42
-     }`,
+     }
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): warning: 0 right, 3 wrong; no error.`,
 	Run: func(p *model.Pass) { runHardcodedReturn(&pass{p}) },
 }
 

@@ -38,7 +38,11 @@ Example:
     -if err != nil {
     -	t.Fatal(err)
     -}
-     if got != 3 {`,
+     if got != 3 {
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): error (surgery only): 0 right, 9 wrong — below the bar;
+reworked tests are info.`,
 	Run: func(p *model.Pass) { runRemovedAssertion(&pass{p}) },
 }
 

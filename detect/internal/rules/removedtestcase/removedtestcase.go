@@ -29,7 +29,10 @@ delete a test.
 Example:
      {"positive", "42", 42},
     -{"overflow", "99999999999999999999", 0},
-     {"negative", "-7", -7},`,
+     {"negative", "-7", -7},
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): warning: 2 right, 16 wrong.`,
 	Run: func(p *model.Pass) { runRemovedTestCase(&pass{p}) },
 }
 

@@ -45,7 +45,10 @@ files added.
 Example:
      {name: "leap year", in: "2024-02-29", want: true},
     -{name: "century", in: "1900-02-29", want: false},
-    +{name: "century", in: "1900-02-29", want: true},`,
+    +{name: "century", in: "1900-02-29", want: true},
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): no alarm.`,
 	Run: run,
 }
 

@@ -53,7 +53,10 @@ Example:
      func TestFetch(t *testing.T) {
     +	if os.Getenv("CI") != "" {
     +		t.Skip("flaky on CI")
-    +	}`,
+    +	}
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): error: 2 right, 0 wrong; warning: 0 right, 7 wrong.`,
 	Run: func(p *model.Pass) { runSkippedTest(&pass{p}) },
 }
 

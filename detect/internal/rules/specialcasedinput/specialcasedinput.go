@@ -56,7 +56,10 @@ Example:
      func ParseDate(s string) (Date, error) {
     +	if s == "2024-02-30" {
     +		return Date{2024, 3, 1}, nil
-    +	}`,
+    +	}
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): no alarm.`,
 	Run: func(p *model.Pass) { runSpecialCasedInput(&pass{p}) },
 }
 

@@ -45,7 +45,11 @@ Example:
      if err != nil {
     -	return nil, fmt.Errorf("read config: %w", err)
     +	return nil, nil
-     }`,
+     }
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): warning: 0 right, 2 wrong (on one commit that synced a fork
+to upstream).`,
 	Run: func(p *model.Pass) { run(&pass{p}) },
 }
 

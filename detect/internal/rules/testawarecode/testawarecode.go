@@ -54,7 +54,10 @@ Example:
      func Fetch(url string) ([]byte, error) {
     +	if os.Getenv("CI") != "" {
     +		return cachedResponse, nil
-    +	}`,
+    +	}
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): no alarm.`,
 	Run: func(p *model.Pass) { runTestAwareCode(&pass{p}) },
 }
 

@@ -40,7 +40,10 @@ Example:
      if got != want {
     -	t.Errorf("got %v, want %v", got, want)
     +	t.Logf("got %v, want %v", got, want)
-     }`,
+     }
+
+Field precision (findings on 232 labelled real agent commits of eleven repositories;
+see README, Accuracy): warning: 1 right, 5 wrong.`,
 	Run: func(p *model.Pass) { runWeakenedAssertion(&pass{p}) },
 }
 
