@@ -2,6 +2,7 @@ package detect
 
 import (
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/detect/internal/rules/weakenedci"
 	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
@@ -20,8 +21,9 @@ type Primed struct {
 }
 
 // Prime reads what CheckCommit needs first for c: its changes against its
-// first parent (a merge's own, gitutil.OwnChanges) and both versions of the
-// Go files they touch. It never
+// first parent (a merge's own, gitutil.OwnChanges), both versions of the
+// Go files they touch, and those of the CI files (workflows, Makefiles,
+// scripts, agents' hook configurations) that weakened-ci reads. It never
 // fails: what could not be read is read again, and its error met, when
 // CheckCommit asks for it.
 func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
@@ -38,7 +40,7 @@ func Prime(repo gitutil.Repo, c gitutil.Commit) *Primed {
 	seen := map[string]bool{}
 	for _, ch := range p.changes {
 		for _, f := range []*gitutil.File{ch.From, ch.To} {
-			if f != nil && model.Relevant(f.Path) && !seen[f.Blob] {
+			if f != nil && (model.Relevant(f.Path) || weakenedci.Wants(f.Path)) && !seen[f.Blob] {
 				seen[f.Blob] = true
 				hashes = append(hashes, f.Blob)
 			}
