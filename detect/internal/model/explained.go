@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"regexp"
 	"strings"
 )
 
@@ -28,7 +29,7 @@ func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
 		}
 	}
 	for _, h := range hs {
-		if h.Kind == SiteAssert && containsAll(h.callFile.Text(h.call), b.operands) {
+		if h.Kind == SiteAssert && holdsOperands(h.callFile.Text(h.call), b.operands) {
 			return true
 		}
 	}
@@ -158,6 +159,34 @@ func (a *Pass) apiRemoved(m *Match, b *Site) bool {
 		})
 	}
 	return gone
+}
+
+// errorMatcher finds the assertions that check an error and its message
+// in one call (require.ErrorContains(t, err, "x"), EqualError, gomega's
+// MatchError, quicktest's ErrorMatches, errors.Is-style ErrorIs).
+var errorMatcher = regexp.MustCompile(`\b(ErrorContainsf?|EqualErrorf?|MatchError|ErrorMatchesf?|ErrorIsf?|ErrorAsf?)\(`)
+
+// holdsOperands reports whether a head assertion's text still holds every
+// operand of a base check. In an assertion that checks an error's message
+// itself, err stands for err.Error(): require.Error(t, err) and
+// require.Contains(t, err.Error(), "x") merged into
+// require.ErrorContains(t, err, "x") check as much as before.
+func holdsOperands(text string, ops []string) bool {
+	if containsAll(text, ops) {
+		return true
+	}
+	if !errorMatcher.MatchString(text) {
+		return false
+	}
+	stripped := make([]string, 0, len(ops))
+	changed := false
+	for _, op := range ops {
+		if x, ok := strings.CutSuffix(op, ".Error()"); ok && x != "" && !containsAll(text, []string{op}) {
+			op, changed = x, true
+		}
+		stripped = append(stripped, op)
+	}
+	return changed && containsAll(text, stripped)
 }
 
 // containsAll reports whether every operand occurs in text as whole tokens
