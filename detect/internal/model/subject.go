@@ -201,6 +201,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	seen := map[string]bool{}
 	called := map[string]bool{}
 	var lits []string
+	var locals map[string]string
 	for _, n := range nodes {
 		if n == nil {
 			continue
@@ -220,6 +221,14 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 				gone("." + x.Sel.Name)
 				if id, ok := x.X.(*ast.Ident); ok {
 					gone(id.Name)
+					// v.Field, where the test declared v with a type of
+					// the package: var v T, v := T{…}, v := &T{…}.
+					if locals == nil {
+						locals = localTypes(tf)
+					}
+					if t := locals[id.Name]; t != "" {
+						gone(t + "." + x.Sel.Name)
+					}
 				}
 				return !isIdentExpr(x.X)
 			case *ast.CompositeLit:
@@ -323,6 +332,58 @@ func typeName(e ast.Expr) string {
 		return typeName(t.X)
 	}
 	return ""
+}
+
+// localTypes reads, from the body of tf's outermost test, the variables
+// declared with a type the syntax names: var v T, v := T{…}, v := &T{…}.
+// A name given two types is left out.
+func localTypes(tf *TestFunc) map[string]string {
+	out := map[string]string{}
+	root := tf
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	if root.Body == nil {
+		return out
+	}
+	set := func(name, t string) {
+		if name == "_" || t == "" {
+			return
+		}
+		if old, ok := out[name]; ok && old != t {
+			t = ""
+		}
+		out[name] = t
+	}
+	ast.Inspect(root.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.ValueSpec:
+			if x.Type != nil {
+				for _, id := range x.Names {
+					set(id.Name, typeName(x.Type))
+				}
+			}
+		case *ast.AssignStmt:
+			if x.Tok != token.DEFINE || len(x.Lhs) != len(x.Rhs) {
+				return true
+			}
+			for i, l := range x.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok {
+					continue
+				}
+				r := x.Rhs[i]
+				if u, ok := r.(*ast.UnaryExpr); ok && u.Op == token.AND {
+					r = u.X
+				}
+				if cl, ok := r.(*ast.CompositeLit); ok {
+					set(id.Name, typeName(cl.Type))
+				}
+			}
+		}
+		return true
+	})
+	return out
 }
 
 func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
