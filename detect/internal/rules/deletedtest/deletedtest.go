@@ -169,7 +169,7 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Info, "It called " + model.ListNames(names, 3) + ", which base's package did not declare: it could not compile, so no test that ran was lost."
 	}
 	if twin := a.twin(bt); twin != "" {
-		return finding.Info, "A test of the package with the same stem stands in for it (" + twin + ", added or rewritten in this range, checking the same inputs, or one of many twins of a deleted file): this reads as tests consolidated or duplicates removed. Check that it covers the same cases."
+		return finding.Info, "A test of the package with the same stem stands in for it (" + twin + ", added or rewritten in this range, checking the same inputs, or one of a deleted file whose tests mostly moved or have such twins): this reads as tests consolidated or duplicates removed. Check that it covers the same cases."
 	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
@@ -223,8 +223,8 @@ func (a *pass) foldedByName(bt *model.TestFunc) string {
 // one: one name is the other's with a suffix (Test_Parse and
 // Test_Parse_Final), and either it checks the same inputs with a body alike,
 // or the range added or rewrote it (tests consolidated under one name), or
-// the deleted test's whole file went and most of its tests have such a
-// twin (a file of duplicates removed).
+// the deleted test's whole file went and most of its tests moved or have
+// such a twin (a file split up, its duplicates removed).
 func (a *pass) twin(bt *model.TestFunc) string {
 	if bt.Parent != nil {
 		return ""
@@ -239,16 +239,25 @@ func (a *pass) twin(bt *model.TestFunc) string {
 	if a.HeadFile(bt.File.Path) != nil {
 		return ""
 	}
-	all, twins := 0, 0
+	// The file went: its tests that moved elsewhere under their own names
+	// and those with a twin are accounted for; when they are most of it,
+	// the file was split or deduplicated, and the suffixed copies dropped.
+	moved := map[string]bool{}
+	for _, m := range a.Matches {
+		if m.Head != nil && m.Base.File.Path == bt.File.Path {
+			moved[m.Base.Name] = true
+		}
+	}
+	all, accounted := 0, 0
 	for _, other := range a.Base.Pkg(bt.Dir).Tests {
 		if other.File.Path == bt.File.Path && other.Parent == nil && other.IsTest() {
 			all++
-			if a.stemTwin(other) != nil {
-				twins++
+			if moved[other.Name] || a.stemTwin(other) != nil {
+				accounted++
 			}
 		}
 	}
-	if 2*twins >= all {
+	if 2*accounted >= all {
 		return stem.Name
 	}
 	return ""
