@@ -402,6 +402,7 @@ type Pass struct {
 	checks     map[*TestFunc][]*Site                 // each test's checks, computed once
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 	removed    *removedCode                          // what the range removed from the code, computed once
+	lost       *[]lostNames                          // what the changed functions stopped using, computed once
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

@@ -41,13 +41,18 @@ type Subject struct {
 	// CoveredBy names the new or changed tests of head (other than the
 	// removed code's own test) that call the package functions it called.
 	CoveredBy []string
+	// PathGone lists branches of the functions it called that the range
+	// removed and that it names ("configAction.Run no longer uses
+	// TableFormat"): the function stays, the path it was written for went.
+	PathGone []string
 }
 
 // Followed reports whether the removal followed the code: what it used was
 // removed, or what it called was deliberately changed and tested anew,
 // with none of the messages it expected left in the code.
 func (s Subject) Followed() bool {
-	return len(s.Gone) > 0 || (len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0)
+	return len(s.Gone) > 0 || (len(s.PathGone) > 0 && len(s.Kept) == 0) ||
+		(len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0)
 }
 
 // Why says, for a message, what evidence Followed rests on.
@@ -55,6 +60,8 @@ func (s Subject) Why() string {
 	switch {
 	case len(s.Gone) > 0:
 		return "what it exercised was removed in this range (" + ListNames(s.Gone, 3) + ")"
+	case len(s.PathGone) > 0 && len(s.Kept) == 0:
+		return "the branch it was written for was removed in this range (" + ListNames(s.PathGone, 2) + ")"
 	case len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0:
 		return "the code it exercised was changed in this range (" + ListNames(s.Changed, 3) + ") and other tests of it were added or updated, which reads as an intended change of behaviour"
 	}
@@ -202,6 +209,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	called := map[string]bool{}
 	var lits []string
 	var locals map[string]string
+	names, types := map[string]bool{}, map[string]bool{}
 	for _, n := range nodes {
 		if n == nil {
 			continue
@@ -234,6 +242,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 			case *ast.CompositeLit:
 				// T{Field: v}: the fields of a type the syntax names.
 				if t := typeName(x.Type); t != "" {
+					types[strings.ToLower(t)] = true
 					for _, el := range x.Elts {
 						if kv, ok := el.(*ast.KeyValueExpr); ok {
 							if k, ok := kv.Key.(*ast.Ident); ok {
@@ -244,9 +253,15 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 				}
 			case *ast.Ident:
 				gone(x.Name)
+				names[x.Name] = true
 			case *ast.CallExpr:
 				if _, fn := CallName(x); fn != "" {
 					called[fn] = true
+					for _, p := range []string{"new", "New"} {
+						if t, ok := strings.CutPrefix(fn, p); ok && t != "" {
+							types[strings.ToLower(t)] = true
+						}
+					}
 				}
 			case *ast.BasicLit:
 				if x.Kind == token.STRING {
@@ -296,6 +311,15 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 		}
 	}
 	s.CoveredBy = slices.Sorted(maps.Keys(covered))
+	if locals == nil {
+		locals = localTypes(tf)
+	}
+	for _, t := range locals {
+		if t != "" {
+			types[strings.ToLower(t)] = true
+		}
+	}
+	s.PathGone = a.pathGone(tf.Dir, called, types, names, name)
 	for _, k := range s.Kept {
 		v, _ := strconv.Unquote(k)
 		if !a.testsMention(tf.Dir, v) {
