@@ -171,6 +171,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if twin := a.twin(bt); twin != "" {
 		return finding.Info, "A test of the package with the same stem stands in for it (" + twin + ", added or rewritten in this range, checking the same inputs, or one of a deleted file whose tests mostly moved or have such twins): this reads as tests consolidated or duplicates removed. Check that it covers the same cases."
 	}
+	if ht := a.RewrittenAs(bt); ht != "" {
+		return finding.Info, "A test this range added or rewrote (" + ht + ") feeds the same inputs and expects the same values: it reads as this test rewritten under another name or in another style. Check that it checks as much."
+	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}

@@ -1,0 +1,71 @@
+package model
+
+import (
+	"go/ast"
+	"strconv"
+	"strings"
+)
+
+// RewrittenAs finds, for a test of base that is gone from head, a test the
+// range added or rewrote — in any changed file, under any name — that feeds
+// the same inputs and expects the same values: most of the removed test's
+// distinctive literals, its longest input among them, stand in the new test
+// or in the helpers of the new test's file. A test rewritten in another
+// style (black-box, another harness, another package) keeps its data even
+// when nothing else of it stays. It returns the new test's name, or "".
+func (a *Pass) RewrittenAs(bt *TestFunc) string {
+	want := literalsOfTest(bt, false)
+	longest := ""
+	for v := range want {
+		if s, err := strconv.Unquote(v); err == nil && len(s) > len(longest) {
+			longest = s
+		}
+	}
+	if len(want) < 2 || len(longest) < 8 {
+		return ""
+	}
+	helpers := map[*SrcFile]map[string]bool{}
+	for _, ht := range a.Head.Tests {
+		if !ht.IsTest() || ht.Name == bt.Name || !a.Reworked(ht) {
+			continue
+		}
+		have := literalsOfTest(ht, true)
+		hl, ok := helpers[ht.File]
+		if !ok {
+			hl = helperLiterals(ht.File)
+			helpers[ht.File] = hl
+		}
+		n, longOK := 0, false
+		for v := range want {
+			if have[v] || hl[v] {
+				n++
+				if s, err := strconv.Unquote(v); err == nil && s == longest {
+					longOK = true
+				}
+			}
+		}
+		if longOK && n >= 2 && 3*n >= 2*len(want) {
+			return ht.Name
+		}
+	}
+	return ""
+}
+
+// helperLiterals collects the literals of a test file's functions that are
+// not tests: the harness a rewritten test reaches its data through.
+func helperLiterals(f *SrcFile) map[string]bool {
+	out := map[string]bool{}
+	if f == nil || f.AST == nil {
+		return out
+	}
+	for _, d := range f.AST.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil || strings.HasPrefix(fd.Name.Name, "Test") {
+			continue
+		}
+		for v := range literalsIn(fd.Body) {
+			out[v] = true
+		}
+	}
+	return out
+}
