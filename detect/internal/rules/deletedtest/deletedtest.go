@@ -189,6 +189,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if a.parentRestructured(bt) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
+	if len(s.Kept) > 0 {
+		return finding.Error, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and nothing in the range removed, moved or tested anew what it called. Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+	}
 	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
 }
 
