@@ -24,9 +24,9 @@ func IsPseudo(name string) bool {
 }
 
 // Edit is one file of a pseudo-commit that differs from its parent: File is
-// the new version, nil for a file deleted. Data holds the contents when they
-// are not in the object database (a file of the work tree, a patched file);
-// File.Blob is then computed from them.
+// the new version, nil for a file deleted. When File.Blob is empty, Data
+// holds the contents, which are not in the object database (a file of the
+// work tree, a patched file), and the blob's name is computed from them.
 type Edit struct {
 	Path string
 	File *File
@@ -46,21 +46,22 @@ type overlay struct {
 }
 
 // NewOverlay adds the pseudo-commit name, parent plus edits, to r. Its
-// Commit has subject subject and parent as its only parent. Changes,
-// ListDir, Blob, Commits and MergeBase all answer for it as for a commit.
+// Commit has subject subject, parent as its only parent, and no author:
+// nobody's signature stands on what nobody committed. Changes, ListDir,
+// Blob, Commits and MergeBase all answer for it as for a commit.
 func NewOverlay(r Repo, name, parent, subject string, edits []Edit) (Repo, error) {
-	base, err := r.Commit(parent)
-	if err != nil {
+	if _, err := r.Commit(parent); err != nil {
 		return nil, err
 	}
+	nobody := Signature{Name: "(not committed)"}
 	o := &overlay{
 		Repo: r, name: name, parent: parent,
-		commit: Commit{Hash: name, Parents: []string{parent}, Author: base.Author, Committer: base.Committer, Message: subject + "\n"},
+		commit: Commit{Hash: name, Parents: []string{parent}, Author: nobody, Committer: nobody, Message: subject + "\n"},
 		files:  map[string]*File{}, blobs: map[string][]byte{}, byDir: map[string][]string{},
 	}
 	for _, e := range edits {
 		p := e.Path
-		if e.File != nil && e.Data != nil {
+		if e.File != nil && e.File.Blob == "" {
 			f := *e.File
 			f.Path = p
 			f.Blob = blobHash(e.Data, len(parent))
