@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -29,29 +30,55 @@ func hookCommand() *cli.Command {
 	repoFlag := &cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository"}
 	failOn := &cli.StringFlag{Name: "fail-on", Value: "error", Usage: "block the push on findings of this `SEVERITY` or above: error, warning, info or never"}
 	assume := &cli.BoolFlag{Name: "assume-agent", Usage: "treat every commit as made by a coding agent"}
+	agent := &cli.StringFlag{Name: "agent", Usage: "a coding agent's stop hook instead of git's pre-push hook: `AGENT` is claude-code, codex, gemini or cursor"}
+	local := &cli.BoolFlag{Name: "local", Usage: "with --agent claude-code: .claude/settings.local.json, which is not committed, instead of .claude/settings.json"}
 	return &cli.Command{
 		Name:  "hook",
-		Usage: "check what you push, in a git pre-push hook",
+		Usage: "check what you push (git pre-push hook), or what a coding agent did before it ends its turn (agent hooks)",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "install",
 				Usage:     "install a pre-push hook that blocks pushes with findings at or above --fail-on",
-				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]",
+				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]\n" +
+					"goodhart hook install --agent claude-code|codex|gemini|cursor [--local] [--repo DIR] [--fail-on SEVERITY]",
 				Description: "Writes the repository's pre-push hook (core.hooksPath is honoured). A hook\n" +
 					"that goodhart did not write is left alone unless --force, which keeps it\n" +
 					"as pre-push" + backupSuffix + " for uninstall to restore. The hook runs goodhart\n" +
-					"from PATH; git push --no-verify skips it.",
+					"from PATH; git push --no-verify skips it.\n\n" +
+					"With --agent, adds goodhart to that coding agent's project hooks instead\n" +
+					"(.claude/settings.json, .codex/hooks.json, .gemini/settings.json or\n" +
+					".cursor/hooks.json), keeping every other hook: when the agent ends its turn,\n" +
+					"`goodhart hook stop` checks the branch and its uncommitted work and sends the\n" +
+					"agent back to work when it took a shortcut.",
 				OnUsageError: usageError,
-				Flags: []cli.Flag{repoFlag, failOn, assume,
+				Flags: []cli.Flag{repoFlag, failOn, assume, agent, local,
 					&cli.BoolFlag{Name: "force", Usage: "replace a pre-push hook that goodhart did not write"}},
 				Action: hookInstall,
 			},
 			{
 				Name:         "uninstall",
-				Usage:        "remove goodhart's pre-push hook (and restore the one it replaced)",
+				Usage:        "remove goodhart's pre-push hook (and restore the one it replaced), or with --agent its agent hook",
 				OnUsageError: usageError,
-				Flags:        []cli.Flag{repoFlag},
+				Flags:        []cli.Flag{repoFlag, agent, local},
 				Action:       hookUninstall,
+			},
+			{
+				Name:  "stop",
+				Usage: "the command of the agent hooks: check the work when the agent ends its turn",
+				Description: "Reads the agent's hook input (JSON) on standard input, checks the branch and\n" +
+					"its uncommitted work as check --worktree does, the uncommitted changes counted\n" +
+					"as the agent's, and when findings reach --fail-on answers in the agent's\n" +
+					"protocol so that it goes back to work: Claude Code exit 2 with the reason on\n" +
+					"standard error; Codex {\"decision\":\"block\"}; Gemini CLI {\"decision\":\"deny\"};\n" +
+					"Cursor {\"followup_message\"}. After " + strconv.Itoa(maxReturns) + " returns in a row it lets the agent stop\n" +
+					"and says the shortcut is still there. Its own errors send the agent back too.",
+				OnUsageError: usageError,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "agent", Required: true, Usage: "the agent that runs the hook: `AGENT` is claude-code, codex, gemini or cursor"},
+					&cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository (default: the folder the agent names, else the current one)"},
+					failOn,
+				},
+				Action: hookStop,
 			},
 			{
 				Name:  "pre-push",
@@ -90,6 +117,9 @@ func hookScript(failOn string, assumeAgent bool) string {
 func hookInstall(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
+	}
+	if c.IsSet("agent") {
+		return agentInstall(c)
 	}
 	if _, _, err := parseFailOn(c.String("fail-on")); err != nil {
 		return err
@@ -141,6 +171,9 @@ func makeRoom(path string, force bool) (backup string, err error) {
 func hookUninstall(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
+	}
+	if c.IsSet("agent") {
+		return agentUninstall(c)
 	}
 	path, err := hookPath(c.String("repo"))
 	if err != nil {
