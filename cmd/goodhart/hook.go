@@ -37,8 +37,8 @@ func hookCommand() *cli.Command {
 		Usage: "check what you push (git pre-push hook), or what a coding agent did before it ends its turn (agent hooks)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "install",
-				Usage:     "install a pre-push hook that blocks pushes with findings at or above --fail-on",
+				Name:  "install",
+				Usage: "install a pre-push hook that blocks pushes with findings at or above --fail-on",
 				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]\n" +
 					"goodhart hook install --agent claude-code|codex|gemini|cursor [--local] [--repo DIR] [--fail-on SEVERITY]",
 				Description: "Writes the repository's pre-push hook (core.hooksPath is honoured). A hook\n" +
