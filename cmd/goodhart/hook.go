@@ -22,8 +22,9 @@ import (
 // hook someone else wrote.
 const hookMarker = "# goodhart pre-push hook"
 
-// backupSuffix names where install --force keeps the hook it replaced, for
-// uninstall to put back.
+// backupSuffix names where install keeps the pre-push hook that was there
+// (one of husky's, lefthook's, a team's own): goodhart's hook runs it
+// first, and uninstall puts it back.
 const backupSuffix = ".goodhart-backup"
 
 func hookCommand() *cli.Command {
@@ -42,9 +43,10 @@ func hookCommand() *cli.Command {
 				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]\n" +
 					"goodhart hook install --agent claude-code|codex|gemini|cursor [--local] [--repo DIR] [--fail-on SEVERITY]",
 				Description: "Writes the repository's pre-push hook (core.hooksPath is honoured). A hook\n" +
-					"that goodhart did not write is left alone unless --force, which keeps it\n" +
-					"as pre-push" + backupSuffix + " for uninstall to restore. The hook runs goodhart\n" +
-					"from PATH; git push --no-verify skips it.\n\n" +
+					"that goodhart did not write is kept as pre-push" + backupSuffix + " and chained:\n" +
+					"goodhart's hook runs it first, with the same arguments and input, and stops the\n" +
+					"push when it fails; uninstall puts it back. The hook runs goodhart from PATH;\n" +
+					"git push --no-verify skips it. Pushed branches and tags are checked.\n\n" +
 					"With --agent, adds goodhart to that coding agent's project hooks instead\n" +
 					"(.claude/settings.json, .codex/hooks.json, .gemini/settings.json or\n" +
 					".cursor/hooks.json), keeping every other hook: when the agent ends its turn,\n" +
@@ -52,7 +54,7 @@ func hookCommand() *cli.Command {
 					"agent back to work when it took a shortcut.",
 				OnUsageError: usageError,
 				Flags: []cli.Flag{repoFlag, failOn, assume, agent, local,
-					&cli.BoolFlag{Name: "force", Usage: "replace a pre-push hook that goodhart did not write"}},
+					&cli.BoolFlag{Name: "force", Usage: "accepted for compatibility: a hook goodhart did not write is always kept and chained, never replaced"}},
 				Action: hookInstall,
 			},
 			{
@@ -107,9 +109,17 @@ func hookScript(failOn string, assumeAgent bool) string {
 	return "#!/bin/sh\n" +
 		hookMarker + ": written by `goodhart hook install`, removed by `goodhart hook uninstall`.\n" +
 		"# It checks the commits you push for test-gaming shortcuts; `git push --no-verify` skips it.\n" +
+		"# The hook that was here before, if any, is pre-push" + backupSuffix + ": it runs first.\n" +
 		"if ! command -v goodhart >/dev/null 2>&1; then\n" +
 		"\techo 'goodhart pre-push hook: goodhart is not in PATH (install it, or run: goodhart hook uninstall)' >&2\n" +
 		"\texit 1\n" +
+		"fi\n" +
+		"chained=\"$(dirname \"$0\")/pre-push" + backupSuffix + "\"\n" +
+		"if [ -f \"$chained\" ]; then\n" +
+		"\tinput=$(cat)\n" +
+		"\tprintf '%s\\n' \"$input\" | \"$chained\" \"$@\" || exit $?\n" +
+		"\tprintf '%s\\n' \"$input\" | goodhart hook pre-push " + args + " \"$@\"\n" +
+		"\texit $?\n" +
 		"fi\n" +
 		"exec goodhart hook pre-push " + args + " \"$@\"\n"
 }
@@ -128,7 +138,7 @@ func hookInstall(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	replaced, err := makeRoom(path, c.Bool("force"))
+	chained, err := makeRoom(path)
 	if err != nil {
 		return err
 	}
@@ -143,23 +153,33 @@ func hookInstall(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "installed %s: pushes with findings at or above %s are blocked\n", path, c.String("fail-on"))
-	if replaced != "" {
-		fmt.Fprintf(c.App.Writer, "the hook it replaced is kept as %s\n", replaced)
+	if chained != "" {
+		fmt.Fprintf(c.App.Writer, "the hook that was there is kept as %s and runs first\n", chained)
+		if b, err := os.ReadFile(chained); err == nil && strings.Contains(string(b), "lefthook") {
+			fmt.Fprintln(c.App.Writer, "it is lefthook's, which may write its own again: adding `goodhart hook pre-push` to lefthook.yml's pre-push commands keeps goodhart in for good")
+		}
 	}
+	if strings.Contains(filepath.ToSlash(path), ".husky/") {
+		fmt.Fprintln(c.App.Writer, "core.hooksPath is husky's, which regenerates its folder: adding `goodhart hook pre-push \"$@\"` to .husky/pre-push keeps goodhart in for good")
+	}
+	warnNotOnPath(c.App.ErrWriter)
 	return nil
 }
 
-// makeRoom checks that the hook at path can be written: there is none, it
-// is goodhart's, or force says to replace it, in which case it is kept as a
-// backup whose path is returned.
-func makeRoom(path string, force bool) (backup string, err error) {
+// makeRoom makes way for goodhart's hook at path: a hook goodhart did not
+// write moves to the backup, which goodhart's hook runs first; its path is
+// returned. When goodhart's hook is already there, a backup from before
+// stays chained.
+func makeRoom(path string) (backup string, err error) {
 	ours, exists, err := ownHook(path)
-	if err != nil || !exists || ours {
+	if err != nil {
 		return "", err
 	}
-	if !force {
-		return "", cli.Exit(fmt.Sprintf("%s is a pre-push hook that goodhart did not write; "+
-			"--force replaces it (keeping it as pre-push%s)", path, backupSuffix), exitError)
+	if !exists || ours {
+		if _, err := os.Lstat(path + backupSuffix); err == nil {
+			return path + backupSuffix, nil
+		}
+		return "", nil
 	}
 	backup = path + backupSuffix
 	if _, err := os.Lstat(backup); err == nil {
@@ -247,9 +267,12 @@ const zeroSHA = "0000000000000000000000000000000000000000"
 
 // pushedRanges reads git's pre-push input: one line per ref,
 // "<local ref> <local sha> <remote ref> <remote sha>". Deletions push no
-// commits, and tags name commits their branches bring, so both are left out.
+// commits and are left out. A tag is checked like a branch (a new one from
+// the usual base branch), unless it names the commit a branch of the same
+// push names.
 func pushedRanges(in io.Reader) ([]pushedRange, error) {
 	var out []pushedRange
+	var lines []string // the input line of each range
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
@@ -259,17 +282,42 @@ func pushedRanges(in io.Reader) ([]pushedRange, error) {
 		if len(fields) != 4 {
 			return nil, fmt.Errorf("unexpected pre-push input line %q", sc.Text())
 		}
+		if !isZero(fields[1]) {
+			lines = append(lines, sc.Text())
+		}
 		local, localSHA, remoteSHA := fields[0], fields[1], fields[3]
-		if isZero(localSHA) || strings.HasPrefix(local, "refs/tags/") {
+		if isZero(localSHA) {
 			continue
 		}
 		r := pushedRange{ref: local, head: localSHA}
+		if strings.HasPrefix(local, "refs/tags/") {
+			r.head = local // an annotated tag's sha is the tag object's: the ref peels to its commit
+		}
 		if !isZero(remoteSHA) {
 			r.base = remoteSHA
 		}
 		out = append(out, r)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	branchHeads := map[string]bool{}
+	for _, r := range out {
+		if !strings.HasPrefix(r.ref, "refs/tags/") {
+			branchHeads[r.head] = true
+		}
+	}
+	kept := out[:0]
+	for i, r := range out {
+		if strings.HasPrefix(r.ref, "refs/tags/") {
+			fields := strings.Fields(lines[i])
+			if branchHeads[fields[1]] {
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	return kept, nil
 }
 
 func isZero(sha string) bool { return strings.Trim(sha, "0") == "" }
