@@ -440,6 +440,10 @@ func hookStop(c *cli.Context) error {
 	loop := loopState{agent: h.name, session: p.SessionID + p.ConversationID, dir: dir}
 	returned := 0
 	switch {
+	case err != nil:
+		// Unreadable input says nothing of the loop: count on, never reset,
+		// so that a payload goodhart cannot read cannot trap the agent.
+		returned = loop.read()
 	case h.name == "cursor":
 		returned = p.LoopCount
 	case p.StopHookActive:
@@ -466,9 +470,9 @@ func hookStop(c *cli.Context) error {
 			"or tell the user that the goodhart hook cannot run and why.", err)
 		if last {
 			loop.write(0)
-			return out.allow(fmt.Sprintf("goodhart: the check failed %d times in a row (%v); the agent was let stop without it", returned+1, err))
+			return out.allow(fmt.Sprintf("goodhart: the check failed again after the agent was sent back %d times (%v); it was let stop without the check", returned, err))
 		}
-		if lerr := loop.count(h, returned+1); lerr != nil {
+		if lerr := loop.write(returned + 1); lerr != nil {
 			return out.allow(fmt.Sprintf("goodhart: the check failed (%v) and the hook cannot keep its loop count (%v): the agent was let stop", err, lerr))
 		}
 		return out.block(msg)
