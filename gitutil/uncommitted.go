@@ -28,7 +28,7 @@ func Uncommitted(r Repo, dir string, staged bool) (head string, edits []Edit, er
 	if err != nil {
 		var unknown *UnknownRevisionError
 		if errors.As(err, &unknown) {
-			return "", nil, errors.New("HEAD names no commit yet: commit something first")
+			return "", nil, fmt.Errorf("HEAD names no commit (a repository with no commit yet, or one whose objects cannot be read): %w", err)
 		}
 		return "", nil, err
 	}
