@@ -412,7 +412,10 @@ func hookStop(c *cli.Context) error {
 	}
 	out := &stopAnswer{agent: h, stdout: c.App.Writer, stderr: c.App.ErrWriter}
 
-	data, err := io.ReadAll(io.LimitReader(c.App.Reader, maxPayload))
+	var data []byte
+	if !isTerminal(c.App.Reader) { // run by hand there is no payload to wait for
+		data, err = io.ReadAll(io.LimitReader(c.App.Reader, maxPayload))
+	}
 	var p stopPayload
 	if err == nil {
 		data = bytes.TrimPrefix(bytes.TrimSpace(data), []byte("\xef\xbb\xbf"))
