@@ -93,7 +93,7 @@ var agentHooks = []agentHook{
 				"description", "Sends the agent back to work when its change deletes, skips or weakens tests")
 		},
 		notes: []string{
-			"Gemini CLI reads the project's .gemini/settings.json at start; /hooks lists the hooks it loaded.",
+			"Gemini CLI reads the project's .gemini/settings.json at start, in a folder it trusts; /hooks lists the hooks it loaded. Hooks run unless \"hooksConfig\": {\"enabled\": false} turns them off (versions where they are off by default need it set to true).",
 		},
 	},
 	{
@@ -316,6 +316,9 @@ func agentInstall(c *cli.Context) error {
 	if err := writeConfig(path, root); err != nil {
 		return err
 	}
+	if hooksOff(root) {
+		fmt.Fprintf(c.App.ErrWriter, "goodhart: warning: %s switches hooks off (hooksConfig.enabled is false): %s will not run this one until they are on\n", path, h.display)
+	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "installed goodhart's %s hook in %s: when %s ends its turn with a shortcut at or above %s in the branch or its uncommitted work, it is sent back to fix it (at most %d times in a row)\n",
 		h.event, path, h.display, c.String("fail-on"), maxReturns)
@@ -324,6 +327,21 @@ func agentInstall(c *cli.Context) error {
 	}
 	warnNotOnPath(c.App.ErrWriter)
 	return nil
+}
+
+// hooksOff reports whether a settings file turns every hook off (Gemini
+// CLI's hooksConfig.enabled).
+func hooksOff(root *jsonObject) bool {
+	hc, ok := root.get("hooksConfig")
+	if !ok {
+		return false
+	}
+	o, ok := hc.(*jsonObject)
+	if !ok {
+		return false
+	}
+	enabled, ok := o.get("enabled")
+	return ok && enabled == false
 }
 
 // warnNotOnPath says so when the goodhart the hooks run cannot be found.

@@ -152,3 +152,22 @@ func TestAgentHookUnreadableConfig(t *testing.T) {
 		t.Errorf("the file was changed:\n%s", got)
 	}
 }
+
+// A settings file that switches hooks off gets the hook, and a warning.
+func TestAgentHookHooksOff(t *testing.T) {
+	dir := gitInit(t)
+	path := filepath.Join(dir, ".gemini", "settings.json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(`{"hooksConfig": {"enabled": false}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"goodhart", "hook", "install", "--agent", "gemini", "--repo", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "switches hooks off") {
+		t.Errorf("no warning: %q", stderr.String())
+	}
+}
