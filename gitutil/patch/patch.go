@@ -147,6 +147,7 @@ type headers struct {
 	renameFrom, renameTo     string
 	copyFrom, copyTo         string
 	newMode                  uint32
+	special                  bool // a symbolic link or a submodule: not a file goodhart reads
 }
 
 func readHeaders(ext []string) headers {
@@ -173,10 +174,19 @@ func readHeaders(ext []string) headers {
 			h.gitFrom, h.gitTo = gitNames(strings.TrimPrefix(l, "diff --git "))
 		case strings.HasPrefix(l, "new file mode "):
 			h.newFile, h.newMode = true, mode(strings.TrimPrefix(l, "new file mode "))
+			h.special = h.special || isSpecial(h.newMode)
 		case strings.HasPrefix(l, "deleted file mode "):
 			h.deleted = true
+			h.special = h.special || isSpecial(mode(strings.TrimPrefix(l, "deleted file mode ")))
 		case strings.HasPrefix(l, "new mode "):
 			h.newMode = mode(strings.TrimPrefix(l, "new mode "))
+			h.special = h.special || isSpecial(h.newMode)
+		case strings.HasPrefix(l, "old mode "):
+			h.special = h.special || isSpecial(mode(strings.TrimPrefix(l, "old mode ")))
+		case strings.HasPrefix(l, "index "):
+			if f := strings.Fields(l); len(f) == 3 {
+				h.special = h.special || isSpecial(mode(f[2]))
+			}
 		case strings.HasPrefix(l, "rename from "):
 			h.renameFrom = unquote(strings.TrimPrefix(l, "rename from "))
 		case strings.HasPrefix(l, "rename to "):
@@ -212,6 +222,9 @@ func gitNames(args string) (from, to string) {
 	}
 	return "", ""
 }
+
+// isSpecial is true for the modes of a symbolic link and a submodule.
+func isSpecial(m uint32) bool { return m == 0o120000 || m == 0o160000 }
 
 // unquote reads a path git quoted (it has special characters).
 func unquote(s string) string {
@@ -269,6 +282,10 @@ func (a *applier) applyFile(fd *diff.FileDiff) ([]string, error) {
 		}
 	}
 
+	if h.special {
+		a.notes = append(a.notes, fmt.Sprintf("%s: change to a symbolic link or submodule skipped", name))
+		return nil, nil
+	}
 	var src *file
 	if from != "" {
 		var err error
@@ -279,13 +296,13 @@ func (a *applier) applyFile(fd *diff.FileDiff) ([]string, error) {
 			return nil, &Error{Path: from, Reason: "the file does not exist in the base revision"}
 		}
 	}
-	if from == "" && to != "" {
+	if to != "" && to != from {
 		dst, err := a.get(to)
 		if err != nil {
 			return nil, err
 		}
 		if dst.exists {
-			return nil, &Error{Path: to, Reason: "the diff creates the file, but it already exists"}
+			return nil, &Error{Path: to, Reason: "the diff creates the file (new, renamed or copied there), but it already exists"}
 		}
 	}
 	if h.binary {

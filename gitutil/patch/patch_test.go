@@ -110,6 +110,9 @@ func TestApplyGitDiffs(t *testing.T) {
 	g.write("crlf.txt", "one\r\ntwo\r\nthree\r\n", 0o644)
 	g.write("img.bin", "\x00\x01\x02binary", 0o644)
 	g.write("bye.bin", "\x00\x01\x02bye", 0o644)
+	if err := os.Symlink("run.sh", filepath.Join(g.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
 	base := g.commit("base")
 
 	a := strings.Replace(numbered("a", 60), "a 5\n", "a 5 changed\n", 1)
@@ -128,7 +131,16 @@ func TestApplyGitDiffs(t *testing.T) {
 	g.write("crlf.txt", "one\r\n2\r\nthree\r\n", 0o644)
 	g.write("img.bin", "\x00\x01\x02changed", 0o644)
 	g.git("rm", "-q", "bye.bin")
-	head := g.commit("head")
+	if err := os.Remove(filepath.Join(g.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("nonl.txt", filepath.Join(g.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	g.git("add", "-A")
+	g.git("update-index", "--add", "--cacheinfo", "160000,"+base+",sub") // a submodule
+	g.git("commit", "-q", "-m", "head")
+	head := strings.TrimSpace(g.git("rev-parse", "HEAD"))
 
 	r, err := gitutil.Open(g.dir)
 	if err != nil {
@@ -169,8 +181,11 @@ func TestApplyGitDiffs(t *testing.T) {
 					t.Errorf("%s: left in the tree, want it gone", p)
 				}
 			}
-			if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "img.bin: binary patch skipped") {
-				t.Errorf("notes = %q, want one about img.bin", res.Notes)
+			notes := strings.Join(res.Notes, "\n")
+			if len(res.Notes) != 3 || !strings.Contains(notes, "img.bin: binary patch skipped") ||
+				!strings.Contains(notes, "link: change to a symbolic link or submodule skipped") ||
+				!strings.Contains(notes, "sub: change to a symbolic link or submodule skipped") {
+				t.Errorf("notes = %q, want img.bin, link and sub", res.Notes)
 			}
 		})
 	}
@@ -218,6 +233,17 @@ func TestApplyOffsetAndMismatch(t *testing.T) {
 	_, err = Apply(r, base, []byte(strings.ReplaceAll(d, "a.go", "b.go")))
 	if !errors.As(err, &pe) || pe.Path != "b.go" {
 		t.Errorf("Apply to a missing file: %v", err)
+	}
+	// A rename onto a file that is there.
+	onto := "diff --git a/a.go b/b.go\nsimilarity index 100%\nrename from a.go\nrename to b.go\n"
+	if _, err := Apply(r, clashing, []byte(strings.Replace(onto, "b.go", "a.go", 0))); err != nil {
+		t.Fatalf("a plain rename: %v", err)
+	}
+	g.git("checkout", "-q", base)
+	g.write("b.go", "package b\n", 0o644)
+	both := g.commit("both")
+	if _, err := Apply(r, both, []byte(onto)); !errors.As(err, &pe) || pe.Path != "b.go" {
+		t.Errorf("a rename onto an existing file: %v", err)
 	}
 	// Garbage is not a diff; an empty diff changes nothing.
 	if _, err := Apply(r, base, []byte("hello\n")); err == nil {
