@@ -445,13 +445,14 @@ func hookStop(c *cli.Context) error {
 		err = fmt.Errorf("reading the hook's input from %s: %v", h.display, err)
 	}
 	dir := c.String("repo")
-	if !c.IsSet("repo") {
-		switch {
-		case p.Cwd != "":
-			dir = p.Cwd
-		case len(p.WorkspaceRoots) > 0:
-			dir = p.WorkspaceRoots[0]
-		}
+	switch {
+	case dir != "":
+	case p.Cwd != "":
+		dir = p.Cwd
+	case len(p.WorkspaceRoots) > 0:
+		dir = p.WorkspaceRoots[0]
+	default:
+		dir = "."
 	}
 	if h.name == "cursor" && (p.Status == "aborted" || p.Status == "error") {
 		return out.allow("") // the user stopped it, or it failed: not a claim of done

@@ -77,8 +77,8 @@ func hookCommand() *cli.Command {
 				OnUsageError: usageError,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "agent", Required: true, Usage: "the agent that runs the hook: `AGENT` is claude-code, codex, gemini or cursor"},
-					&cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository (default: the folder the agent names, else the current one)"},
-					failOn,
+					&cli.StringFlag{Name: "repo", Usage: "a folder of the git `REPOSITORY` (default: the folder the agent names, else the current one)"},
+					&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "send the agent back on findings of this `SEVERITY` or above: error, warning, info or never"},
 				},
 				Action: hookStop,
 			},
