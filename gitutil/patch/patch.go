@@ -419,10 +419,14 @@ func splitLines(data []byte) [][]byte {
 	return lines
 }
 
-// applyHunks applies the hunks of one file to its contents.
+// applyHunks applies the hunks of one file to its contents, in order: each
+// hunk matches after the lines the previous one consumed, so the cost stays
+// linear in the file and the hunks when they match where they say.
 func applyHunks(name string, content []byte, hunks []*diff.Hunk) ([]byte, error) {
 	img := splitLines(content)
-	offset := 0 // where the previous hunk landed, against where it said
+	out := make([][]byte, 0, len(img))
+	pos := 0    // the lines of img before pos are in out
+	offset := 0 // where the previous hunk matched, against where it said
 	for i, h := range hunks {
 		header := fmt.Sprintf("@@ -%d,%d +%d,%d @@", h.OrigStartLine, h.OrigLines, h.NewStartLine, h.NewLines)
 		fail := func(reason string) error { return &Error{Path: name, Hunk: i + 1, Header: header, Reason: reason} }
@@ -431,8 +435,8 @@ func applyHunks(name string, content []byte, hunks []*diff.Hunk) ([]byte, error)
 			return nil, fail(err.Error())
 		}
 		var pre, post [][]byte
-		leading, trailing := 0, 0
-		for j, l := range lines {
+		trailing := 0
+		for _, l := range lines {
 			if l.op != '+' {
 				pre = append(pre, l.text)
 			}
@@ -440,9 +444,6 @@ func applyHunks(name string, content []byte, hunks []*diff.Hunk) ([]byte, error)
 				post = append(post, l.text)
 			}
 			if l.op == ' ' {
-				if leading == j {
-					leading++
-				}
 				trailing++
 			} else {
 				trailing = 0
@@ -452,36 +453,36 @@ func applyHunks(name string, content []byte, hunks []*diff.Hunk) ([]byte, error)
 		// without trailing context only at the end of the file.
 		matchStart := h.OrigStartLine <= 1 && len(pre) > 0 || h.OrigStartLine == 0
 		matchEnd := trailing == 0 && len(pre) > 0
-		want := int(h.NewStartLine) - 1 + offset
-		if h.NewLines == 0 {
-			want = int(h.NewStartLine) + offset
+		said := int(h.OrigStartLine) - 1 // where its first old line is
+		if h.OrigLines == 0 {
+			said = int(h.OrigStartLine) // a pure insertion goes after that line
 		}
-		at := find(img, pre, want, matchStart, matchEnd)
+		at := find(img, pre, said+offset, pos, matchStart, matchEnd)
 		if at < 0 {
 			return nil, fail("does not match the file: its context or removed lines are not there")
 		}
-		offset += at - want
-		next := make([][]byte, 0, len(img)-len(pre)+len(post))
-		next = append(next, img[:at]...)
-		next = append(next, post...)
-		next = append(next, img[at+len(pre):]...)
-		img = next
+		offset = at - said
+		out = append(out, img[pos:at]...)
+		out = append(out, post...)
+		pos = at + len(pre)
 	}
-	var out bytes.Buffer
-	for _, l := range img {
-		out.Write(l)
+	out = append(out, img[pos:]...)
+	var b bytes.Buffer
+	for _, l := range out {
+		b.Write(l)
 	}
-	return out.Bytes(), nil
+	return b.Bytes(), nil
 }
 
-// find is where pre matches img exactly, nearest to want; -1 if nowhere.
-func find(img, pre [][]byte, want int, atStart, atEnd bool) int {
+// find is where pre matches img exactly at or after lo, nearest to want;
+// -1 if nowhere.
+func find(img, pre [][]byte, want, lo int, atStart, atEnd bool) int {
 	last := len(img) - len(pre)
-	if last < 0 {
+	if last < lo {
 		return -1
 	}
 	matches := func(at int) bool {
-		if at < 0 || at > last || atStart && at != 0 || atEnd && at != last {
+		if at < lo || at > last || atStart && at != 0 || atEnd && at != last {
 			return false
 		}
 		for k, l := range pre {
@@ -491,8 +492,8 @@ func find(img, pre [][]byte, want int, atStart, atEnd bool) int {
 		}
 		return true
 	}
-	want = max(0, min(want, last))
-	for d := 0; d <= len(img); d++ {
+	want = max(lo, min(want, last))
+	for d := 0; want-d >= lo || want+d <= last; d++ {
 		if matches(want + d) {
 			return want + d
 		}
