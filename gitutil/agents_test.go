@@ -58,6 +58,11 @@ func TestAgentOf(t *testing.T) {
 		{"codex bot", "chatgpt-codex-connector[bot] <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>", "", "fix", "codex"},
 		{"codex email", "Codex <codex@openai.com>", "", "fix", "codex"},
 		{"codex co-author", human, "", "fix\n\nCo-authored-by: Codex <codex@openai.com>", "codex"},
+		// gemini: Gemini CLI adds no mark of its own; the convention teams
+		// set in GEMINI.md is a co-author line for the gemini-cli account.
+		{"gemini co-author", human, "", "feat: x\n\nCo-Authored-By: gemini-cli <218195315+gemini-cli@users.noreply.github.com>\n", "gemini"},
+		{"gemini co-author by login", human, "", "fix\n\nCo-authored-by: gemini-cli <gemini-cli@users.noreply.github.com>", "gemini"},
+		{"gemini author", "gemini-cli <218195315+gemini-cli@users.noreply.github.com>", "", "fix", "gemini"},
 		{"amazon q", "amazon-q-developer[bot] <208079219+amazon-q-developer[bot]@users.noreply.github.com>", "", "fix", "amazon-q"},
 		// crush, opencode
 		{"crush email", "Crush <crush@charm.land>", "", "fix", "crush"},
@@ -118,7 +123,7 @@ func TestExplain(t *testing.T) {
 }
 
 func TestDefaultCatalogEntries(t *testing.T) {
-	want := []string{"claude-code", "copilot", "devin", "jules", "cursor", "openhands", "aider", "codex", "amazon-q", "crush", "opencode"}
+	want := []string{"claude-code", "copilot", "devin", "jules", "cursor", "openhands", "aider", "codex", "amazon-q", "crush", "gemini", "opencode"}
 	var got []string
 	for _, a := range DefaultCatalog().Agents() {
 		got = append(got, a.Name)

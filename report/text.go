@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 // TextOptions tune the text report.
@@ -200,8 +201,10 @@ func pos(file string, line int) string {
 }
 
 // short abbreviates a hash as git does by default.
+// short abbreviates a commit hash; a pseudo-commit's name (worktree,
+// index, diff: changes not committed) is not a hash and stays whole.
 func short(hash string) string {
-	if len(hash) > 7 {
+	if len(hash) > 7 && !gitutil.IsPseudo(hash) {
 		return hash[:7]
 	}
 	return hash

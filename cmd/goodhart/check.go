@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -31,6 +32,15 @@ type checkConfig struct {
 	Agent      string // --agent: keep only this agent's findings
 	ReportLink string // where the full report is, for github and markdown
 	Color      bool   // colour the text report on a terminal
+	// Source is what is judged beyond commits: "" (nothing), or the
+	// pseudo-commit of --worktree, --staged or --diff (source.go).
+	Source   string
+	DiffFile string    // --diff: a file, or - for Stdin
+	Stdin    io.Reader // nil: os.Stdin
+	Warn     io.Writer // warnings that are not findings; nil: discarded
+	// PseudoAgent is the agent the pseudo-commit is attributed to (the one
+	// whose hook runs the check); "" leaves it to the usual attribution.
+	PseudoAgent string
 }
 
 var formatFlag = &cli.StringSliceFlag{
@@ -44,7 +54,7 @@ func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check the commits of a branch for test-gaming shortcuts",
-		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE]",
+		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV | --worktree | --staged | --diff FILE] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE]",
 		Description: "Compares the merge base of --base and --head with --head and reports each\n" +
 			"shortcut with the commit that introduced it. Without --base, the first of\n" +
 			strings.Join(gitutil.BaseCandidates, ", ") + " that exists is used.\n\n" +
@@ -54,10 +64,15 @@ func checkCommand() *cli.Command {
 			"(copilot/, claude/, …) every commit counts as that agent's.\n\n" +
 			"--format may be given more than once: each FORMAT=PATH writes a file, and\n" +
 			"standard output gets text unless a --format without PATH names another format.\n\n" +
+			"--worktree judges the branch's commits and the changes not yet committed as one\n" +
+			"range (--staged: what is staged), ending in a pseudo-commit named \"worktree\"\n" +
+			"(\"index\"); on the base branch itself, from HEAD. --diff FILE (- for standard\n" +
+			"input) applies a unified diff to --base (default HEAD) as git apply would and\n" +
+			"judges it (pseudo-commit \"diff\"); a diff that does not apply is an error.\n\n" +
 			"Exit status: 0 when nothing at or above --fail-on was found, 1 when something\n" +
 			"was, 2 for a usage or runtime error.",
 		OnUsageError: usageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository to check"},
 			&cli.StringFlag{Name: "base", Usage: "the `REV` the change started from (default: origin/HEAD, origin/main, … whichever exists)"},
 			&cli.StringFlag{Name: "head", Value: "HEAD", Usage: "the `REV` to check"},
@@ -69,7 +84,7 @@ func checkCommand() *cli.Command {
 			agentFlag,
 			signaturesFlag,
 			&cli.StringFlag{Name: "report-link", Usage: "where readers find the full report (`TEXT`, e.g. a URL), for the github and markdown formats when they leave findings out"},
-		},
+		}, sourceFlags()...),
 		Action: check,
 	}
 }
@@ -92,6 +107,11 @@ func check(c *cli.Context) error {
 		Agent:       c.String("agent"),
 		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
+		Stdin:       c.App.Reader,
+		Warn:        c.App.ErrWriter,
+	}
+	if err := readSource(c, &cfg); err != nil {
+		return err
 	}
 	if err := applyEvent(c, &cfg); err != nil {
 		return err
@@ -160,7 +180,13 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 		return nil, err
 	}
 	defer repo.Close()
-	base, head, err := resolveRange(repo, cfg.Base, cfg.Head)
+	var base, head string
+	var notes []string
+	if cfg.Source != "" {
+		repo, base, head, notes, err = uncommittedRange(repo, cfg, cmp.Or[io.Writer](cfg.Warn, io.Discard))
+	} else {
+		base, head, err = resolveRange(repo, cfg.Base, cfg.Head)
+	}
 	var unknown *gitutil.UnknownRevisionError
 	if cfg.FromEvent && errors.As(err, &unknown) {
 		return nil, fmt.Errorf("the pull request's commit %s is not in this clone: fetch it "+
@@ -168,11 +194,12 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: agentOf(cat, cfg.PR)}
+	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: pseudoAgent(agentOf(cat, cfg.PR), cfg.PseudoAgent)}
 	res, err := detect.Check(repo, base, head, opts)
 	if err != nil {
 		return nil, err
 	}
+	res.Notes = append(res.Notes, notes...)
 	if cfg.Agent != "" {
 		keepAgent(res, cfg.Agent)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -21,37 +22,65 @@ import (
 // hook someone else wrote.
 const hookMarker = "# goodhart pre-push hook"
 
-// backupSuffix names where install --force keeps the hook it replaced, for
-// uninstall to put back.
+// backupSuffix names where install keeps the pre-push hook that was there
+// (one of husky's, lefthook's, a team's own): goodhart's hook runs it
+// first, and uninstall puts it back.
 const backupSuffix = ".goodhart-backup"
 
 func hookCommand() *cli.Command {
 	repoFlag := &cli.StringFlag{Name: "repo", Value: ".", Usage: "a folder of the git repository"}
 	failOn := &cli.StringFlag{Name: "fail-on", Value: "error", Usage: "block the push on findings of this `SEVERITY` or above: error, warning, info or never"}
 	assume := &cli.BoolFlag{Name: "assume-agent", Usage: "treat every commit as made by a coding agent"}
+	agent := &cli.StringFlag{Name: "agent", Usage: "a coding agent's stop hook instead of git's pre-push hook: `AGENT` is claude-code, codex, gemini or cursor"}
+	local := &cli.BoolFlag{Name: "local", Usage: "with --agent claude-code: .claude/settings.local.json, which is not committed, instead of .claude/settings.json"}
 	return &cli.Command{
 		Name:  "hook",
-		Usage: "check what you push, in a git pre-push hook",
+		Usage: "check what you push (git pre-push hook), or what a coding agent did before it ends its turn (agent hooks)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "install",
-				Usage:     "install a pre-push hook that blocks pushes with findings at or above --fail-on",
-				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]",
+				Name:  "install",
+				Usage: "install a pre-push hook that blocks pushes with findings at or above --fail-on",
+				UsageText: "goodhart hook install [--repo DIR] [--fail-on SEVERITY] [--assume-agent] [--force]\n" +
+					"goodhart hook install --agent claude-code|codex|gemini|cursor [--local] [--repo DIR] [--fail-on SEVERITY]",
 				Description: "Writes the repository's pre-push hook (core.hooksPath is honoured). A hook\n" +
-					"that goodhart did not write is left alone unless --force, which keeps it\n" +
-					"as pre-push" + backupSuffix + " for uninstall to restore. The hook runs goodhart\n" +
-					"from PATH; git push --no-verify skips it.",
+					"that goodhart did not write is kept as pre-push" + backupSuffix + " and chained:\n" +
+					"goodhart's hook runs it first, with the same arguments and input, and stops the\n" +
+					"push when it fails; uninstall puts it back. The hook runs goodhart from PATH;\n" +
+					"git push --no-verify skips it. Pushed branches and tags are checked.\n\n" +
+					"With --agent, adds goodhart to that coding agent's project hooks instead\n" +
+					"(.claude/settings.json, .codex/hooks.json, .gemini/settings.json or\n" +
+					".cursor/hooks.json), keeping every other hook: when the agent ends its turn,\n" +
+					"`goodhart hook stop` checks the branch and its uncommitted work and sends the\n" +
+					"agent back to work when it took a shortcut.",
 				OnUsageError: usageError,
-				Flags: []cli.Flag{repoFlag, failOn, assume,
-					&cli.BoolFlag{Name: "force", Usage: "replace a pre-push hook that goodhart did not write"}},
+				Flags: []cli.Flag{repoFlag, failOn, assume, agent, local,
+					&cli.BoolFlag{Name: "force", Usage: "accepted for compatibility: a hook goodhart did not write is always kept and chained, never replaced"}},
 				Action: hookInstall,
 			},
 			{
 				Name:         "uninstall",
-				Usage:        "remove goodhart's pre-push hook (and restore the one it replaced)",
+				Usage:        "remove goodhart's pre-push hook (and restore the one it replaced), or with --agent its agent hook",
 				OnUsageError: usageError,
-				Flags:        []cli.Flag{repoFlag},
+				Flags:        []cli.Flag{repoFlag, agent, local},
 				Action:       hookUninstall,
+			},
+			{
+				Name:  "stop",
+				Usage: "the command of the agent hooks: check the work when the agent ends its turn",
+				Description: "Reads the agent's hook input (JSON) on standard input, checks the branch and\n" +
+					"its uncommitted work as check --worktree does, the uncommitted changes counted\n" +
+					"as the agent's, and when findings reach --fail-on answers in the agent's\n" +
+					"protocol so that it goes back to work: Claude Code exit 2 with the reason on\n" +
+					"standard error; Codex {\"decision\":\"block\"}; Gemini CLI {\"decision\":\"deny\"};\n" +
+					"Cursor {\"followup_message\"}. After " + strconv.Itoa(maxReturns) + " returns in a row it lets the agent stop\n" +
+					"and says the shortcut is still there. Its own errors send the agent back too.",
+				OnUsageError: usageError,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "agent", Required: true, Usage: "the agent that runs the hook: `AGENT` is claude-code, codex, gemini or cursor"},
+					&cli.StringFlag{Name: "repo", Usage: "a folder of the git `REPOSITORY` (default: the folder the agent names, else the current one)"},
+					&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "send the agent back on findings of this `SEVERITY` or above: error, warning, info or never"},
+				},
+				Action: hookStop,
 			},
 			{
 				Name:  "pre-push",
@@ -80,9 +109,17 @@ func hookScript(failOn string, assumeAgent bool) string {
 	return "#!/bin/sh\n" +
 		hookMarker + ": written by `goodhart hook install`, removed by `goodhart hook uninstall`.\n" +
 		"# It checks the commits you push for test-gaming shortcuts; `git push --no-verify` skips it.\n" +
+		"# The hook that was here before, if any, is pre-push" + backupSuffix + ": it runs first.\n" +
 		"if ! command -v goodhart >/dev/null 2>&1; then\n" +
 		"\techo 'goodhart pre-push hook: goodhart is not in PATH (install it, or run: goodhart hook uninstall)' >&2\n" +
 		"\texit 1\n" +
+		"fi\n" +
+		"chained=\"$(dirname \"$0\")/pre-push" + backupSuffix + "\"\n" +
+		"if [ -f \"$chained\" ]; then\n" +
+		"\tinput=$(cat)\n" +
+		"\tprintf '%s\\n' \"$input\" | \"$chained\" \"$@\" || exit $?\n" +
+		"\tprintf '%s\\n' \"$input\" | goodhart hook pre-push " + args + " \"$@\"\n" +
+		"\texit $?\n" +
 		"fi\n" +
 		"exec goodhart hook pre-push " + args + " \"$@\"\n"
 }
@@ -91,6 +128,9 @@ func hookInstall(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	if c.IsSet("agent") {
+		return agentInstall(c)
+	}
 	if _, _, err := parseFailOn(c.String("fail-on")); err != nil {
 		return err
 	}
@@ -98,7 +138,7 @@ func hookInstall(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	replaced, err := makeRoom(path, c.Bool("force"))
+	chained, err := makeRoom(path)
 	if err != nil {
 		return err
 	}
@@ -113,23 +153,33 @@ func hookInstall(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "installed %s: pushes with findings at or above %s are blocked\n", path, c.String("fail-on"))
-	if replaced != "" {
-		fmt.Fprintf(c.App.Writer, "the hook it replaced is kept as %s\n", replaced)
+	if chained != "" {
+		fmt.Fprintf(c.App.Writer, "the hook that was there is kept as %s and runs first\n", chained)
+		if b, err := os.ReadFile(chained); err == nil && strings.Contains(string(b), "lefthook") {
+			fmt.Fprintln(c.App.Writer, "it is lefthook's, which may write its own again: adding `goodhart hook pre-push` to lefthook.yml's pre-push commands keeps goodhart in for good")
+		}
 	}
+	if strings.Contains(filepath.ToSlash(path), ".husky/") {
+		fmt.Fprintln(c.App.Writer, "core.hooksPath is husky's, which regenerates its folder: adding `goodhart hook pre-push \"$@\"` to .husky/pre-push keeps goodhart in for good")
+	}
+	warnNotOnPath(c.App.ErrWriter)
 	return nil
 }
 
-// makeRoom checks that the hook at path can be written: there is none, it
-// is goodhart's, or force says to replace it, in which case it is kept as a
-// backup whose path is returned.
-func makeRoom(path string, force bool) (backup string, err error) {
+// makeRoom makes way for goodhart's hook at path: a hook goodhart did not
+// write moves to the backup, which goodhart's hook runs first; its path is
+// returned. When goodhart's hook is already there, a backup from before
+// stays chained.
+func makeRoom(path string) (backup string, err error) {
 	ours, exists, err := ownHook(path)
-	if err != nil || !exists || ours {
+	if err != nil {
 		return "", err
 	}
-	if !force {
-		return "", cli.Exit(fmt.Sprintf("%s is a pre-push hook that goodhart did not write; "+
-			"--force replaces it (keeping it as pre-push%s)", path, backupSuffix), exitError)
+	if !exists || ours {
+		if _, err := os.Lstat(path + backupSuffix); err == nil {
+			return path + backupSuffix, nil
+		}
+		return "", nil
 	}
 	backup = path + backupSuffix
 	if _, err := os.Lstat(backup); err == nil {
@@ -141,6 +191,9 @@ func makeRoom(path string, force bool) (backup string, err error) {
 func hookUninstall(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
+	}
+	if c.IsSet("agent") {
+		return agentUninstall(c)
 	}
 	path, err := hookPath(c.String("repo"))
 	if err != nil {
@@ -214,9 +267,12 @@ const zeroSHA = "0000000000000000000000000000000000000000"
 
 // pushedRanges reads git's pre-push input: one line per ref,
 // "<local ref> <local sha> <remote ref> <remote sha>". Deletions push no
-// commits, and tags name commits their branches bring, so both are left out.
+// commits and are left out. A tag is checked like a branch (a new one from
+// the usual base branch), unless it names the commit a branch of the same
+// push names.
 func pushedRanges(in io.Reader) ([]pushedRange, error) {
 	var out []pushedRange
+	var lines []string // the input line of each range
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
@@ -226,17 +282,42 @@ func pushedRanges(in io.Reader) ([]pushedRange, error) {
 		if len(fields) != 4 {
 			return nil, fmt.Errorf("unexpected pre-push input line %q", sc.Text())
 		}
+		if !isZero(fields[1]) {
+			lines = append(lines, sc.Text())
+		}
 		local, localSHA, remoteSHA := fields[0], fields[1], fields[3]
-		if isZero(localSHA) || strings.HasPrefix(local, "refs/tags/") {
+		if isZero(localSHA) {
 			continue
 		}
 		r := pushedRange{ref: local, head: localSHA}
+		if strings.HasPrefix(local, "refs/tags/") {
+			r.head = local // an annotated tag's sha is the tag object's: the ref peels to its commit
+		}
 		if !isZero(remoteSHA) {
 			r.base = remoteSHA
 		}
 		out = append(out, r)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	branchHeads := map[string]bool{}
+	for _, r := range out {
+		if !strings.HasPrefix(r.ref, "refs/tags/") {
+			branchHeads[r.head] = true
+		}
+	}
+	kept := out[:0]
+	for i, r := range out {
+		if strings.HasPrefix(r.ref, "refs/tags/") {
+			fields := strings.Fields(lines[i])
+			if branchHeads[fields[1]] {
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	return kept, nil
 }
 
 func isZero(sha string) bool { return strings.Trim(sha, "0") == "" }

@@ -82,8 +82,9 @@ func goRunGoodhart(args []string) bool {
 }
 
 // goodhartCommand reads a goodhart command line that checks commits:
-// check, or hook pre-push. Other subcommands (version, rules, scan) guard
-// nothing.
+// check, hook pre-push, or hook stop (the command of the agent hooks that
+// `goodhart hook install --agent` writes). Other subcommands (version,
+// rules, scan) guard nothing.
 func goodhartCommand(args []string) *guard {
 	i := 1
 	if path.Base(args[0]) != "goodhart" {
@@ -102,7 +103,7 @@ func goodhartCommand(args []string) *guard {
 			break
 		}
 	}
-	if sub != "check" && sub != "hook pre-push" {
+	if sub != "check" && sub != "hook pre-push" && sub != "hook stop" {
 		return nil
 	}
 	g := &guard{kind: "command", failOn: "error", cmd: strings.Join(args, " ")}
