@@ -250,6 +250,12 @@ func bodyLiterals(tf *TestFunc) map[string]bool { return literalsOfTest(tf, fals
 // literalsOfTest collects a test's data literals as bodyLiterals does; with
 // all, the trivial ones too, and a negated literal as such (-1, not 1).
 func literalsOfTest(tf *TestFunc, all bool) map[string]bool {
+	return literalsOfNode(tf.Body, all)
+}
+
+// literalsOfNode is literalsOfTest for any node: a test's body, or the
+// setup blocks (BeforeEach) of a ginkgo spec.
+func literalsOfNode(body ast.Node, all bool) map[string]bool {
 	out := map[string]bool{}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -277,7 +283,9 @@ func literalsOfTest(tf *TestFunc, all bool) map[string]bool {
 		}
 		return true
 	}
-	ast.Inspect(tf.Body, visit)
+	if body != nil {
+		ast.Inspect(body, visit)
+	}
 	return out
 }
 

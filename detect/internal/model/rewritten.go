@@ -15,6 +15,11 @@ import (
 // when nothing else of it stays. It returns the new test's name, or "".
 func (a *Pass) RewrittenAs(bt *TestFunc) string {
 	want := literalsOfTest(bt, false)
+	for _, b := range bt.setup { // a ginkgo spec's data sits in its BeforeEach
+		for v := range literalsOfNode(b, false) {
+			want[v] = true
+		}
+	}
 	longest := ""
 	for v := range want {
 		if s, err := strconv.Unquote(v); err == nil && len(s) > len(longest) {

@@ -162,6 +162,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if s.Followed() {
 		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
 	}
+	if a.suiteEmptied(bt) {
+		return finding.Info, "It only ran the package's ginkgo specs (RunSpecs), and head's package has none left to run: each spec is judged on its own."
+	}
 	if couldNotFail(bt) {
 		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
 	}
@@ -520,4 +523,35 @@ func (a *pass) familyChecks(s *model.Snapshot, tf *model.TestFunc) int {
 		}
 	}
 	return n
+}
+
+// suiteEmptied recognises a ginkgo suite's bootstrap — a test whose only
+// work is RunSpecs — deleted when head's package has no spec left: the
+// specs, not the bootstrap, carried the checks, and each deleted spec is
+// reported for itself. With specs still in head, deleting the bootstrap
+// stops them all, and is no such case.
+func (a *pass) suiteEmptied(bt *model.TestFunc) bool {
+	if bt.Parent != nil || bt.Body == nil {
+		return false
+	}
+	runs := false
+	for _, st := range bt.Body.List {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				if _, fn := model.CallName(c); fn == "RunSpecs" {
+					runs = true
+				}
+			}
+			return true
+		})
+	}
+	if !runs {
+		return false
+	}
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Kind == model.KindSpec {
+			return false
+		}
+	}
+	return true
 }
