@@ -35,19 +35,19 @@ func acceptedBy(a *detect.Acceptance) string {
 	return by
 }
 
-// acceptedCount is ", 2 accepted" when findings were accepted, for the
-// closing line of a report.
-func acceptedCount(fs []detect.Finding) string {
-	n := 0
-	for _, f := range fs {
-		if f.Accepted != nil {
-			n++
-		}
+// countsWithAccepted is ": 1 error, 2 accepted": the findings no one
+// accepted by severity, then the accepted ones.
+func countsWithAccepted(fs []detect.Finding) string {
+	open, accepted := splitAccepted(fs)
+	s := severityCounts(open)
+	switch {
+	case len(accepted) == 0:
+	case s == "":
+		s = fmt.Sprintf(": %d accepted", len(accepted))
+	default:
+		s += fmt.Sprintf(", %d accepted", len(accepted))
 	}
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (%d accepted, failing nothing)", n)
+	return s
 }
 
 // acceptEntry is the entry a maintainer adds to the accept list of the base

@@ -163,7 +163,7 @@ func (p *printer) summary(fs []detect.Finding) {
 		p.linef("no findings")
 		return
 	}
-	p.linef("%s%s%s", plural(len(fs), "finding"), severityCounts(fs), acceptedCount(fs))
+	p.linef("%s%s", plural(len(fs), "finding"), countsWithAccepted(fs))
 }
 
 // fileOf is the file a finding is listed under: its path in head, or in
