@@ -63,17 +63,17 @@ accept:
 func TestParseErrors(t *testing.T) {
 	withRules(t)
 	for src, want := range map[string]string{
-		"exlude: [a]\n":                                   `.goodhart.yml:1: unknown key "exlude" (want rules, exclude or accept)`,
-		"rules:\n  deleted-tests: {disabled: true}\n":     `.goodhart.yml:2: rules: unknown rule "deleted-tests"`,
-		"rules:\n  deleted-test: {severity: high}\n":      `.goodhart.yml:2: rules: deleted-test: severity "high"`,
-		"rules:\n  deleted-test: {disable: true}\n":       `.goodhart.yml:2: rules: deleted-test: unknown key "disable"`,
-		"accept:\n  - fingerprint: a:1\n":                 `.goodhart.yml:2: accept: the entry for a:1 gives no reason`,
-		"accept:\n  - reason: why\n":                      `.goodhart.yml:2: accept: an entry without a fingerprint`,
-		"accept:\n  - {fingerprint: a, reason: b, x: 1}\n": `.goodhart.yml:2: accept: unknown key "x"`,
+		"exlude: [a]\n": `.goodhart.yml:1: unknown key "exlude" (want rules, exclude or accept)`,
+		"rules:\n  deleted-tests: {disabled: true}\n":               `.goodhart.yml:2: rules: unknown rule "deleted-tests"`,
+		"rules:\n  deleted-test: {severity: high}\n":                `.goodhart.yml:2: rules: deleted-test: severity "high"`,
+		"rules:\n  deleted-test: {disable: true}\n":                 `.goodhart.yml:2: rules: deleted-test: unknown key "disable"`,
+		"accept:\n  - fingerprint: a:1\n":                           `.goodhart.yml:2: accept: the entry for a:1 gives no reason`,
+		"accept:\n  - reason: why\n":                                `.goodhart.yml:2: accept: an entry without a fingerprint`,
+		"accept:\n  - {fingerprint: a, reason: b, x: 1}\n":          `.goodhart.yml:2: accept: unknown key "x"`,
 		"accept:\n  - {fingerprint: a, reason: b, expires: soon}\n": `.goodhart.yml:2: accept: expires "soon"`,
-		"exclude: [\"a[\"]\n": `.goodhart.yml:1: exclude: bad pattern "a["`,
-		"- a\n":               `.goodhart.yml:1: want a mapping`,
-		"rules: [\n":           `.goodhart.yml: `,
+		"exclude: [\"a[\"]\n":                                       `.goodhart.yml:1: exclude: bad pattern "a["`,
+		"- a\n":                                                     `.goodhart.yml:1: want a mapping`,
+		"rules: [\n":                                                `.goodhart.yml: `,
 	} {
 		_, err := Parse(File, []byte(src))
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
