@@ -210,7 +210,7 @@ func (s *settling) settle(res *finding.Result) error {
 		}
 	}
 	if len(strictSkipped) > 0 {
-		s.note("--strict: %d inline waivers not honoured", len(strictSkipped))
+		s.note("--strict: %s not honoured", plural(len(strictSkipped), "inline waiver"))
 	}
 	res.Notes = append(res.Notes, s.notes...)
 	res.Summary = summarize(res.Findings)
@@ -394,4 +394,11 @@ func settleCommit(repo gitutil.Repo, c gitutil.Commit, res *finding.Result) erro
 		s.cfg = &config.Config{}
 	}
 	return s.settle(res)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

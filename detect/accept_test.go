@@ -179,9 +179,9 @@ func TestConfigInHeadHasNoEffect(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s %s %v", f.Rule, f.Severity, f.Symbol, f.Accepted != nil))
 		}
 		want := []string{
-			"added-suppression error rules skipped-test false",
-			"added-suppression error accept " + fp + " false",
-			"added-suppression error exclude calc false",
+			"added-suppression error rules.skipped-test false",
+			"added-suppression error accept:" + fp + " false",
+			"added-suppression error exclude:calc false",
 			"deleted-test error TestThree false",
 		}
 		if !slices.Equal(got, want) {

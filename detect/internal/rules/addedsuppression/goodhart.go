@@ -109,7 +109,7 @@ func (a *pass) checkGoodhartConfig(c gitutil.Change) {
 	}
 	for _, e := range head.Accept {
 		if !hadAccept[e.Fingerprint] {
-			report(e.Line, "accept "+e.Fingerprint, fmt.Sprintf("adds an accept entry for finding %s (reason: %q)", e.Fingerprint, clip(e.Reason)))
+			report(e.Line, "accept:"+e.Fingerprint, fmt.Sprintf("adds an accept entry for finding %s (reason: %q)", e.Fingerprint, clip(e.Reason)))
 		}
 	}
 	hadGlob := map[string]bool{}
@@ -118,21 +118,21 @@ func (a *pass) checkGoodhartConfig(c gitutil.Change) {
 	}
 	for _, g := range head.Exclude {
 		if !hadGlob[g.Pattern] {
-			report(g.Line, "exclude "+g.Pattern, fmt.Sprintf("excludes %s from every rule", g.Pattern))
+			report(g.Line, "exclude:"+g.Pattern, fmt.Sprintf("excludes %s from every rule", g.Pattern))
 		}
 	}
 	for _, id := range sortedKeys(head.Rules) {
 		s := head.Rules[id]
 		switch {
 		case s.Disabled && !base.Disabled(id):
-			report(s.Line, "rules "+id, "disables the rule "+id)
+			report(s.Line, "rules."+id, "disables the rule "+id)
 		case s.Severity != nil && !s.Disabled:
 			was, ok := base.Severity(id)
 			if !ok {
 				was, ok = config.RuleDefaults[id]
 			}
 			if ok && *s.Severity < was {
-				report(s.Line, "rules "+id, fmt.Sprintf("lowers the severity of %s from %s to %s", id, was, *s.Severity))
+				report(s.Line, "rules."+id, fmt.Sprintf("lowers the severity of %s from %s to %s", id, was, *s.Severity))
 			}
 		}
 	}
