@@ -198,9 +198,10 @@ func (s *settling) settle(res *finding.Result) error {
 	}
 	for j, e := range entries {
 		switch {
+		case s.scan: // an audit of history: no notes about today's entries on every commit
 		case e.Expired(now):
 			s.note("the accept entry at %s (%s) expired on %s: it no longer accepts", e.Where(), e.Fingerprint, e.Expires.Format(time.DateOnly))
-		case !used[j] && !s.scan:
+		case !used[j]:
 			s.note("the accept entry at %s (%s) matches no finding of this check: it may be stale", e.Where(), e.Fingerprint)
 		}
 	}
