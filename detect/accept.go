@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,8 +103,35 @@ func (s *settling) settle(res *finding.Result) error {
 			return err
 		}
 	}
-	// The rule settings and excluded paths of base.
+	// The waivers the range added: a person's counts, and its finding goes;
+	// an agent's does not, and its finding stays, on the commit that wrote it.
 	kept := res.Findings[:0]
+	var added []placedWaiver // for the notes of those that match nothing
+	for _, f := range res.Findings {
+		if f.Waiver != "" {
+			o, err := s.originOf(f.File, f.Waiver)
+			if err != nil {
+				return err
+			}
+			if !o.inBase {
+				added = append(added, placedWaiver{config.Waiver{Line: f.Line, Text: f.Waiver}, f.File})
+			}
+			if o.inBase || o.agent == "" {
+				continue
+			}
+			if o.commit != f.Commit {
+				f.Commit, f.Agent, f.Severity = o.commit, o.agent, finding.Error
+				if _, other := s.brought[o.commit]; other {
+					f.Severity = finding.Info
+				}
+			}
+		}
+		kept = append(kept, f)
+	}
+	res.Findings = kept
+
+	// The rule settings and excluded paths of base.
+	kept = res.Findings[:0]
 	for _, f := range res.Findings {
 		if s.cfg.Disabled(f.Rule) || s.cfg.Excluded(f.File) || s.cfg.Excluded(f.OldFile) {
 			continue
@@ -115,34 +143,6 @@ func (s *settling) settle(res *finding.Result) error {
 	}
 	res.Findings = kept
 	finding.Fingerprints(res.Findings)
-
-	// The waivers the range added: a person's counts, and its finding goes;
-	// an agent's does not, and its finding stays, on the commit that wrote it.
-	kept = res.Findings[:0]
-	var added []*finding.Finding
-	for _, f := range res.Findings {
-		if f.Waiver != "" {
-			o, err := s.originOf(f.File, f.Waiver)
-			if err != nil {
-				return err
-			}
-			if o.inBase || o.agent == "" {
-				if !o.inBase {
-					added = append(added, &finding.Finding{File: f.File, Line: f.Line, Waiver: f.Waiver})
-				}
-				continue
-			}
-			if o.commit != f.Commit {
-				f.Commit, f.Agent, f.Severity = o.commit, o.agent, finding.Error
-				if _, other := s.brought[o.commit]; other {
-					f.Severity = finding.Info
-				}
-			}
-			added = append(added, &finding.Finding{File: f.File, Line: f.Line, Waiver: f.Waiver})
-		}
-		kept = append(kept, f)
-	}
-	res.Findings = kept
 
 	var entries []config.Accept
 	if s.cfg != nil {
@@ -205,9 +205,9 @@ func (s *settling) settle(res *finding.Result) error {
 			s.note("the accept entry at %s (%s) matches no finding of this check: it may be stale", e.Where(), e.Fingerprint)
 		}
 	}
-	for _, a := range added {
-		if where := fmt.Sprintf("%s:%d", a.File, a.Line); !usedWaiver[where] {
-			s.note("the waiver at %s (%s) matches no finding of this check", where, a.Waiver)
+	for _, w := range added {
+		if where := fmt.Sprintf("%s:%d", w.path, w.Line); !usedWaiver[where] {
+			s.note("the waiver at %s (%s) matches no finding of this check", where, w.Text)
 		}
 	}
 	if len(strictSkipped) > 0 {
@@ -251,7 +251,7 @@ func (s *settling) waiversFor(f *finding.Finding) ([]placedWaiver, error) {
 	}
 	dir := f.Pkg
 	if dir == "" {
-		dir = model.DirOf(cmpOr(f.File, f.OldFile))
+		dir = model.DirOf(cmp.Or(f.File, f.OldFile))
 	}
 	files, err := s.list(s.head, dir)
 	if err != nil {
@@ -273,13 +273,6 @@ func (s *settling) waiversFor(f *finding.Finding) ([]placedWaiver, error) {
 		}
 	}
 	return out, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // originOf says whether a waiver (by its text) was in base at that path,
