@@ -114,7 +114,7 @@ func (s *settling) settle(res *finding.Result) error {
 				return err
 			}
 			if !o.inBase {
-				added = append(added, placedWaiver{config.Waiver{Line: f.Line, Text: f.Waiver}, f.File})
+				added = append(added, placedWaiver{config.Waiver{Line: f.Line, Key: f.Waiver}, f.File})
 			}
 			if o.inBase || o.agent == "" {
 				continue
@@ -186,7 +186,7 @@ func (s *settling) settle(res *finding.Result) error {
 				s.note("the waiver at %s gives no reason (%s RULE -- why): it accepts nothing", where, config.Marker)
 			case f.Accepted != nil:
 			default:
-				o, err := s.originOf(w.path, w.Text)
+				o, err := s.originOf(w.path, w.Key)
 				if err != nil {
 					return err
 				}
@@ -207,7 +207,7 @@ func (s *settling) settle(res *finding.Result) error {
 	}
 	for _, w := range added {
 		if where := fmt.Sprintf("%s:%d", w.path, w.Line); !usedWaiver[where] {
-			s.note("the waiver at %s (%s) matches no finding of this check", where, w.Text)
+			s.note("the waiver at %s matches no finding of this check", where)
 		}
 	}
 	if len(strictSkipped) > 0 {
@@ -275,18 +275,17 @@ func (s *settling) waiversFor(f *finding.Finding) ([]placedWaiver, error) {
 	return out, nil
 }
 
-// originOf says whether a waiver (by its text) was in base at that path,
-// and otherwise which commit of the range first had it there.
-func (s *settling) originOf(path, text string) (*originOf, error) {
-	text = fold(text)
-	key := path + "\x00" + text
-	if o, ok := s.origin[key]; ok {
+// originOf says whether a waiver (by its Key: its line and the code it
+// stands on) was in base in that file, and otherwise which commit of the
+// range first had it there.
+func (s *settling) originOf(path, key string) (*originOf, error) {
+	if o, ok := s.origin[path+"\x00"+key]; ok {
 		return o, nil
 	}
 	o := &originOf{}
 	has := func(rev string) (bool, error) {
 		ws, err := s.waivers(rev, path)
-		return slices.ContainsFunc(ws, func(w config.Waiver) bool { return fold(w.Text) == text }), err
+		return slices.ContainsFunc(ws, func(w config.Waiver) bool { return w.Key == key }), err
 	}
 	var err error
 	if o.inBase, err = has(s.base); err != nil {
@@ -309,11 +308,9 @@ func (s *settling) originOf(path, text string) (*originOf, error) {
 			}
 		}
 	}
-	s.origin[key] = o
+	s.origin[path+"\x00"+key] = o
 	return o, nil
 }
-
-func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // waivers lists the waivers of a file at a revision.
 func (s *settling) waivers(rev, path string) ([]config.Waiver, error) {

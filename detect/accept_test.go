@@ -247,3 +247,24 @@ func TestScanReadsTheParentsConfig(t *testing.T) {
 		}
 	})
 }
+
+// A waiver base had, moved by the agent onto its own shortcut, is a new
+// waiver: it stood on other code, which a person reviewed.
+func TestWaiverMovedByTheAgent(t *testing.T) {
+	h := newHistRepo(t)
+	h.write("go.mod", "module example.com/calc\n")
+	h.write("calc/calc.go", calcSrc)
+	waiver := "\t//goodhart:allow skipped-test -- needs the integration database\n"
+	tests := calcTests("One", "Two")
+	h.write("calc/calc_test.go", strings.Replace(tests, "func TestTwo(t *testing.T) {\n", "func TestTwo(t *testing.T) {\n"+waiver+"\tt.Skip(\"integration\")\n", 1))
+	main := h.commit("start")
+	h.write("calc/calc_test.go", strings.Replace(tests, "func TestOne(t *testing.T) {\n", "func TestOne(t *testing.T) {\n"+waiver+"\tt.Skip(\"flaky\")\n", 1))
+	head := h.commit("Skip the flaky one" + agentTrailer)
+	h.eachBackend(func(t *testing.T, repo gitutil.Repo) {
+		res := check(t, repo, main, head, detect.Options{})
+		skip, sup := byRule(res, "skipped-test"), byRule(res, "added-suppression")
+		if skip == nil || skip.Accepted != nil || sup == nil || sup.Severity != detect.Error || sup.Commit != head {
+			t.Errorf("the moved waiver was honoured or not reported:\n%s", dump(res))
+		}
+	})
+}

@@ -134,10 +134,13 @@ func f() {
 	got := Waivers("calc/calc.go", []byte(goSrc))
 	want := []Waiver{
 		{Rules: []string{"deleted-test"}, Symbol: "TestSub", Reason: "moved to the integration suite", Line: 3,
-			Text: "//goodhart:allow deleted-test TestSub -- moved to the integration suite"},
+			Text: "//goodhart:allow deleted-test TestSub -- moved to the integration suite",
+			Key:  "//goodhart:allow deleted-test TestSub -- moved to the integration suite\nvar s = \"//goodhart:allow deleted-test -- in a string, not a comment\""},
 		{Rules: []string{"hardcoded-return", "special-cased-input"}, Reason: "a fixed answer by design", Line: 7,
-			Text: "// goodhart:allow hardcoded-return,special-cased-input -- a fixed answer by design"},
-		{Rules: []string{"skipped-test"}, Line: 8, Text: "// goodhart:allow skipped-test"},
+			Text: "// goodhart:allow hardcoded-return,special-cased-input -- a fixed answer by design",
+			Key:  "x := 1 // goodhart:allow hardcoded-return,special-cased-input -- a fixed answer by design\n_ = x"},
+		{Rules: []string{"skipped-test"}, Line: 8, Text: "// goodhart:allow skipped-test",
+			Key: "// goodhart:allow skipped-test\n_ = x"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Go waivers (-want +got):\n%s", diff)

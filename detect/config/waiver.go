@@ -15,6 +15,11 @@ type Waiver struct {
 	Reason string   // "" when it gives none: such a waiver is not honoured
 	Line   int
 	Text   string // the comment as written, trimmed
+	// Key identifies the waiver where it stands: its line and the next
+	// line that is neither blank nor only a comment, spaces folded. A waiver moved to other code,
+	// or whose code changed, is another waiver: one that was on reviewed
+	// code does not carry over to new code.
+	Key string
 }
 
 // Names reports whether the waiver names a rule.
@@ -66,7 +71,7 @@ func Waivers(path string, src []byte) []Waiver {
 				}
 			}
 		}
-		return out
+		return keyed(src, out)
 	}
 	for i, line := range strings.Split(string(src), "\n") {
 		m := hashWaiverRE.FindStringSubmatchIndex(line)
@@ -79,8 +84,29 @@ func Waivers(path string, src []byte) []Waiver {
 			out = append(out, w)
 		}
 	}
-	return out
+	return keyed(src, out)
 }
+
+// keyed sets each waiver's Key from the lines of its file.
+func keyed(src []byte, ws []Waiver) []Waiver {
+	if len(ws) == 0 {
+		return ws
+	}
+	lines := strings.Split(string(src), "\n")
+	for i := range ws {
+		next := ""
+		for j := ws[i].Line; j < len(lines); j++ { // lines[j] is line j+1
+			if l := strings.TrimSpace(lines[j]); l != "" && !strings.HasPrefix(l, "//") && !strings.HasPrefix(l, "#") {
+				next = lines[j]
+				break
+			}
+		}
+		ws[i].Key = fold(lines[ws[i].Line-1]) + "\n" + fold(next)
+	}
+	return ws
+}
+
+func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // parseWaiver reads what follows "goodhart:allow": the rules, an optional
 // symbol, then "-- reason".

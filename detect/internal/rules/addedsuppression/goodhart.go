@@ -29,7 +29,7 @@ func waiverFile(p string) bool {
 }
 
 // checkWaivers reports the inline waivers of head that base did not have in
-// the same file. Whose commit added one decides whether it counts; the
+// the same file, on the same code (a waiver moved to other code is new). Whose commit added one decides whether it counts; the
 // facade finds that commit and drops the finding when it was a person's.
 func (a *pass) checkWaivers(c gitutil.Change) {
 	if c.To == nil || vendored(c.To.Path) || !waiverFile(c.To.Path) {
@@ -47,13 +47,13 @@ func (a *pass) checkWaivers(c gitutil.Change) {
 	if c.From != nil {
 		if old, err := a.Read(c.From); err == nil {
 			for _, w := range config.Waivers(c.From.Path, old) {
-				had[fold(w.Text)]++
+				had[w.Key]++
 			}
 		}
 	}
 	lines := strings.Split(string(src), "\n")
 	for _, w := range head {
-		if k := fold(w.Text); had[k] > 0 {
+		if k := w.Key; had[k] > 0 {
 			had[k]--
 			continue
 		}
@@ -67,12 +67,10 @@ func (a *pass) checkWaivers(c gitutil.Change) {
 				"it names still count; a maintainer accepts a finding in the base revision's %s, with --accept, "+
 				"or with a waiver of their own", what, w.Text, config.File),
 			Excerpt: []string{"+ " + lines[w.Line-1]},
-			Waiver:  w.Text,
+			Waiver:  w.Key,
 		})
 	}
 }
-
-func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // checkGoodhartConfig reports what head's .goodhart.yml loosens against
 // base's: accept entries and excluded paths added, rules disabled,
