@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
@@ -23,6 +24,14 @@ type Options struct {
 	// Exhaustive parses every changed Go file, even test files that only
 	// gained new declarations (the prefilter skips those). For checking the prefilter.
 	Exhaustive bool
+
+	// Accepting findings (see accept.go). Strict honours no inline waiver;
+	// Accept adds accept entries to those of the base revision's
+	// .goodhart.yml (--accept); Now is today, for entries that expire (nil:
+	// time.Now).
+	Strict bool
+	Accept []AcceptEntry
+	Now    func() time.Time
 }
 
 // Check compares merge-base(base, head)..head — the net change of the range —
@@ -50,6 +59,10 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 		return nil, fmt.Errorf("finding the merge base of %s and %s: %w", model.Short(base), model.Short(head), err)
 	}
 	res := &finding.Result{Schema: 1, Range: finding.Range{Base: mb, Head: head}, Commits: []finding.CommitInfo{}, Findings: []finding.Finding{}}
+	settle := newSettling(repo, base, mb, head, nil, opts) // the configuration of base's tip
+	if err := settle.loadConfig(); err != nil {
+		return nil, err
+	}
 	if mb == head {
 		return res, nil
 	}
@@ -97,8 +110,11 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 		}
 		res.Findings = append(res.Findings, *f)
 	}
-	res.Summary = summarize(res.Findings)
 	res.Notes = notes
+	settle.commits, settle.brought = res.Commits, brought
+	if err := settle.settle(res); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -284,10 +300,14 @@ func rulesOf(fs []*finding.Finding) []*model.Rule {
 	return out
 }
 
-// summarize counts findings by severity.
+// summarize counts findings by severity, the accepted ones apart.
 func summarize(fs []finding.Finding) finding.Summary {
 	var s finding.Summary
 	for _, f := range fs {
+		if f.Accepted != nil {
+			s.Accepted++
+			continue
+		}
 		switch f.Severity {
 		case finding.Error:
 			s.Error++

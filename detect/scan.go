@@ -60,6 +60,11 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string, cache *model
 	}
 	res.Summary = summarize(res.Findings)
 	res.Notes = ld.NoteList()
+	if len(res.Findings) > 0 { // the parent's .goodhart.yml and the waivers
+		if err := settleCommit(repo, c, res); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 

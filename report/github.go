@@ -39,8 +39,12 @@ func GitHub(w io.Writer, r *detect.Result, opts GitHubOptions) error {
 	}
 	var b strings.Builder
 	shown := map[detect.Severity]int{}
-	rest := 0
+	rest, accepted := 0, 0
 	for _, f := range bySeverity(r.Findings) {
+		if f.Accepted != nil {
+			accepted++ // reviewed: no annotation asks for attention
+			continue
+		}
 		if f.Severity == detect.Info || shown[f.Severity] == maxAnnotations {
 			rest++
 			continue
@@ -56,6 +60,10 @@ func GitHub(w io.Writer, r *detect.Result, opts GitHubOptions) error {
 		msg := fmt.Sprintf("%s not shown as annotations (GitHub shows %d errors and %d warnings per step); "+
 			"the full report is in %s.", plural(rest, "more finding"), maxAnnotations, maxAnnotations, where)
 		b.WriteString(command("notice", []prop{{"title", "goodhart"}}, msg))
+	}
+	if accepted > 0 {
+		b.WriteString(command("notice", []prop{{"title", "goodhart"}},
+			fmt.Sprintf("%s accepted by the maintainers, listed in %s.", plural(accepted, "finding"), where)))
 	}
 	token := randomToken
 	if opts.Token != nil {

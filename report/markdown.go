@@ -55,11 +55,13 @@ type markdownDoc struct {
 	open     int      // how many of them are shown outside <details>
 	notes    string
 	cutNote  func(shown int) string
+	accepted string // the accepted findings, collapsed
 }
 
 func newMarkdownDoc(r *detect.Result, fullReport string) *markdownDoc {
 	sorted := bySeverity(r.Findings)
-	m := &markdownDoc{head: mdHead(r), notes: mdNotes(r.Notes)}
+	sorted, accepted := splitAccepted(sorted)
+	m := &markdownDoc{head: mdHead(r), notes: mdNotes(r.Notes), accepted: mdAccepted(accepted)}
 	for _, f := range sorted {
 		m.findings = append(m.findings, mdFinding(f))
 		if f.Severity > detect.Info && m.open < openFindings {
@@ -104,6 +106,7 @@ func (m *markdownDoc) render(shown int) string {
 		}
 		b.WriteString("</details>\n\n")
 	}
+	b.WriteString(m.accepted)
 	b.WriteString(m.notes)
 	return b.String()
 }
@@ -126,8 +129,14 @@ func mdHead(r *detect.Result) string {
 		fmt.Fprintf(&b, "### goodhart: nothing to check\n\n%s has no commits.\n\n", span)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "### %s\n\n", verdict(r.Findings))
-	fmt.Fprintf(&b, "%s in %s (%s)%s.\n\n", findingCount(len(r.Findings)), plural(len(r.Commits), "commit"), span, severityCounts(r.Findings))
+	open, accepted := splitAccepted(r.Findings)
+	v := verdict(open)
+	if len(open) == 0 && len(accepted) > 0 {
+		v = "✅ goodhart: every finding was accepted by the maintainers"
+	}
+	fmt.Fprintf(&b, "### %s\n\n", v)
+	fmt.Fprintf(&b, "%s in %s (%s)%s%s.\n\n", findingCount(len(r.Findings)), plural(len(r.Commits), "commit"), span,
+		severityCounts(open), mdAcceptedCount(len(accepted), len(open) == 0))
 	if len(r.Findings) > 0 {
 		b.WriteString(countTable(r.Findings))
 	}
@@ -262,6 +271,7 @@ func mdFinding(f detect.Finding) string {
 		fence := fenceFor(body)
 		fmt.Fprintf(&b, "%sdiff\n%s\n%s\n\n", fence, body, fence)
 	}
+	b.WriteString(mdAcceptance(f))
 	return b.String()
 }
 

@@ -3,14 +3,11 @@ package report
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -24,7 +21,7 @@ const (
 	rulesURI = toolURI + "#rules"
 	// fingerprintKey names goodhart's partial fingerprint; the version lets
 	// a later change of the recipe start afresh instead of colliding.
-	fingerprintKey = "goodhartFinding/v1"
+	fingerprintKey = detect.FingerprintVersion
 )
 
 // SARIFOptions tune the SARIF report.
@@ -227,6 +224,9 @@ func sarifResult(f detect.Finding, ruleIndex int, fingerprint string) *sarif.Res
 		WithMessage(sarif.NewTextMessage(resultMessage(f))).
 		WithPartialFingerprints(map[string]string{fingerprintKey: fingerprint})
 	res.AddLocation(sarifLocation(f))
+	if f.Accepted != nil {
+		res.AddSuppression(suppression(f.Accepted))
+	}
 	props := sarif.NewPropertyBag().Add("commit", f.Commit).Add("agent", f.Agent)
 	if f.Symbol != "" {
 		props.Add("symbol", f.Symbol)
@@ -235,6 +235,22 @@ func sarifResult(f detect.Finding, ruleIndex int, fingerprint string) *sarif.Res
 		props.Add("baseFile", f.OldFile).Add("baseLine", f.OldLine)
 	}
 	return res.WithProperties(props)
+}
+
+// suppression records who accepted a finding, so that code scanning shows
+// it as dismissed: an inline waiver is a suppression in the source, an
+// accept entry of the configuration or of --accept an external one.
+func suppression(a *detect.Acceptance) *sarif.Suppression {
+	kind := "external"
+	if a.By == "inline" {
+		kind = "inSource"
+	}
+	props := sarif.NewPropertyBag().Add("acceptedBy", a.By)
+	if a.Where != "" {
+		props.Add("where", a.Where)
+	}
+	return sarif.NewSuppression().WithKind(kind).WithStatus("accepted").
+		WithJustification(a.Reason).WithProperties(props)
 }
 
 // resultMessage is the finding's message, then where it was in base and who
@@ -280,40 +296,24 @@ func fileURI(path string) string {
 	return strings.Join(segs, "/")
 }
 
-// fingerprints gives each finding a partial fingerprint from what it is —
-// rule, file, symbol and excerpt — and not from where it is, so that it
-// stays the same when unrelated lines above it come or go. Findings that
-// would share one are numbered in line order.
+// fingerprints returns each finding's fingerprint (see
+// detect.Fingerprints): the one the check set, the same as in the JSON
+// report, or, for a result made without them, one made the same way.
 func fingerprints(fs []detect.Finding) []string {
-	order := make([]int, len(fs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(lineOf(fs[a]), lineOf(fs[b])) })
 	out := make([]string, len(fs))
-	seen := map[string]int{}
-	for _, i := range order {
-		h := fingerprintHash(fs[i])
-		seen[h]++
-		out[i] = h + ":" + strconv.Itoa(seen[h])
+	missing := false
+	for i, f := range fs {
+		out[i] = f.Fingerprint
+		missing = missing || f.Fingerprint == ""
+	}
+	if missing {
+		made := slices.Clone(fs)
+		detect.Fingerprints(made)
+		for i := range out {
+			out[i] = made[i].Fingerprint
+		}
 	}
 	return out
-}
-
-var digits = regexp.MustCompile(`[0-9]+`)
-
-func fingerprintHash(f detect.Finding) string {
-	parts := []string{f.Rule, fileOf(f), f.Symbol}
-	for _, l := range f.Excerpt {
-		parts = append(parts, strings.Join(strings.Fields(l), " "))
-	}
-	if f.Symbol == "" && len(f.Excerpt) == 0 {
-		// Nothing else tells such findings apart; their messages may quote
-		// line numbers, which must not count.
-		parts = append(parts, digits.ReplaceAllString(f.Message, "#"))
-	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(sum[:16])
 }
 
 // invocation records a successful run, with goodhart's notes (files that

@@ -128,6 +128,7 @@ func (p *printer) finding(f detect.Finding) {
 		by = "agent " + f.Agent
 	}
 	p.linef("    %s", p.paint(dim, "commit "+short(f.Commit)+", "+by))
+	p.acceptance(f)
 	for _, line := range f.Excerpt {
 		p.linef("      %s", line)
 	}
@@ -163,7 +164,7 @@ func (p *printer) summary(fs []detect.Finding) {
 		p.linef("no findings")
 		return
 	}
-	p.linef("%s%s", plural(len(fs), "finding"), severityCounts(fs))
+	p.linef("%s%s", plural(len(fs), "finding"), countsWithAccepted(fs))
 }
 
 // fileOf is the file a finding is listed under: its path in head, or in

@@ -176,6 +176,22 @@ check() {
   run_goodhart "$fail_on" "$assume" "$summary"
 }
 
+# accept_file sets accept_path to the file to give --accept. A file of the repository is
+# one the checked change could have written: it is read as the base revision
+# has it (none there is an empty list). Any other file (one a previous step
+# wrote outside the checkout, say) is used as it is.
+accept_file() {
+  local path=$1 dir=$2
+  if [[ $path != /* ]] && { git cat-file -e "$base:$path" 2>/dev/null || git ls-files --error-unmatch -- "$path" >/dev/null 2>&1; }; then
+    git show "$base:$path" >"$dir/accept.yml" 2>/dev/null || : >"$dir/accept.yml"
+    log "accept-file $path is a file of the repository: reading it as the base revision ${base:0:12} has it"
+    accept_path=$dir/accept.yml
+    return
+  fi
+  [ -f "$path" ] || fail "accept-file '$path' does not exist"
+  accept_path=$path
+}
+
 run_goodhart() {
   local fail_on=$1 assume=$2 summary=$3
   local dir=${RUNNER_TEMP:-$(mktemp -d)}/goodhart
@@ -195,6 +211,10 @@ run_goodhart() {
     # The github format prints the whole text report in that log group; the
     # annotations' closing notice and a markdown report cut short point there.
     args+=(--report-link "the \"goodhart report\" group of the step log at ${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-}/actions/runs/$GITHUB_RUN_ID")
+  fi
+  if [ -n "${INPUT_ACCEPT_FILE:-}" ]; then
+    accept_file "$INPUT_ACCEPT_FILE" "$dir"
+    args+=(--accept "$accept_path")
   fi
   local extra=()
   read -r -a extra <<<"${INPUT_ARGS:-}"

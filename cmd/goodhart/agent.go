@@ -66,22 +66,13 @@ func agentOf(cat *gitutil.Catalog, pr gitutil.PullRequest) func(gitutil.Commit) 
 // keepAgent drops the findings of every other agent and of people.
 func keepAgent(res *detect.Result, agent string) {
 	kept := res.Findings[:0]
-	res.Summary = detect.Summary{}
 	for _, f := range res.Findings {
-		if f.Agent != agent {
-			continue
-		}
-		kept = append(kept, f)
-		switch f.Severity {
-		case detect.Error:
-			res.Summary.Error++
-		case detect.Warning:
-			res.Summary.Warning++
-		default:
-			res.Summary.Info++
+		if f.Agent == agent {
+			kept = append(kept, f)
 		}
 	}
 	res.Findings = kept
+	res.Summary = detect.Summarize(kept)
 }
 
 // pullRequestFromEvent reads the pull request of a GitHub Actions

@@ -41,6 +41,8 @@ type checkConfig struct {
 	// PseudoAgent is the agent the pseudo-commit is attributed to (the one
 	// whose hook runs the check); "" leaves it to the usual attribution.
 	PseudoAgent string
+	Accept      string // --accept: a file of accepted findings
+	Strict      bool   // --strict: no inline waivers
 }
 
 var formatFlag = &cli.StringSliceFlag{
@@ -54,7 +56,7 @@ func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check the commits of a branch for test-gaming shortcuts",
-		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV | --worktree | --staged | --diff FILE] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE]",
+		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV | --worktree | --staged | --diff FILE] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE] [--accept FILE] [--strict]",
 		Description: "Compares the merge base of --base and --head with --head and reports each\n" +
 			"shortcut with the commit that introduced it. Without --base, the first of\n" +
 			strings.Join(gitutil.BaseCandidates, ", ") + " that exists is used.\n\n" +
@@ -83,6 +85,8 @@ func checkCommand() *cli.Command {
 			&cli.StringFlag{Name: "pr-branch", Usage: "the pull request's head `BRANCH`: when it has a coding agent's prefix (copilot/, claude/, …), every commit counts as that agent's"},
 			agentFlag,
 			signaturesFlag,
+			acceptFlag,
+			strictFlag,
 			&cli.StringFlag{Name: "report-link", Usage: "where readers find the full report (`TEXT`, e.g. a URL), for the github and markdown formats when they leave findings out"},
 		}, sourceFlags()...),
 		Action: check,
@@ -107,6 +111,8 @@ func check(c *cli.Context) error {
 		Agent:       c.String("agent"),
 		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
+		Accept:      c.String("accept"),
+		Strict:      c.Bool("strict"),
 		Stdin:       c.App.Reader,
 		Warn:        c.App.ErrWriter,
 	}
@@ -175,6 +181,10 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	if err := checkAgentName(cat, cfg.Agent); err != nil {
 		return nil, err
 	}
+	accepted, err := loadAccept(cfg.Accept)
+	if err != nil {
+		return nil, err
+	}
 	repo, err := gitutil.Open(cfg.Repo)
 	if err != nil {
 		return nil, err
@@ -194,7 +204,7 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: pseudoAgent(agentOf(cat, cfg.PR), cfg.PseudoAgent)}
+	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: pseudoAgent(agentOf(cat, cfg.PR), cfg.PseudoAgent), Strict: cfg.Strict, Accept: accepted}
 	res, err := detect.Check(repo, base, head, opts)
 	if err != nil {
 		return nil, err

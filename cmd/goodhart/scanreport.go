@@ -69,6 +69,7 @@ func (s *scanWriter) add(j scanJob, res *detect.Result) error {
 	s.summary.Error += res.Summary.Error
 	s.summary.Warning += res.Summary.Warning
 	s.summary.Info += res.Summary.Info
+	s.summary.Accepted += res.Summary.Accepted
 	for _, n := range res.Notes {
 		if !s.noted[n] {
 			s.noted[n] = true

@@ -58,6 +58,12 @@ type Finding struct {
 	Message  string   `json:"message"`
 	Commit   string   `json:"commit"` // the commit of the range that introduced it
 	Agent    string   `json:"agent"`  // that commit's agent, "" for a person
+	// Fingerprint identifies the finding across edits, rebases and
+	// reworded messages (see Fingerprints): what an accept entry names.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Accepted says who accepted the finding and why; nil when no one did.
+	// An accepted finding is reported but fails no check.
+	Accepted *Acceptance `json:"accepted,omitempty"`
 
 	// Excerpt holds a few lines of the removed or changed code, each
 	// prefixed with "- " (base) or "+ " (head): a sign and one space, then
@@ -66,6 +72,20 @@ type Finding struct {
 	// Pkg is the package directory the finding belongs to, used to replay
 	// the range commit by commit when attributing it.
 	Pkg string `json:"-"`
+	// Waiver is, on an added-suppression finding about an inline waiver
+	// the change added, that waiver's comment.
+	Waiver string `json:"-"`
+}
+
+// Acceptance is why an accepted finding does not count.
+type Acceptance struct {
+	// By is where the acceptance came from: "config" (the base revision's
+	// .goodhart.yml), "accept-file" (--accept) or "inline" (a
+	// //goodhart:allow waiver).
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+	// Where is the entry or waiver that accepted it, "file:line".
+	Where string `json:"where,omitempty"`
 }
 
 // key identifies a finding across the states of a range, so that replaying
@@ -95,11 +115,13 @@ type Range struct {
 	Head string `json:"head"`
 }
 
-// Summary counts findings by severity.
+// Summary counts the findings no one accepted by severity, and the
+// accepted ones apart.
 type Summary struct {
-	Error   int `json:"error"`
-	Warning int `json:"warning"`
-	Info    int `json:"info"`
+	Error    int `json:"error"`
+	Warning  int `json:"warning"`
+	Info     int `json:"info"`
+	Accepted int `json:"accepted"`
 }
 
 // Result is everything one check produced. Its JSON form is schema 1.
@@ -114,11 +136,12 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Count returns how many findings are at or above the given severity.
+// Count returns how many findings no one accepted are at or above the
+// given severity.
 func (r *Result) Count(min Severity) int {
 	n := 0
 	for _, f := range r.Findings {
-		if f.Severity >= min {
+		if f.Severity >= min && f.Accepted == nil {
 			n++
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goodhart-dev/goodhart/detect/config"
 	"github.com/goodhart-dev/goodhart/detect/finding"
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
 	"github.com/goodhart-dev/goodhart/gitutil"
@@ -27,7 +28,12 @@ in .golangci.yml/.golangci.yaml; coverage thresholds lowered, made
 informational or files excluded from coverage in .testcoverage.yml or
 codecov.yml; and a "// Code generated … DO NOT EDIT." header added to a
 file that base had written by hand (goodhart and many linters skip
-generated files; goodhart judges such a file as it was).
+generated files; goodhart judges such a file as it was). And goodhart's
+own: a .goodhart.yml that accepts findings, excludes paths, disables a
+rule or lowers a severity, and a //goodhart:allow waiver an agent's
+commit adds (error; such a waiver is not honoured, and a waiver a person
+adds is no finding). The check reads .goodhart.yml from the base revision
+only, so neither takes effect in the change that makes it.
 
 Error for a bare //nolint (or nolint:all) or a bare // #nosec, and for
 an added generated-code header; warning for a named linter silenced
@@ -66,6 +72,10 @@ func run(a *pass) {
 				goChanges = append(goChanges, c) // its directives may have moved elsewhere
 			}
 			continue
+		}
+		a.checkWaivers(c)
+		if c.To.Path == config.File {
+			a.checkGoodhartConfig(c)
 		}
 		switch name := baseName(c.To.Path); {
 		case strings.HasSuffix(name, ".go") && !vendored(c.To.Path) && !model.IgnoredDir(c.To.Path):
