@@ -2,6 +2,9 @@ package model
 
 import (
 	"fmt"
+	"go/ast"
+	"go/token"
+	"strconv"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -113,6 +116,13 @@ func (a *Pass) compareAssertions(m *Match) *AssertDiff {
 			continue
 		}
 		if a.explained(m, b, hs) {
+			continue
+		}
+		if v := inputReplaced(m, b); v != "" {
+			d.Followed = append(d.Followed, b)
+			if d.Why == "" {
+				d.Why = "the test no longer feeds the value it looked for (" + v + "): its scenario changed, and the check went with its input"
+			}
 			continue
 		}
 		if s := a.SubjectOf(m.Base, false, checkedNodesAndCtx(b)...); s.Followed() {
@@ -292,4 +302,63 @@ func (a *Pass) ChecksIn(snap *Snapshot, tf *TestFunc) []*Site {
 	cs, _ := checksOf(CollectSites(snap, tf))
 	a.checks[tf] = cs
 	return cs
+}
+
+// inputReplaced recognises a check of a value the test fed itself — a
+// string the check looks for that stood, in base, inside a literal the
+// test passed outside its checks — when head's test no longer has that
+// value anywhere: the test now feeds another input, and the check of the
+// old one went with it. It returns the value, or "".
+func inputReplaced(m *Match, b *Site) string {
+	if b.Kind != SiteAssert || b.call == nil || m.Head == nil || m.Head.Body == nil {
+		return ""
+	}
+	var inputs []string
+	ast.Inspect(m.Base.Body, func(n ast.Node) bool {
+		if n == b.call {
+			return false
+		}
+		if l, ok := n.(*ast.BasicLit); ok && l.Kind == token.STRING {
+			if v, err := strconv.Unquote(l.Value); err == nil {
+				inputs = append(inputs, v)
+			}
+		}
+		return true
+	})
+	headText := map[string]bool{}
+	ast.Inspect(m.Head.Body, func(n ast.Node) bool {
+		if l, ok := n.(*ast.BasicLit); ok && l.Kind == token.STRING {
+			if v, err := strconv.Unquote(l.Value); err == nil {
+				headText[v] = true
+			}
+		}
+		return true
+	})
+	inHead := func(v string) bool {
+		for h := range headText {
+			if strings.Contains(h, v) {
+				return true
+			}
+		}
+		return false
+	}
+	found := ""
+	ast.Inspect(b.call, func(n ast.Node) bool {
+		l, ok := n.(*ast.BasicLit)
+		if !ok || l.Kind != token.STRING || found != "" {
+			return found == ""
+		}
+		v, err := strconv.Unquote(l.Value)
+		if err != nil || len(v) < 4 || inHead(v) {
+			return true
+		}
+		for _, in := range inputs {
+			if strings.Contains(in, v) {
+				found = strconv.Quote(v)
+				break
+			}
+		}
+		return true
+	})
+	return found
 }
