@@ -144,3 +144,41 @@ func TestLargeFileUnreadableFailsTheCheck(t *testing.T) {
 		})
 	}
 }
+
+// A large file that only an intermediate commit of the range has does not
+// stop the check: the range's end is read, and the attribution replay
+// treats the unreadable state as one where nothing is known to hold.
+func TestLargeFileInAnIntermediateCommit(t *testing.T) {
+	pad := padding("row", model.MaxFileSize+1000)
+	s := scenario(t, "large\n"+largeBase+"-- base/calc/calc.go --\npackage calc\n\n// Sum adds xs.\nfunc Sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n"+
+		"-- commit1/META --\nauthor: Claude <noreply@anthropic.com>\n\nbig\n-- commit1/calc/table.go --\npackage calc\n"+pad+
+		"-- commit2/META --\nauthor: Claude <noreply@anthropic.com>\ndelete: calc/table.go\ndelete: calc/calc_test.go\n\nsmall again\n-- want --\n")
+	res, _ := checkScenario(t, s)
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Rule == "deleted-test" && f.Symbol == "TestSum" && f.Severity == detect.Error
+	}
+	if !found {
+		t.Errorf("TestSum's deletion not reported:\n%s", dump(res))
+	}
+}
+
+// In a history audit (CheckCommit, goodhart scan) a commit too large to
+// read is a note, and the audit goes on.
+func TestLargeFileScanNote(t *testing.T) {
+	pad := padding("row", model.MaxFileSize+1000)
+	s := scenario(t, "large\n"+largeBase+"-- base/calc/calc.go --\npackage calc\n\nfunc Sum(xs []int) int { return len(xs) }\n"+
+		"-- commit1/META --\nauthor: Claude <noreply@anthropic.com>\n\nbig\n-- commit1/calc/table.go --\npackage calc\n"+pad+"-- want --\n")
+	built, repo := buildScenario(t, s, "")
+	c, err := repo.Commit(built.Head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := detect.CheckCommit(repo, c, "claude-code", nil)
+	if err != nil {
+		t.Fatalf("CheckCommit: %v", err)
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "not checked: calc/table.go") {
+		t.Errorf("notes = %q", res.Notes)
+	}
+}
