@@ -10,6 +10,14 @@ import (
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
 )
 
+// smallFiles lowers the size goodhart parses whole for one test, so that a
+// "large" file is 64 KiB rather than megabytes (the tests run under -race).
+func smallFiles(t *testing.T) {
+	old := model.MaxFileSize
+	model.MaxFileSize = 64 << 10
+	t.Cleanup(func() { model.MaxFileSize = old })
+}
+
 // padding returns top-level declarations making up about n bytes of Go.
 func padding(prefix string, n int) string {
 	var b strings.Builder
@@ -37,6 +45,7 @@ func TestSum(t *testing.T) {
 // same change that pushed it over the limit: its changed declarations are
 // parsed (masked), and the hardcoded result is reported, not skipped.
 func TestLargeProductionFileHardcoded(t *testing.T) {
+	smallFiles(t)
 	pad := padding("row", model.MaxFileSize-2000)
 	s := scenario(t, "large\n"+largeBase+`-- base/calc/calc.go --
 package calc
@@ -74,6 +83,7 @@ func Sum(xs []int) int {
 // A test file already over the limit in base loses a test: the deletion is
 // reported.
 func TestLargeTestFileLosesTest(t *testing.T) {
+	smallFiles(t)
 	pad := padding("fixture", model.MaxFileSize+1000)
 	s := scenario(t, "large\n"+`-- base/go.mod --
 module example.com/calc
@@ -127,6 +137,7 @@ func TestAdd(t *testing.T) {
 // the change, cannot be analysed in part: the check fails naming it,
 // rather than passing with a note.
 func TestLargeFileUnreadableFailsTheCheck(t *testing.T) {
+	smallFiles(t)
 	pad := padding("row", model.MaxFileSize+1000)
 	for name, head := range map[string]string{
 		"added":  "-- commit1/calc/table.go --\npackage calc\n" + pad,
@@ -149,6 +160,7 @@ func TestLargeFileUnreadableFailsTheCheck(t *testing.T) {
 // stop the check: the range's end is read, and the attribution replay
 // treats the unreadable state as one where nothing is known to hold.
 func TestLargeFileInAnIntermediateCommit(t *testing.T) {
+	smallFiles(t)
 	pad := padding("row", model.MaxFileSize+1000)
 	s := scenario(t, "large\n"+largeBase+"-- base/calc/calc.go --\npackage calc\n\n// Sum adds xs.\nfunc Sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n"+
 		"-- commit1/META --\nauthor: Claude <noreply@anthropic.com>\n\nbig\n-- commit1/calc/table.go --\npackage calc\n"+pad+
@@ -166,6 +178,7 @@ func TestLargeFileInAnIntermediateCommit(t *testing.T) {
 // In a history audit (CheckCommit, goodhart scan) a commit too large to
 // read is a note, and the audit goes on.
 func TestLargeFileScanNote(t *testing.T) {
+	smallFiles(t)
 	pad := padding("row", model.MaxFileSize+1000)
 	s := scenario(t, "large\n"+largeBase+"-- base/calc/calc.go --\npackage calc\n\nfunc Sum(xs []int) int { return len(xs) }\n"+
 		"-- commit1/META --\nauthor: Claude <noreply@anthropic.com>\n\nbig\n-- commit1/calc/table.go --\npackage calc\n"+pad+"-- want --\n")

@@ -13,9 +13,11 @@ import (
 	"unsafe"
 )
 
-// MaxFileSize bounds the Go files goodhart parses; larger ones are skipped
-// with a note (they are almost always generated tables or fixtures).
-const MaxFileSize = 4 << 20
+// MaxFileSize bounds the Go files goodhart parses whole; larger ones are
+// parsed in part or fail the check (MaxMaskedSize). It is a variable only
+// so that tests can lower it rather than write megabytes; nothing else
+// changes it.
+var MaxFileSize = 4 << 20
 
 // MaxMaskedSize bounds the modified Go files goodhart analyses in part:
 // a file over MaxFileSize is parsed masked, only the declarations the range
