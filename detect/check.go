@@ -157,6 +157,12 @@ func attribute(ld *model.Loader, base string, commits []gitutil.Commit, brought 
 		}
 		if len(run) > 0 {
 			a, err := model.Analyze(ld, base, commits[i].Hash, run)
+			var tooLarge *model.TooLargeError
+			if errors.As(err, &tooLarge) {
+				// An intermediate state with a file too large to read (the
+				// range's own end was read): nothing is known to hold there.
+				a, err = &model.Pass{}, nil
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -38,6 +39,13 @@ func CheckCommit(repo gitutil.Repo, c gitutil.Commit, agent string, cache *model
 	ld := model.NewLoader(repo)
 	ld.Cache = cache
 	a, err := model.Analyze(ld, c.Parents[0], c.Hash, rules)
+	var tooLarge *model.TooLargeError
+	if errors.As(err, &tooLarge) {
+		// One commit of a history audit that cannot be read is said, not
+		// fatal to the audit (goodhart check fails on it).
+		res.Notes = []string{"not checked: " + tooLarge.Error()}
+		return res, nil
+	}
 	if err != nil {
 		return nil, err
 	}

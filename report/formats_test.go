@@ -337,7 +337,7 @@ func TestGitHubHostileStaysFenced(t *testing.T) {
 			t.Errorf("command %d is %q, want %s", i, c, want[i])
 		}
 	}
-	if !strings.HasPrefix(cmds[0], "::error file=odd dir/a%2Cb%3Ac%25d_test.go,line=3,title=goodhart deleted-test%3A TestX/case%3A1%2C2::100%25 gone:%0D%0A::error::forged%0A") {
+	if !strings.HasPrefix(cmds[0], "::error file=odd dir/a%2Cb%3Ac%25d_test.go,line=3,title=goodhart deleted-test%3A TestX/case%3A1%2C2::100%25 gone:%0A::error::forged%0A") {
 		t.Errorf("annotation not escaped: %s", cmds[0])
 	}
 	// The random token is fresh each time.
@@ -367,7 +367,9 @@ func TestGitHubCapsAnnotations(t *testing.T) {
 		t.Errorf("commands (-want +got):\n%s", diff)
 	}
 	notice := cmds[20]
-	if !strings.Contains(notice, "10 more findings not shown") || !strings.Contains(notice, "the job summary") {
+	// Info findings are never annotations: the notice counts only the
+	// errors and warnings past GitHub's caps, and says where the infos are.
+	if !strings.Contains(notice, "7 more errors and warnings not shown") || !strings.Contains(notice, "with 3 info findings") || !strings.Contains(notice, "the job summary") {
 		t.Errorf("notice: %s", notice)
 	}
 	// The most severe come first: errors, in line order.

@@ -39,13 +39,17 @@ func GitHub(w io.Writer, r *detect.Result, opts GitHubOptions) error {
 	}
 	var b strings.Builder
 	shown := map[detect.Severity]int{}
-	rest, accepted := 0, 0
+	rest, info, accepted := 0, 0, 0
 	for _, f := range bySeverity(r.Findings) {
 		if f.Accepted != nil {
 			accepted++ // reviewed: no annotation asks for attention
 			continue
 		}
-		if f.Severity == detect.Info || shown[f.Severity] == maxAnnotations {
+		if f.Severity == detect.Info {
+			info++ // never an annotation: the full report has it
+			continue
+		}
+		if shown[f.Severity] == maxAnnotations {
 			rest++
 			continue
 		}
@@ -57,8 +61,16 @@ func GitHub(w io.Writer, r *detect.Result, opts GitHubOptions) error {
 		where = "the \"" + logGroup + "\" group of this step's log"
 	}
 	if rest > 0 {
+		also := ""
+		if info > 0 {
+			also = fmt.Sprintf(", with %d info finding%s,", info, map[bool]string{true: "s"}[info != 1])
+		}
+		more := fmt.Sprintf("%d more errors and warnings", rest)
+		if rest == 1 {
+			more = "1 more error or warning"
+		}
 		msg := fmt.Sprintf("%s not shown as annotations (GitHub shows %d errors and %d warnings per step); "+
-			"the full report is in %s.", plural(rest, "more finding"), maxAnnotations, maxAnnotations, where)
+			"the full report%s is in %s.", more, maxAnnotations, maxAnnotations, also, where)
 		b.WriteString(command("notice", []prop{{"title", "goodhart"}}, msg))
 	}
 	if accepted > 0 {
@@ -98,18 +110,18 @@ func annotation(f detect.Finding) string {
 	}
 	var props []prop
 	if f.File != "" {
-		props = append(props, prop{"file", f.File})
+		props = append(props, prop{"file", plain(f.File, false)})
 		if f.Line > 0 {
 			props = append(props, prop{"line", strconv.Itoa(f.Line)})
 		}
 	} else if f.OldFile != "" {
-		props = append(props, prop{"file", f.OldFile})
+		props = append(props, prop{"file", plain(f.OldFile, false)})
 	}
 	title := "goodhart " + f.Rule
 	if f.Symbol != "" {
 		title += ": " + f.Symbol
 	}
-	props = append(props, prop{"title", title})
+	props = append(props, prop{"title", plain(title, false)})
 	return command(kind, props, annotationMessage(f))
 }
 
@@ -124,7 +136,7 @@ func annotationMessage(f detect.Finding) string {
 	if len(f.Excerpt) > 0 {
 		parts = append(parts, strings.Join(diffLines(f.Excerpt), "\n"))
 	}
-	return strings.Join(parts, "\n\n")
+	return plain(strings.Join(parts, "\n\n"), true)
 }
 
 type prop struct{ key, value string }

@@ -267,7 +267,11 @@ func mdFinding(f detect.Finding) string {
 		b.WriteString(mdText(para) + "\n\n")
 	}
 	if len(f.Excerpt) > 0 {
-		body := strings.Join(diffLines(f.Excerpt), "\n")
+		lines := diffLines(f.Excerpt)
+		for i, l := range lines {
+			lines[i] = plain(l, false)
+		}
+		body := strings.Join(lines, "\n")
 		fence := fenceFor(body)
 		fmt.Fprintf(&b, "%sdiff\n%s\n%s\n\n", fence, body, fence)
 	}
@@ -316,7 +320,7 @@ func mdNotes(notes []string) string {
 // as plain text: no emphasis, links, HTML, mentions, tables or headings.
 func mdText(s string) string {
 	var b strings.Builder
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+	s = plain(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), true)
 	for i, line := range strings.Split(s, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -357,6 +361,10 @@ func orderedItem(line string) int {
 // code writes s as an inline code span, with a fence of backticks longer
 // than any run of backticks in s.
 func code(s string) string {
+	// A code span may not hold a line break (a blank line would end it,
+	// and what follows would render as markdown), nor anything plain
+	// escapes.
+	s = plain(s, false)
 	fence := strings.Repeat("`", longestRun(s, '`')+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		s = " " + s + " "
@@ -384,6 +392,7 @@ func longestRun(s string, c byte) int {
 
 // cell makes text safe in a table cell, where even a code span ends at |.
 func cell(s string) string {
+	s = plain(s, false) // a line break would end the row
 	return strings.ReplaceAll(strings.ReplaceAll(s, `\|`, `|`), "|", `\|`)
 }
 

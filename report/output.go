@@ -39,6 +39,7 @@ func ParseOutput(spec string) (Output, error) {
 // Options carries what some formats need besides the result.
 type Options struct {
 	Color   bool   // text: colour severities
+	Quiet   bool   // text: the findings only
 	Version string // sarif: goodhart's version, for the tool driver
 	// Rules are the rules the sarif format describes; nil means
 	// detect.Rules().
@@ -57,7 +58,7 @@ type Options struct {
 func Write(w io.Writer, format string, r *detect.Result, opts Options) error {
 	switch format {
 	case "text":
-		return Text(w, r, TextOptions{Color: opts.Color})
+		return Text(w, r, TextOptions{Color: opts.Color, Quiet: opts.Quiet})
 	case "json":
 		return JSON(w, r)
 	case "sarif":

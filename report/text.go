@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 // TextOptions tune the text report.
 type TextOptions struct {
 	Color bool // colour severities with ANSI escapes
+	Quiet bool // the findings only: no commit list, notes or summary
 }
 
 // width is where messages are wrapped.
@@ -43,22 +43,32 @@ func ColorEnabled(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// Text writes the result for a reviewer: the range and its commits, the
-// findings grouped by file and ordered by line, the notes, and a summary.
+// Text writes the result for a reviewer: the findings, most severe first
+// (and within a severity by file and line, under the name of their file),
+// the notes, then the range and its commits, and a summary. Quiet writes
+// the findings alone. Text from the checked repository is printed with its
+// control characters escaped: a path or a test name cannot drive the
+// terminal.
 func Text(w io.Writer, r *detect.Result, opts TextOptions) error {
 	if r == nil {
 		return errors.New("report: no result")
 	}
 	p := &printer{color: opts.Color}
-	if len(r.Commits) == 0 {
+	switch {
+	case opts.Quiet:
+		p.findings(r.Findings)
+	case len(r.Commits) == 0:
 		p.linef("nothing to check: %s..%s has no commits", short(r.Range.Base), short(r.Range.Head))
-	} else {
-		p.header(r)
+	default:
 		p.findings(r.Findings)
 		p.notes(r.Notes)
+		if len(r.Findings) > 0 || len(r.Notes) > 0 {
+			p.linef("")
+		}
+		p.header(r)
 		p.summary(r.Findings)
 	}
-	_, err := io.WriteString(w, p.b.String())
+	_, err := io.WriteString(w, strings.TrimPrefix(p.b.String(), "\n"))
 	return err
 }
 
@@ -84,29 +94,26 @@ func (p *printer) paint(style, s string) string {
 
 // header lists the range and its commits, one line each.
 func (p *printer) header(r *detect.Result) {
-	p.linef("%s %s..%s: %s", p.paint(bold, "range"), short(r.Range.Base), short(r.Range.Head), plural(len(r.Commits), "commit"))
+	p.linef("%s %s..%s: %s", p.paint(bold, "range"), plain(short(r.Range.Base), false), plain(short(r.Range.Head), false), plural(len(r.Commits), "commit"))
 	who := make([]string, len(r.Commits))
 	pad := 0
 	for i, c := range r.Commits {
-		who[i] = cmp.Or(c.Agent, "human")
+		who[i] = plain(cmp.Or(c.Agent, "human"), false)
 		pad = max(pad, len(who[i]))
 	}
 	for i, c := range r.Commits {
-		p.linef("  %s  %-*s  %s", short(c.SHA), pad, who[i], c.Subject)
+		p.linef("  %s  %-*s  %s", short(c.SHA), pad, who[i], plain(c.Subject, false))
 	}
 }
 
-// findings prints the findings grouped by file, files in name order, and
-// within a file by line; findings on the same line keep their order.
+// findings prints the findings most severe first, each under the name of
+// its file when that differs from the one before.
 func (p *printer) findings(fs []detect.Finding) {
-	sorted := slices.Clone(fs)
-	slices.SortStableFunc(sorted, func(a, b detect.Finding) int {
-		return cmp.Or(strings.Compare(fileOf(a), fileOf(b)), cmp.Compare(lineOf(a), lineOf(b)))
-	})
+	sorted := bySeverity(fs)
 	for i, f := range sorted {
 		p.linef("")
 		if i == 0 || fileOf(f) != fileOf(sorted[i-1]) {
-			p.linef("%s", p.paint(bold, fileOf(f)))
+			p.linef("%s", p.paint(bold, plain(fileOf(f), false)))
 		}
 		p.finding(f)
 	}
@@ -114,23 +121,23 @@ func (p *printer) findings(fs []detect.Finding) {
 
 // finding prints one finding: what, where, why, who, and the code.
 func (p *printer) finding(f detect.Finding) {
-	head := []string{p.severity(f.Severity), f.Rule}
+	head := []string{p.severity(f.Severity), plain(f.Rule, false)}
 	if f.Symbol != "" {
-		head = append(head, f.Symbol)
+		head = append(head, plain(f.Symbol, false))
 	}
 	p.linef("  %s", strings.Join(head, "  "))
-	p.linef("    %s", location(f))
-	for _, line := range wrap(f.Message, width-4) {
+	p.linef("    %s", plain(location(f), false))
+	for _, line := range wrap(plain(f.Message, true), width-4) {
 		p.linef("    %s", line)
 	}
 	by := "by a person"
 	if f.Agent != "" {
-		by = "agent " + f.Agent
+		by = "agent " + plain(f.Agent, false)
 	}
-	p.linef("    %s", p.paint(dim, "commit "+short(f.Commit)+", "+by))
+	p.linef("    %s", p.paint(dim, "commit "+plain(short(f.Commit), false)+", "+by))
 	p.acceptance(f)
 	for _, line := range f.Excerpt {
-		p.linef("      %s", line)
+		p.linef("      %s", plain(line, false))
 	}
 }
 
@@ -153,7 +160,7 @@ func (p *printer) notes(notes []string) {
 	p.linef("")
 	p.linef("%s", p.paint(bold, "notes"))
 	for _, n := range notes {
-		p.linef("  - %s", n)
+		p.linef("  - %s", plain(n, false))
 	}
 }
 

@@ -126,7 +126,16 @@ work_out_range() {
     fi
     head=$(event_sha .after)
     base=$(jq -r '.before // empty' "$GITHUB_EVENT_PATH")
+    local ref default
+    ref=$(jq -r '.ref // empty' "$GITHUB_EVENT_PATH")
+    default=$(jq -r '.repository.default_branch // empty' "$GITHUB_EVENT_PATH")
     if [ "$base" = "$zero_sha" ]; then
+      base=$(default_branch_tip)
+    elif [[ $ref == refs/heads/* ]] && [ -n "$default" ] && [ "${ref#refs/heads/}" != "$default" ]; then
+      # A push to another branch than the default one: judge the whole
+      # branch against the default branch, not only this push's commits,
+      # so that one more commit cannot bury a shortcut an earlier push made.
+      log "a push to ${ref#refs/heads/}: checking the whole branch against $default"
       base=$(default_branch_tip)
     else
       base=$(event_sha .before)

@@ -234,6 +234,25 @@ func TestActionPush(t *testing.T) {
 	}
 }
 
+// A push to a branch other than the default one is judged as the whole
+// branch against the default branch: a later push that adds an innocent
+// commit does not bury the shortcut an earlier push made.
+func TestActionPushJudgesTheWholeBranch(t *testing.T) {
+	r := newActionRepo(t)
+	shell(t, r.dir, r.env, "git", "checkout", "-q", "agent/change")
+	tip := commit(t, r.dir, r.env, claude, "Add docs", map[string]string{"calc/doc.go": "// Package calc adds.\npackage calc\n"})
+	shell(t, r.dir, r.env, "git", "checkout", "-q", "main")
+	event := map[string]any{"ref": "refs/heads/agent/change", "before": r.pr, "after": tip, "repository": map[string]any{"default_branch": "main"}}
+	run := r.runAction(t, r.clone(t, true), "push", event)
+	run.want(t, 1, "1", "1")
+	if !strings.Contains(run.stdout, "checking the whole branch against main") {
+		t.Errorf("output:\n%s", run.stdout)
+	}
+	// A push to the default branch is judged by its own commits.
+	event["ref"] = "refs/heads/main"
+	r.runAction(t, r.clone(t, false), "push", event).want(t, 0, "0", "0")
+}
+
 // assume-agent auto: a pull request opened by an agent's bot account is the
 // agent's work, whoever the commits name.
 func TestActionAssumeAgent(t *testing.T) {

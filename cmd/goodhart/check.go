@@ -43,6 +43,7 @@ type checkConfig struct {
 	PseudoAgent string
 	Accept      string // --accept: a file of accepted findings
 	Strict      bool   // --strict: no inline waivers
+	Quiet       bool   // the text report's findings only
 }
 
 var formatFlag = &cli.StringSliceFlag{
@@ -56,7 +57,7 @@ func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check the commits of a branch for test-gaming shortcuts",
-		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV | --worktree | --staged | --diff FILE] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--assume-agent] [--agent NAME] [--agent-signatures FILE] [--accept FILE] [--strict]",
+		UsageText: "goodhart check [--repo DIR] [--base REV] [--head REV | --worktree | --staged | --diff FILE] [--format FORMAT[=PATH]]... [--fail-on error|warning|info|never] [--quiet] [--assume-agent] [--agent NAME] [--agent-signatures FILE] [--accept FILE] [--strict]",
 		Description: "Compares the merge base of --base and --head with --head and reports each\n" +
 			"shortcut with the commit that introduced it. Without --base, the first of\n" +
 			strings.Join(gitutil.BaseCandidates, ", ") + " that exists is used.\n\n" +
@@ -87,6 +88,7 @@ func checkCommand() *cli.Command {
 			signaturesFlag,
 			acceptFlag,
 			strictFlag,
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "text report: print the findings only (no commit list, notes or summary)"},
 			&cli.StringFlag{Name: "report-link", Usage: "where readers find the full report (`TEXT`, e.g. a URL), for the github and markdown formats when they leave findings out"},
 		}, sourceFlags()...),
 		Action: check,
@@ -111,6 +113,7 @@ func check(c *cli.Context) error {
 		Agent:       c.String("agent"),
 		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
+		Quiet:       c.Bool("quiet"),
 		Accept:      c.String("accept"),
 		Strict:      c.Bool("strict"),
 		Stdin:       c.App.Reader,
@@ -185,7 +188,7 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	repo, err := gitutil.Open(cfg.Repo)
+	repo, err := openRepo(cfg.Repo)
 	if err != nil {
 		return nil, err
 	}
@@ -222,13 +225,26 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 func parseOutputs(specs []string) ([]report.Output, error) {
 	var outputs []report.Output
 	stdout := 0
+	targets := map[string]string{} // file → the --format that writes it
 	for _, spec := range specs {
 		o, err := report.ParseOutput(spec)
 		if err != nil {
 			return nil, cli.Exit(fmt.Sprintf("unknown --format %q (want %s, each optionally =PATH)", spec, formatList()), exitError)
 		}
+		if _, path, ok := strings.Cut(spec, "="); ok && path == "" {
+			return nil, cli.Exit(fmt.Sprintf("--format %q: the path after = is empty (give a file, or - for standard output)", spec), exitError)
+		}
 		if o.Path == "" {
 			stdout++
+		} else {
+			target := filepath.Clean(o.Path)
+			if abs, err := filepath.Abs(o.Path); err == nil {
+				target = abs
+			}
+			if other, dup := targets[target]; dup {
+				return nil, cli.Exit(fmt.Sprintf("--format %q and --format %q write the same file (give each its own path)", other, spec), exitError)
+			}
+			targets[target] = spec
 		}
 		outputs = append(outputs, o)
 	}
@@ -266,6 +282,7 @@ func writeReports(w io.Writer, outputs []report.Output, res *detect.Result, cfg 
 	for _, o := range outputs {
 		opts := report.Options{
 			Color:      cfg.Color && o.Path == "",
+			Quiet:      cfg.Quiet,
 			Version:    currentVersion(),
 			FullReport: fullReport(o, outputs, cfg.ReportLink),
 		}
@@ -338,10 +355,24 @@ func writeStdout(w io.Writer, format string, res *detect.Result, opts report.Opt
 	return err
 }
 
+// openRepo opens the repository of --repo, saying plainly when the folder
+// is not there.
+func openRepo(dir string) (gitutil.Repo, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--repo %s: no such folder", dir)
+	}
+	return gitutil.Open(dir)
+}
+
 // resolveRange turns the revisions into commit hashes; an empty base means
 // the repository's usual base branch.
 func resolveRange(repo gitutil.Repo, baseRev, headRev string) (base, head string, err error) {
 	head, err = repo.Resolve(headRev)
+	var unknown *gitutil.UnknownRevisionError
+	if headRev == "HEAD" && errors.As(err, &unknown) {
+		// HEAD names no commit: a repository (or a branch) without commits.
+		return "", "", errors.New("HEAD names no commit: the repository, or its current branch, has no commits yet (commit something, or name one with --head)")
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("--head: %w", err)
 	}

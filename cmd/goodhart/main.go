@@ -53,9 +53,10 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Usage:     "find the shortcuts coding agents take to make tests pass",
 		Writer:    stdout,
 		ErrWriter: stderr,
-		// The version command prints the version; a --version flag would be
-		// a second way.
+		// urfave's own version flag would also take -v; --version is ours
+		// (noCommand), printing what the version command prints.
 		HideVersion: true,
+		Flags:       []cli.Flag{&cli.BoolFlag{Name: "version", Usage: "print goodhart's version (as goodhart version does)"}},
 		// urfave exits the process itself unless told otherwise; run decides.
 		ExitErrHandler: func(*cli.Context, error) {},
 		// --format json=a,b.json is one path, not two formats.
@@ -85,6 +86,10 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 
 // noCommand runs when no known command was given.
 func noCommand(c *cli.Context) error {
+	if c.Bool("version") && !c.Args().Present() {
+		fmt.Fprintf(c.App.Writer, "goodhart %s\n", currentVersion())
+		return nil
+	}
 	if c.Args().Present() {
 		return cli.Exit(fmt.Sprintf("unknown command %q (see goodhart help)", c.Args().First()), exitError)
 	}

@@ -196,6 +196,10 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 	}
 	out := newScanWriter(w, cfg)
+	if gitutil.IsShallow(repo) {
+		out.notes = append(out.notes, "the history is shallow (a shallow clone): the commits at its edge have no parent here to compare with, "+
+			"so they are not checked, nor is anything older; `git fetch --unshallow` fetches the whole history")
+	}
 	var bar *progressBar
 	if cfg.Progress != nil {
 		// A first walk for the total: commits are cheap to read, and a bar

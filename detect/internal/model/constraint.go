@@ -2,6 +2,8 @@ package model
 
 import (
 	"go/build/constraint"
+	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -45,10 +47,28 @@ func DefaultTag(tag string) bool {
 	case tag == defaultOS || tag == defaultArch || tag == "unix" || tag == "gc" || tag == "cgo":
 		return true
 	case strings.HasPrefix(tag, "go1."):
-		return true
+		minor, err := strconv.Atoi(tag[len("go1."):])
+		return err == nil && minor <= newestGoMinor
 	}
 	return false
 }
+
+// newestGoMinor is the newest Go 1.N release a default build may use: the
+// toolchain goodhart was built with, or the one after it. A constraint
+// naming a later one (//go:build go1.99) leaves its file out of every build.
+var newestGoMinor = func() int {
+	v := runtime.Version()
+	if i := strings.Index(v, "go1."); i >= 0 {
+		v = v[i+len("go1."):]
+		if j := strings.IndexFunc(v, func(r rune) bool { return r < '0' || r > '9' }); j >= 0 {
+			v = v[:j]
+		}
+		if n, err := strconv.Atoi(v); err == nil && n >= 26 {
+			return n + 1
+		}
+	}
+	return 27
+}()
 
 // BuildExpr returns the file's build constraint, from a //go:build line or
 // from legacy // +build lines, or nil.

@@ -121,6 +121,32 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 	return sf
 }
 
+// unreadable returns a *TooLargeError for a version of a changed Go file
+// that the analysis could not read because of its size (neither whole nor
+// masked), and nil for any other reason a version is left out (generated,
+// binary, unreadable: those are notes).
+func (l *Loader) unreadable(f *gitutil.File, rev string) error {
+	if !strings.HasSuffix(f.Path, ".go") {
+		return nil
+	}
+	src, err := l.raw(f.Blob)
+	if err != nil || len(src) <= MaxFileSize || skipReason(f.Path, src[:MaxFileSize]) == "binary" || l.generatedLarge(f, src) {
+		return nil
+	}
+	return &TooLargeError{Path: f.Path, Rev: rev, Size: len(src)}
+}
+
+// generatedLarge is generated for a file over MaxFileSize, whose
+// skipReason names its size first.
+func (l *Loader) generatedLarge(f *gitutil.File, src []byte) bool {
+	if !isGenerated(src) {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.handWritten[f.Blob+"\x00"+f.Path]
+}
+
 // generated reports whether a version of a file is generated code, which
 // the rules read for context but never judge. A file the checked range
 // itself marked generated, hand-written in base, is not: a header must not
@@ -143,10 +169,10 @@ func (l *Loader) markHandWritten(changes []gitutil.Change) {
 			continue
 		}
 		cur, err := l.raw(c.To.Blob)
-		if err != nil || skipReason(c.To.Path, cur) != "generated" {
+		if err != nil || !isGenerated(cur) || skipReason(c.To.Path, cur[:min(len(cur), MaxFileSize)]) == "binary" {
 			continue
 		}
-		if old, err := l.raw(c.From.Blob); err == nil && skipReason(c.From.Path, old) == "" {
+		if old, err := l.raw(c.From.Blob); err == nil && skipReason(c.From.Path, old[:min(len(old), MaxFileSize)]) == "" {
 			l.mu.Lock()
 			if l.handWritten == nil {
 				l.handWritten = map[string]bool{}
@@ -447,12 +473,22 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 			a.renamed[c.From.Path] = c.To.Path
 		}
 		if c.From != nil && Relevant(c.From.Path) {
-			if f := ld.version(c.From, base, masks); f != nil && !f.Generated {
+			f := ld.version(c.From, base, masks)
+			if f == nil {
+				if err := ld.unreadable(c.From, base); err != nil {
+					return nil, err
+				}
+			} else if !f.Generated {
 				a.Base.add(f)
 			}
 		}
 		if c.To != nil && Relevant(c.To.Path) {
-			if f := ld.version(c.To, head, masks); f != nil && !f.Generated {
+			f := ld.version(c.To, head, masks)
+			if f == nil {
+				if err := ld.unreadable(c.To, head); err != nil {
+					return nil, err
+				}
+			} else if !f.Generated {
 				a.Head.add(f)
 			}
 		}

@@ -252,7 +252,7 @@ func (l *Loader) planMasks(changes []gitutil.Change) (plan maskPlan, code bool) 
 		}
 		old, err1 := l.raw(c.From.Blob)
 		cur, err2 := l.raw(c.To.Blob)
-		if err1 != nil || err2 != nil || skipReason(c.To.Path, cur) != "" || skipReason(c.From.Path, old) != "" {
+		if err1 != nil || err2 != nil || !maskable(c.To.Path, cur) || !maskable(c.From.Path, old) {
 			continue
 		}
 		p := pair{c: c, old: view(old), cur: view(cur)}
@@ -645,8 +645,8 @@ func parseBlanked(p string, src []byte, bl blanks) *SrcFile {
 // full returns the file with every declaration parsed: itself, or for a
 // masked file, a parse of its real text.
 func (f *SrcFile) full() *SrcFile {
-	if !f.masked {
-		return f
+	if !f.masked || len(f.Src) > MaxFileSize {
+		return f // too large to parse whole: what the mask kept is what there is
 	}
 	if f.whole == nil {
 		f.whole = parseFile(f.Path, f.Src)

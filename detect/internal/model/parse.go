@@ -13,9 +13,36 @@ import (
 	"unsafe"
 )
 
-// MaxFileSize bounds the Go files goodhart parses; larger ones are skipped
-// with a note (they are almost always generated tables or fixtures).
-const MaxFileSize = 4 << 20
+// MaxFileSize bounds the Go files goodhart parses whole; larger ones are
+// parsed in part or fail the check (MaxMaskedSize). It is a variable only
+// so that tests can lower it rather than write megabytes; nothing else
+// changes it.
+var MaxFileSize = 4 << 20
+
+// MaxMaskedSize bounds the modified Go files goodhart analyses in part:
+// a file over MaxFileSize is parsed masked, only the declarations the range
+// changed (and what mentions them), so memory follows the change, not the
+// file. A changed file that cannot be read that way (added, deleted,
+// renamed, its header changed, or larger still) fails the check: a file
+// too large to read must not hide what the change did to it.
+const MaxMaskedSize = 64 << 20
+
+// maskable says whether a modified file's version may be parsed masked.
+func maskable(p string, src []byte) bool {
+	return len(src) <= MaxMaskedSize && skipReason(p, src[:min(len(src), MaxFileSize)]) == "" && !isGenerated(src)
+}
+
+// TooLargeError is the error of an analysis that met a changed Go file it
+// cannot read: larger than MaxFileSize and not analysable in part.
+type TooLargeError struct {
+	Path, Rev string
+	Size      int
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s at %s is %d MiB, larger than goodhart reads whole (%d MiB), and the change to it cannot be analysed in part (only a modified file's changed declarations can, up to %d MiB); check that change by hand, or split the file",
+		e.Path, Short(e.Rev), (e.Size+(1<<20)-1)>>20, MaxFileSize>>20, MaxMaskedSize>>20)
+}
 
 // SrcFile is one parsed version of a Go file.
 type SrcFile struct {

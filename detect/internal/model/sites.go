@@ -239,11 +239,12 @@ func (w *siteWalker) stmt(s ast.Stmt, prev []ast.Stmt, gates []gate, loop bool) 
 	}
 }
 
-func with(gates []gate, g gate) []gate {
-	out := make([]gate, len(gates), len(gates)+1)
-	copy(out, gates)
-	return append(out, g)
-}
+// with returns gates with g pushed. The walk is depth first, so a level's
+// gates share the array of the level above: a sibling overwrites a slot
+// only once the walk under the one before it is done, and add copies the
+// gates a site keeps. (A copy per level cost memory quadratic in the depth
+// of nested ifs.)
+func with(gates []gate, g gate) []gate { return append(gates, g) }
 
 // caseCond turns `switch tag { case a, b: }` into `tag == a || tag == b`.
 func caseCond(tag ast.Expr, list []ast.Expr) ast.Expr {
@@ -368,6 +369,7 @@ func isZero(call *ast.CallExpr) bool {
 // add records a site, placing it at the call in the test's own body when it
 // was reached through helpers.
 func (w *siteWalker) add(s *Site) {
+	s.Gates = slices.Clip(slices.Clone(s.Gates)) // the walk reuses the array it came from
 	s.File, s.call, s.callFile, s.scope = w.top, s.At, w.sc.file, w
 	s.ranges = append([]rangeVar(nil), w.ranges...)
 	if w.outer != nil {

@@ -16,7 +16,7 @@ import (
 // not surgery, whatever it lost.
 func Surgical(m *Match, removed []*Site) bool {
 	bt, ht := m.Base, m.Head
-	if bt.Body == nil || ht.Body == nil || len(removed) == 0 {
+	if bt.Body == nil || ht.Body == nil || len(removed) == 0 || !wellFormed(bt.File, bt.Body) || !wellFormed(ht.File, ht.Body) {
 		return false
 	}
 	base := bt.File.Fset.File(bt.Body.Pos())
@@ -45,8 +45,10 @@ func Surgical(m *Match, removed []*Site) bool {
 	var headSrc strings.Builder
 	at = head.Offset(ht.Body.Lbrace)
 	for _, st := range logStmts(ht.Body) {
-		headSrc.Write(ht.File.Src[at:head.Offset(st.Pos())])
-		at = head.Offset(st.End())
+		if off := head.Offset(st.Pos()); off >= at {
+			headSrc.Write(ht.File.Src[at:off])
+			at = head.Offset(st.End())
+		}
 	}
 	headSrc.Write(ht.File.Src[at : head.Offset(ht.Body.Rbrace)+1])
 	now := scanTokens([]byte(headSrc.String()), blankErr)
@@ -144,4 +146,19 @@ func LostValues(m *Match, removed []*Site) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// wellFormed reports whether a body's braces are both in the file's text,
+// in order: a body the parser had to close itself (a file that does not
+// parse) has no closing brace to cut the text at.
+func wellFormed(f *SrcFile, body *ast.BlockStmt) bool {
+	if !body.Lbrace.IsValid() || !body.Rbrace.IsValid() || body.Rbrace <= body.Lbrace {
+		return false
+	}
+	tf := f.Fset.File(body.Lbrace)
+	if tf == nil || tf != f.Fset.File(body.Rbrace) {
+		return false
+	}
+	r := tf.Offset(body.Rbrace)
+	return r < len(f.Src) && f.Src[r] == '}' && f.Src[tf.Offset(body.Lbrace)] == '{'
 }

@@ -241,7 +241,7 @@ func firstParamName(fields []*ast.Field) string {
 // subtests finds the subtests run with a literal name inside body, where
 // param is the name of the enclosing test's *testing.T (or suite receiver).
 func subtests(parent *TestFunc, body *ast.BlockStmt, param string) []*TestFunc {
-	if param == "" || param == "_" {
+	if param == "" || param == "_" || subtestDepth(parent) >= maxSubtestDepth {
 		return nil
 	}
 	var out []*TestFunc
@@ -281,6 +281,22 @@ func subtests(parent *TestFunc, body *ast.BlockStmt, param string) []*TestFunc {
 		return false
 	})
 	return out
+}
+
+// maxSubtestDepth bounds how deep subtests are listed as tests of their
+// own: each is read over its whole body (fingerprints, checks), which holds
+// every subtest nested in it, so listing every level of thousands of
+// nested t.Run costs time and memory quadratic in the depth. Deeper
+// subtests are part of their ancestor at the limit; real tests nest a few
+// levels.
+const maxSubtestDepth = 16
+
+func subtestDepth(tf *TestFunc) int {
+	n := 0
+	for ; tf != nil && tf.Kind == KindSubtest; tf = tf.Parent {
+		n++
+	}
+	return n
 }
 
 // subtestName rewrites a subtest name as go test reports it.

@@ -22,16 +22,27 @@ var Rule = &model.Rule{
 Flags: a test renamed off its Test/Benchmark/Fuzz prefix (or to TestFoo's
 illegal form Testfoo) or given a signature go test ignores; a whole test
 commented out; a build constraint added that leaves its file out of a default
-build (//go:build ignore or an unknown tag: error; a tag naming a class of tests
-such as integration or e2e, or a platform that excludes linux/amd64: warning);
-its file renamed so it no longer ends in _test.go or moved under testdata/;
-an Example that lost its // Output: comment; TestMain that no longer calls
-m.Run, or returns or calls os.Exit(0) before it; a body emptied, made to return
-before its first check, or left with no check at all.
+build (//go:build ignore, an unknown tag, a Go release no toolchain has such
+as go1.99, or a platform that excludes linux/amd64 where CI runs — !linux,
+!amd64, !cgo, a _windows or _plan9 file name: error; a tag naming a class of
+tests such as integration or e2e: warning); its file renamed so it no longer
+ends in _test.go or moved under testdata/; an Example that lost its // Output:
+comment; TestMain that no longer calls m.Run, returns or calls os.Exit(0)
+before it, or throws its result away and exits with os.Exit(0) after it.
+From outside any test: an init function or package-level variable of a test
+file that exits with success (os.Exit(0), also through package functions), or
+that sets go test's own -test.run, -test.skip or -test.list flag (-test.short:
+warning); a new go.mod that makes a package folder a module of its own, out of
+the root module's go test ./... (error; warning when the change edits a CI
+file naming the folder; info when head's go.work uses it).
 
 Not flagged: a test body moved into a helper that tests still call (the helper
 is used, so the checks still run), a test renamed to another valid test name,
-tags that already excluded the file in base.
+tags that already excluded the file in base, a test moved to a platform file
+whose linux counterpart of the same name still runs, a TestMain that keeps
+m.Run's result (os.Exit(code) after cleanup), an init that re-runs the test
+binary as a helper process under an environment variable (info), a folder that
+was a module of its own in base.
 
 Example:
     -func TestParse(t *testing.T) {
@@ -72,6 +83,8 @@ func runDisabledTest(a *pass) {
 		}
 	}
 	a.checkNewTestMain()
+	a.checkPrerun()
+	a.checkNestedModules()
 	keys := make([]string, 0, len(fileLevel))
 	for k := range fileLevel {
 		keys = append(keys, k)
@@ -98,6 +111,27 @@ func (a *pass) reportDisabled(m *model.Match, sev finding.Severity, what, detail
 	f.Message = what + " A test that does not run, or cannot fail, passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix."
 	a.Report(f)
 	return &a.Findings[len(a.Findings)-1]
+}
+
+// runsElsewhere reports whether a test that head's file hf no longer runs
+// has a counterpart that does: a test of the same name in the same package,
+// in a file built by default (a platform-specific test file with a linux
+// counterpart).
+func (a *pass) runsElsewhere(bt *model.TestFunc, hf *model.SrcFile) bool {
+	for _, t := range a.Head.ByKey[bt.Key()] {
+		if t.File != hf && t.Runs() {
+			return true
+		}
+	}
+	if !model.PlatformOnly(hf) {
+		return false
+	}
+	for _, t := range a.Head.Pkg(bt.Dir).Tests {
+		if t.Name == bt.Name && t.File.Path != hf.Path && t.Runs() {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRenamedOff handles a test whose head counterpart is not a test: a
@@ -132,7 +166,7 @@ func (a *pass) reportFileDisabled(ms []*model.Match) {
 	hf := ms[0].Head.File
 	var names []string
 	for _, m := range ms {
-		if m.Base.Parent == nil {
+		if m.Base.Parent == nil && !a.runsElsewhere(m.Base, hf) {
 			names = append(names, m.Base.Name)
 		}
 	}
@@ -140,12 +174,16 @@ func (a *pass) reportFileDisabled(ms []*model.Match) {
 		return
 	}
 	sort.Strings(names)
+	// A platform that excludes linux/amd64 is an error: that is where CI
+	// runs, and a test kept for another platform there has a counterpart
+	// (runsElsewhere), which spares it above.
 	sev, line := finding.Error, 1
 	if x, l := model.BuildExpr(hf); x != nil && !x.Eval(model.DefaultTag) {
-		sev, _ = model.ConstraintSeverity(x)
+		var kind string
+		if sev, kind = model.ConstraintSeverity(x); kind == "platform" {
+			sev = finding.Error
+		}
 		line = l
-	} else if goos, goarch := model.FileNamePlatform(hf.Path); goos != "" || goarch != "" {
-		sev = finding.Warning
 	}
 	bf := ms[0].Base.File
 	f := finding.Finding{
@@ -158,9 +196,11 @@ func (a *pass) reportFileDisabled(ms []*model.Match) {
 	if line > 1 || sev != finding.Error {
 		f.Excerpt = hf.Lines(hf.Fset.File(hf.AST.Pos()).LineStart(line), hf.Fset.File(hf.AST.Pos()).LineStart(line)+1, "+", 1)
 	}
-	switch sev {
-	case finding.Warning:
-		f.Message += "They still run in a build that sets that tag or platform; check that CI has such a job, or they are no longer tested anywhere."
+	switch {
+	case sev == finding.Warning:
+		f.Message += "They still run in a build that sets that tag; check that CI has such a job, or they are no longer tested anywhere."
+	case model.PlatformOnly(hf):
+		f.Message += "They still build on other platforms, but not on linux/amd64, where CI usually runs, and nothing there stands in for them. Check why they were moved off it; if they were failing, the failure is the thing to fix."
 	default:
 		f.Message += "A test that does not run passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix."
 	}
@@ -214,6 +254,89 @@ func (a *pass) checkTestMain(m *model.Match) {
 		}
 		a.Report(f)
 	}
+	if exit := exitDiscardingRun(ht, run); exit != nil && exitDiscardingRun(bt, mRun(bt)) == nil {
+		a.reportDiscarded(m, exit, bt.Dir)
+	}
+}
+
+// exitDiscardingRun finds, in a TestMain that runs the tests at run, an
+// os.Exit after it while m.Run's result goes unused: the exit code of the
+// tests is thrown away and the binary exits with whatever that call says.
+// (A TestMain that returns after m.Run is fine: go test then exits with
+// m.Run's result itself.)
+func exitDiscardingRun(tf *model.TestFunc, run token.Pos) *ast.CallExpr {
+	if run == token.NoPos || tf == nil {
+		return nil
+	}
+	var runCall *ast.CallExpr
+	used, discarded := false, false
+	var result string
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ExprStmt:
+			if c, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && c.Pos() == run {
+				runCall, discarded = c, true
+			}
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && len(n.Lhs) == 1 {
+				if c, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && c.Pos() == run {
+					runCall = c
+					if id, ok := n.Lhs[0].(*ast.Ident); ok {
+						if id.Name == "_" {
+							discarded = true
+						} else {
+							result = id.Name
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	if runCall == nil {
+		return nil // m.Run's result is used where it is called (os.Exit(m.Run()))
+	}
+	if result != "" {
+		ast.Inspect(tf.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == result && id.Pos() > runCall.End() {
+				used = true
+			}
+			return !used
+		})
+		discarded = !used
+	}
+	if !discarded {
+		return nil
+	}
+	var exit *ast.CallExpr
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok || exit != nil || c.Pos() <= runCall.End() {
+			return exit == nil
+		}
+		if recv, name := model.CallName(c); name == "Exit" && (tf.File.ImportPath(recv) == "os" || tf.File.ImportPath(recv) == "syscall") && len(c.Args) == 1 {
+			if _, lit := ast.Unparen(c.Args[0]).(*ast.BasicLit); lit {
+				exit = c
+			}
+		}
+		return true
+	})
+	return exit
+}
+
+func (a *pass) reportDiscarded(m *model.Match, exit *ast.CallExpr, dir string) {
+	ht := m.Head
+	f := finding.Finding{
+		Rule: ID, Severity: finding.Error, Symbol: ht.Name, Pkg: dir,
+		File: ht.File.Path, Line: ht.File.Line(exit.Pos()),
+		Excerpt: ht.File.Lines(exit.Pos(), exit.End(), "+", 3),
+		Message: fmt.Sprintf("TestMain runs the tests of package %s but throws m.Run's result away and exits with %s: go test reports success even when tests fail. Exit with m.Run's result (os.Exit(m.Run()), or return after m.Run).",
+			dir, ht.File.Text(exit)),
+	}
+	if m.Base != ht {
+		f.OldFile, f.OldLine = m.Base.File.Path, m.Base.Line()
+	}
+	a.Report(f)
 }
 
 // mRun finds where a TestMain runs the tests: its m.Run() call, or a call
@@ -330,6 +453,9 @@ func (a *pass) checkNewTestMain() {
 				Excerpt: ht.File.Lines(s.At.Pos(), s.At.End(), "+", 3),
 				Message: fmt.Sprintf("A new TestMain exits with success before m.Run %s: none of the package's %d tests run then, and go test reports success. Check why the package's tests are bypassed.", why, tests),
 			})
+		}
+		if exit := exitDiscardingRun(ht, run); exit != nil {
+			a.reportDiscarded(m, exit, ht.Dir)
 		}
 	}
 }

@@ -1,0 +1,33 @@
+package model
+
+import "go/ast"
+
+// This file gives the rules what they need to judge code that runs in a
+// test binary before (or instead of) its tests: init functions and
+// package-level variable initializers of test files, and what they call.
+
+// FuncNamed finds a package-level function (not a method) of the package in
+// dir on the snapshot's side, and the file that declares it.
+func (s *Snapshot) FuncNamed(dir, name string) (*ast.FuncDecl, *SrcFile) {
+	h := s.helper(dir, name)
+	if h == nil {
+		return nil, nil
+	}
+	return h.decl, h.file
+}
+
+// ImportPath returns the import path the file's local package name refers
+// to ("" when the file imports nothing under that name).
+func (f *SrcFile) ImportPath(local string) string { return f.importPath(local) }
+
+// PlatformOnly reports whether a file is left out of a default linux/amd64
+// build only by platform: its name's _GOOS/_GOARCH suffix, or a build
+// constraint over platforms, cgo or unix alone.
+func PlatformOnly(f *SrcFile) bool {
+	if x, _ := BuildExpr(f); x != nil && !x.Eval(DefaultTag) {
+		_, kind := ConstraintSeverity(x)
+		return kind == "platform"
+	}
+	goos, goarch := FileNamePlatform(f.Path)
+	return (goos != "" && goos != defaultOS) || (goarch != "" && goarch != defaultArch)
+}
