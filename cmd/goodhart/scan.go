@@ -64,7 +64,8 @@ func scanCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "`FORMAT` of standard output: text or json"},
 			&cli.IntFlag{Name: "workers", Value: runtime.GOMAXPROCS(0), Usage: "check `N` commits at a time"},
 		},
-		Action: scan,
+		Action:      scan,
+		Subcommands: []*cli.Command{scanMergeCommand()},
 	}
 }
 
