@@ -208,6 +208,7 @@ func runScan(w io.Writer, cfg scanConfig) error {
 		}
 		bar = newProgressBar(cfg.Progress, total)
 		defer bar.finish()
+		out.bar = bar
 	}
 	cache := detect.NewCache(scanCacheSize)
 	ahead := newBudget(primeBudget)
@@ -218,14 +219,14 @@ func runScan(w io.Writer, cfg scanConfig) error {
 	}
 	jobs := primeAhead(repo, selectCommits(repo, cat, cfg, &out.walked), cfg.Workers, ahead)
 	err = runPool(jobs, cfg.Workers, check, func(j scanJob, res *detect.Result) error {
-		bar.advance()
-		return out.add(j, res)
+		err := out.add(j, res)
+		bar.advance() // after the commit's findings, which cleared it
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	bar.finish()
-	return out.finish()
+	return out.finish() // clears the bar first
 }
 
 // selectCommits lists the commits to check: each an agent made (any, with
