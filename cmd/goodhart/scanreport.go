@@ -30,7 +30,7 @@ type scanWriter struct {
 	notes   []string
 	noted   map[string]bool
 
-	bar      *progressBar     // on a terminal: cleared before anything is written
+	bar *progressBar // on a terminal: cleared before anything is written
 
 	findings []detect.Finding // json
 	started  bool             // json: the opening is written
