@@ -416,9 +416,26 @@ func Relevant(p string) bool {
 
 // Analyze compares base and head and runs the given rules.
 func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
+	return AnalyzeIn(ld, base, head, run, nil)
+}
+
+// AnalyzeIn is Analyze of the changes to files directly inside the given
+// folders only (a rename counts when either side is inside one); nil means
+// every folder. Attribution replays a finding's folders through the
+// commits of a range, not the whole change at each.
+func AnalyzeIn(ld *Loader, base, head string, run []*Rule, dirs map[string]bool) (*Pass, error) {
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
 		return nil, err
+	}
+	if dirs != nil {
+		var in []gitutil.Change
+		for _, c := range changes {
+			if c.From != nil && dirs[DirOf(c.From.Path)] || c.To != nil && dirs[DirOf(c.To.Path)] {
+				in = append(in, c)
+			}
+		}
+		changes = in
 	}
 	all := changes
 	skip := ld.needlessTestFiles(changes)
