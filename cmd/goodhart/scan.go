@@ -37,7 +37,7 @@ type scanConfig struct {
 
 // scanCacheSize bounds what a scan keeps of the declarations of unchanged
 // files between commits (detect.Cache): enough for a few large packages.
-const scanCacheSize = 24 << 20
+const scanCacheSize = 72 << 20
 
 func scanCommand() *cli.Command {
 	return &cli.Command{
