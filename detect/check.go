@@ -26,8 +26,10 @@ type Options struct {
 	// Exhaustive parses every changed Go file, even test files that only
 	// gained new declarations (the prefilter skips those). For checking the prefilter.
 	Exhaustive bool
-	// Progress, when set, is told how far the attribution of the findings
-	// to commits has gone, in steps done of a total, for a progress bar.
+	// Progress, when set, is told how far the check has gone, in steps
+	// done of a total, for a progress bar: the analysis of the net change
+	// is the first step; the attribution of its findings to commits, whose
+	// steps are known once the findings are, the others.
 	Progress func(done, total int)
 }
 
@@ -74,17 +76,24 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 	}
 	ld := model.NewLoader(repo)
 	ld.Exhaustive = opts.Exhaustive
+	progress := opts.Progress // the analysis is a first step, then attribution's
+	if progress != nil {
+		progress(0, 1)
+		progress = func(done, total int) { opts.Progress(1+done, 1+total) }
+	}
 	a, err := model.Analyze(ld, mb, head, rules)
 	if err != nil {
 		return nil, err
 	}
 	notes := ld.NoteList() // replays may meet broken intermediate states: not the reader's concern
-	if err := attribute(repo, ld, mb, commits, brought, a.Findings, opts.Progress); err != nil {
+	found := a.Findings
+	a = nil // the analysis's trees can go: the replays read what they need
+	if err := attribute(repo, ld, mb, commits, brought, found, progress); err != nil {
 		return nil, err
 	}
 	rv := newReverts(repo)
-	for i := range a.Findings {
-		f := &a.Findings[i]
+	for i := range found {
+		f := &found[i]
 		for j, c := range commits {
 			if c.Hash == f.Commit {
 				f.Agent = agents[j]
@@ -134,6 +143,9 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 func attribute(repo gitutil.Repo, ld *model.Loader, base string, commits []gitutil.Commit, brought map[string]string,
 	findings []finding.Finding, progress func(done, total int)) error {
 	if len(findings) == 0 {
+		if progress != nil {
+			progress(0, 0)
+		}
 		return nil
 	}
 	w := &walk{repo: repo, ld: ld, base: base, commits: commits, brought: brought, index: make(map[string]int, len(commits))}

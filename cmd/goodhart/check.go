@@ -31,6 +31,9 @@ type checkConfig struct {
 	Agent      string // --agent: keep only this agent's findings
 	ReportLink string // where the full report is, for github and markdown
 	Color      bool   // colour the text report on a terminal
+	// Progress is where a long check's progress bar goes (a terminal's
+	// standard error); nil for none.
+	Progress io.Writer
 }
 
 var formatFlag = &cli.StringSliceFlag{
@@ -92,6 +95,9 @@ func check(c *cli.Context) error {
 		Agent:       c.String("agent"),
 		ReportLink:  c.String("report-link"),
 		Color:       colorFor(c.App.Writer),
+	}
+	if isTTY(c.App.ErrWriter) {
+		cfg.Progress = c.App.ErrWriter
 	}
 	if err := applyEvent(c, &cfg); err != nil {
 		return err
@@ -169,7 +175,17 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 		return nil, err
 	}
 	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: agentOf(cat, cfg.PR)}
+	var bar *progressBar
+	if cfg.Progress != nil {
+		opts.Progress = func(done, total int) {
+			if bar == nil {
+				bar = newStepBar(cfg.Progress, "checking", "steps", total)
+			}
+			bar.set(done, total)
+		}
+	}
 	res, err := detect.Check(repo, base, head, opts)
+	bar.finish() // before any report is written
 	if err != nil {
 		return nil, err
 	}

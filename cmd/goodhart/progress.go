@@ -38,10 +38,14 @@ func newStepBar(w io.Writer, verb, unit string, total int) *progressBar {
 	return b
 }
 
-// setTotal changes the number of steps, for work whose size shows as it goes.
-func (b *progressBar) setTotal(total int) {
-	if b != nil {
-		b.total = total
+// set moves the bar to done of total steps.
+func (b *progressBar) set(done, total int) {
+	if b == nil {
+		return
+	}
+	b.done, b.total = done, total
+	if !b.shown || time.Since(b.lastDraw) >= 100*time.Millisecond || done == total {
+		b.draw()
 	}
 }
 

@@ -685,3 +685,28 @@ func TestScanProgressLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A check on a terminal draws its progress and clears it before the
+// report: the screen shows what the check prints without a bar.
+func TestCheckProgressLeavesNothing(t *testing.T) {
+	r := multiAgentHistory(t)
+	cfg := checkConfig{Repo: r.dir, Base: "HEAD~8", Head: "HEAD", Formats: []string{"text"}}
+	var plain bytes.Buffer
+	if _, err := runCheck(&plain, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var term bytes.Buffer
+	cfg.Progress = &term
+	if _, err := runCheck(&term, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(term.String(), "checking [") || !strings.Contains(plain.String(), "deleted-test") {
+		t.Fatalf("no progress bar, or no findings to print after it: %q", term.String())
+	}
+	if got, want := screen(term.String()), screen(plain.String()); got != want {
+		t.Errorf("the terminal shows (-want +got):\n%s", cmp.Diff(want, got))
+	}
+	if isTTY(&term) {
+		t.Error("a buffer taken for a terminal")
+	}
+}
