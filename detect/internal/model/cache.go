@@ -16,10 +16,10 @@ type Cache struct {
 	trees *lru.Cache[*SrcFile]
 }
 
-// NewCache returns a cache that holds about maxBytes: a third of it for
-// declarations, the rest for syntax trees.
+// NewCache returns a cache that holds about maxBytes: half of it for
+// declarations, half for syntax trees.
 func NewCache(maxBytes int) *Cache {
-	return &Cache{lru.New[*fileDecls](maxBytes / 3), lru.New[*SrcFile](maxBytes - maxBytes/3)}
+	return &Cache{lru.New[*fileDecls](maxBytes / 2), lru.New[*SrcFile](maxBytes - maxBytes/2)}
 }
 
 // treeCost estimates the memory of a file's syntax tree from its source:

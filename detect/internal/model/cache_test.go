@@ -12,7 +12,7 @@ func TestCacheKeepsTheRecent(t *testing.T) {
 	if got := fmt.Sprint(d.names[0].names, d.names[1].names); got != "[A] [b c]" {
 		t.Fatalf("names = %s", got)
 	}
-	c := NewCache(3 * 3 * (d.size() + len("k0"))) // a third for declarations
+	c := NewCache(2 * 3 * (d.size() + len("k0"))) // half for declarations
 	for i := range 4 {
 		c.put(fmt.Sprintf("k%d", i), d)
 		if i == 2 {
