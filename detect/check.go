@@ -3,6 +3,9 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -32,6 +35,11 @@ type Options struct {
 	Strict bool
 	Accept []AcceptEntry
 	Now    func() time.Time
+	// Progress, when set, is told how far the check has gone, in steps
+	// done of a total, for a progress bar: the analysis of the net change
+	// is the first step; the attribution of its findings to commits, whose
+	// steps are known once the findings are, the others.
+	Progress func(done, total int)
 }
 
 // Check compares merge-base(base, head)..head — the net change of the range —
@@ -81,17 +89,24 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 	}
 	ld := model.NewLoader(repo)
 	ld.Exhaustive = opts.Exhaustive
+	progress := opts.Progress // the analysis is a first step, then attribution's
+	if progress != nil {
+		progress(0, 1)
+		progress = func(done, total int) { opts.Progress(1+done, 1+total) }
+	}
 	a, err := model.Analyze(ld, mb, head, rules)
 	if err != nil {
 		return nil, err
 	}
 	notes := ld.NoteList() // replays may meet broken intermediate states: not the reader's concern
-	if err := attribute(ld, mb, commits, brought, a.Findings); err != nil {
+	found := a.Findings
+	a = nil // the analysis's trees can go: the replays read what they need
+	if err := attribute(repo, ld, mb, commits, brought, found, progress); err != nil {
 		return nil, err
 	}
 	rv := newReverts(repo)
-	for i := range a.Findings {
-		f := &a.Findings[i]
+	for i := range found {
+		f := &found[i]
 		for j, c := range commits {
 			if c.Hash == f.Commit {
 				f.Agent = agents[j]
@@ -129,55 +144,221 @@ func Check(repo gitutil.Repo, base, head string, opts Options) (*finding.Result,
 // it, never on the merge. On the range's own line the walk goes commit by
 // commit; on a line a merge brought in, whose findings are info here, it
 // bisects that line's first parents instead (a test deleted, restored and
-// deleted again there may land on the first deletion). Each commit is
-// analysed at most once, base..commit, with the rules of the findings that
-// reach it; the loader's parse cache makes the replays cheap, and findings
-// are few.
-func attribute(ld *model.Loader, base string, commits []gitutil.Commit, brought map[string]string, findings []finding.Finding) error {
+// deleted again there may land on the first deletion).
+//
+// A finding is followed through the folders it concerns (its file's, its
+// package's: see scopeOf), not through the whole change: each replay
+// analyses base..commit for those folders only, with the rules of the
+// findings being placed, and a commit that left those folders as its
+// parent had them is stepped over without a replay, as nothing the
+// finding rests on changed there. So the cost is that of the commits that
+// touched the findings' folders, and of those folders, whatever the length
+// of the range. Findings that do not live in Go code (CI files, linter
+// settings), and any that their folders alone do not show at head, are
+// replayed over the whole change.
+func attribute(repo gitutil.Repo, ld *model.Loader, base string, commits []gitutil.Commit, brought map[string]string,
+	findings []finding.Finding, progress func(done, total int)) error {
 	if len(findings) == 0 {
+		if progress != nil {
+			progress(0, 0)
+		}
 		return nil
 	}
-	index := make(map[string]int, len(commits))
+	w := &walk{repo: repo, ld: ld, base: base, commits: commits, brought: brought, index: make(map[string]int, len(commits))}
 	for i, c := range commits {
-		index[c.Hash] = i
+		w.index[c.Hash] = i
 	}
+	var keys []string
+	groups := map[string][]*finding.Finding{}
+	scopes := map[string]map[string]bool{}
+	for i := range findings {
+		f := &findings[i]
+		dirs := scopeOf(f)
+		key := "" // the whole change
+		if dirs != nil {
+			key = strings.Join(slices.Sorted(maps.Keys(dirs)), "\x00") + "\x00"
+		}
+		if _, ok := groups[key]; !ok {
+			keys = append(keys, key)
+			scopes[key] = dirs
+		}
+		groups[key] = append(groups[key], f)
+	}
+	var whole []*finding.Finding // findings their folders alone do not show at head
+	steps := len(commits) * (len(keys) + 1)
+	for g, key := range keys {
+		fs := groups[key]
+		if key == "" {
+			whole = append(whole, fs...)
+			continue
+		}
+		w.progress = func(done int) {
+			if progress != nil {
+				progress(g*len(commits)+done, steps)
+			}
+		}
+		shown, err := w.placeable(fs, scopes[key])
+		if err != nil {
+			return err
+		}
+		whole = append(whole, shown...)
+		if err := w.run(fs, scopes[key]); err != nil {
+			return err
+		}
+	}
+	w.progress = func(done int) {
+		if progress != nil {
+			progress(len(keys)*len(commits)+done, steps)
+		}
+	}
+	if err := w.run(whole, nil); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(steps, steps)
+	}
+	return nil
+}
+
+// scopeOf is the folders a finding rests on: its file's (in base and in
+// head) and its package's; nil when it must be followed through the whole
+// change — a CI finding, or one of a file that is neither Go code nor test
+// data (linter and coverage settings live at the root and speak of other
+// folders).
+func scopeOf(f *finding.Finding) map[string]bool {
+	if f.Rule == "weakened-ci" {
+		return nil
+	}
+	dirs := map[string]bool{}
+	for _, p := range []string{f.File, f.OldFile} {
+		if p == "" {
+			continue
+		}
+		if !strings.HasSuffix(p, ".go") && !strings.Contains("/"+p, "/testdata/") {
+			return nil
+		}
+		dirs[model.DirOf(p)] = true
+	}
+	if f.Pkg != "" {
+		dirs[f.Pkg] = true
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
+	return dirs
+}
+
+// walk is the state of attribute's walks over one range.
+type walk struct {
+	repo     gitutil.Repo
+	ld       *model.Loader
+	base     string
+	commits  []gitutil.Commit
+	brought  map[string]string
+	index    map[string]int
+	progress func(done int)
+}
+
+// replays analyses commits for one scope and remembers which findings
+// hold at each, for the rules run there.
+type replays struct {
+	w     *walk
+	dirs  map[string]bool // nil: the whole change
+	holds []map[string]bool
+	ran   []map[string]bool
+}
+
+func (r *replays) holding(i int, fs []*finding.Finding) (map[string]bool, error) {
+	var run []*model.Rule
+	for _, rule := range rulesOf(fs) {
+		if !r.ran[i][rule.ID] {
+			run = append(run, rule)
+		}
+	}
+	if len(run) > 0 {
+		a, err := model.AnalyzeIn(r.w.ld, r.w.base, r.w.commits[i].Hash, run, r.dirs)
+		var tooLarge *model.TooLargeError
+		if errors.As(err, &tooLarge) {
+			// An intermediate state with a file too large to read (the
+			// range's own end was read): nothing is known to hold there.
+			a, err = &model.Pass{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r.holds[i] == nil {
+			r.holds[i], r.ran[i] = map[string]bool{}, map[string]bool{}
+		}
+		for _, rule := range run {
+			r.ran[i][rule.ID] = true
+		}
+		for j := range a.Findings {
+			r.holds[i][a.Findings[j].Key()] = true
+		}
+	}
+	return r.holds[i], nil
+}
+
+// placeable keeps in fs the findings that their folders alone show at
+// head, and returns the others, which only the whole change explains.
+func (w *walk) placeable(fs []*finding.Finding, dirs map[string]bool) ([]*finding.Finding, error) {
+	a, err := model.AnalyzeIn(w.ld, w.base, w.commits[len(w.commits)-1].Hash, rulesOf(fs), dirs)
+	if err != nil {
+		return nil, err
+	}
+	shown := map[string]bool{}
+	for i := range a.Findings {
+		shown[a.Findings[i].Key()] = true
+	}
+	var others []*finding.Finding
+	kept := fs[:0]
+	for _, f := range fs {
+		if shown[f.Key()] {
+			kept = append(kept, f)
+		} else {
+			others = append(others, f)
+		}
+	}
+	clear(fs[len(kept):])
+	return others, nil
+}
+
+// sameIn reports whether two commits have the same files directly inside
+// each of dirs.
+func (w *walk) sameIn(a, b string, dirs map[string]bool) bool {
+	for d := range dirs {
+		x, err := w.repo.ListDir(a, d)
+		if err != nil {
+			return false
+		}
+		y, err := w.repo.ListDir(b, d)
+		if err != nil || len(x) != len(y) {
+			return false
+		}
+		for k := range x {
+			if x[k] != y[k] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// run places fs (nil entries are skipped) by walking back from head,
+// replaying the folders of dirs (nil: the whole change).
+func (w *walk) run(all []*finding.Finding, dirs map[string]bool) error {
+	commits, index, brought := w.commits, w.index, w.brought
 	last := len(commits) - 1
 	at := make([][]*finding.Finding, len(commits)) // findings whose walk stands at each commit
-	for i := range findings {
-		at[last] = append(at[last], &findings[i])
-	}
-	holds := make([]map[string]bool, len(commits)) // keys that hold at a commit, for the rules run there
-	ran := make([]map[string]bool, len(commits))   // the rules run there
-	holding := func(i int, fs []*finding.Finding) (map[string]bool, error) {
-		var run []*model.Rule
-		for _, r := range rulesOf(fs) {
-			if !ran[i][r.ID] {
-				run = append(run, r)
-			}
+	for _, f := range all {
+		if f != nil {
+			at[last] = append(at[last], f)
 		}
-		if len(run) > 0 {
-			a, err := model.Analyze(ld, base, commits[i].Hash, run)
-			var tooLarge *model.TooLargeError
-			if errors.As(err, &tooLarge) {
-				// An intermediate state with a file too large to read (the
-				// range's own end was read): nothing is known to hold there.
-				a, err = &model.Pass{}, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if holds[i] == nil {
-				holds[i], ran[i] = map[string]bool{}, map[string]bool{}
-			}
-			for _, r := range run {
-				ran[i][r.ID] = true
-			}
-			for j := range a.Findings {
-				holds[i][a.Findings[j].Key()] = true
-			}
-		}
-		return holds[i], nil
 	}
+	if len(at[last]) == 0 {
+		return nil
+	}
+	r := &replays{w: w, dirs: dirs, holds: make([]map[string]bool, len(commits)), ran: make([]map[string]bool, len(commits))}
 	// deepest bisects the first-parent line down from j, a commit another
 	// line brought in where f holds, for the oldest commit of it from which
 	// on f holds: a line merged in answers for its own findings (they are
@@ -199,7 +380,7 @@ func attribute(ld *model.Loader, base string, commits []gitutil.Commit, brought 
 		lo, hi := 0, len(chain) // f holds at chain[lo]; past hi, unknown or not
 		for hi-lo > 1 {
 			mid := (lo + hi) / 2
-			h, err := holding(chain[mid], []*finding.Finding{f})
+			h, err := r.holding(chain[mid], []*finding.Finding{f})
 			if err != nil {
 				return 0, err
 			}
@@ -212,6 +393,9 @@ func attribute(ld *model.Loader, base string, commits []gitutil.Commit, brought 
 		return chain[lo], nil
 	}
 	for i := last; i >= 0; i-- {
+		if w.progress != nil {
+			w.progress(last - i)
+		}
 		fs := at[i]
 		if len(fs) == 0 {
 			continue
@@ -226,18 +410,25 @@ func attribute(ld *model.Loader, base string, commits []gitutil.Commit, brought 
 			if len(fs) == 0 {
 				break
 			}
-			h, err := holding(j, fs)
-			if err != nil {
-				return err
-			}
 			var rest []*finding.Finding
+			var h map[string]bool
+			// A parent with the same files in the scope as the commit
+			// shows what the commit shows there: every finding holds.
+			same := dirs != nil && w.sameIn(commits[j].Hash, commits[i].Hash, dirs)
+			if !same {
+				var err error
+				if h, err = r.holding(j, fs); err != nil {
+					return err
+				}
+			}
 			for _, f := range fs {
-				if !h[f.Key()] {
+				if !same && !h[f.Key()] {
 					rest = append(rest, f)
 					continue
 				}
 				to := j
 				if _, in := brought[commits[j].Hash]; in {
+					var err error
 					if to, err = deepest(j, f); err != nil {
 						return err
 					}

@@ -44,6 +44,9 @@ type checkConfig struct {
 	Accept      string // --accept: a file of accepted findings
 	Strict      bool   // --strict: no inline waivers
 	Quiet       bool   // the text report's findings only
+	// Progress is where a long check's progress bar goes (a terminal's
+	// standard error); nil for none.
+	Progress io.Writer
 }
 
 var formatFlag = &cli.StringSliceFlag{
@@ -121,6 +124,9 @@ func check(c *cli.Context) error {
 	}
 	if err := readSource(c, &cfg); err != nil {
 		return err
+	}
+	if isTTY(c.App.ErrWriter) {
+		cfg.Progress = c.App.ErrWriter
 	}
 	if err := applyEvent(c, &cfg); err != nil {
 		return err
@@ -208,7 +214,17 @@ func runCheck(w io.Writer, cfg checkConfig) (*detect.Result, error) {
 		return nil, err
 	}
 	opts := detect.Options{AssumeAgent: cfg.AssumeAgent, AgentOf: pseudoAgent(agentOf(cat, cfg.PR), cfg.PseudoAgent), Strict: cfg.Strict, Accept: accepted}
+	var bar *progressBar
+	if cfg.Progress != nil {
+		opts.Progress = func(done, total int) {
+			if bar == nil {
+				bar = newStepBar(cfg.Progress, "checking", "steps", total)
+			}
+			bar.set(done, total)
+		}
+	}
 	res, err := detect.Check(repo, base, head, opts)
+	bar.finish() // before any report is written
 	if err != nil {
 		return nil, err
 	}

@@ -625,3 +625,88 @@ func TestPrimeAheadSlowCommit(t *testing.T) {
 		t.Fatal("the scan stalled behind a slow commit")
 	}
 }
+
+// screen renders what a terminal shows of output written to it: a carriage
+// return goes back to the line's start, ESC [K erases to its end.
+func screen(out string) string {
+	var lines []string
+	var line []rune
+	col := 0
+	for i := 0; i < len(out); {
+		switch {
+		case strings.HasPrefix(out[i:], "\x1b[K"):
+			line = line[:col]
+			i += 3
+		case out[i] == '\r':
+			col = 0
+			i++
+		case out[i] == '\n':
+			lines = append(lines, string(line))
+			line, col = nil, 0
+			i++
+		default:
+			r := []rune(out[i:])[0]
+			if col < len(line) {
+				line[col] = r
+			} else {
+				line = append(line, r)
+			}
+			col++
+			i += len(string(r))
+		}
+	}
+	if len(line) > 0 {
+		lines = append(lines, string(line))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// On a terminal, where the findings and the progress bar share the screen,
+// the bar is cleared before each commit's findings and before the table:
+// what stays on the screen is what the scan prints without a bar.
+func TestScanProgressLeavesNothing(t *testing.T) {
+	r := multiAgentHistory(t)
+	for _, format := range []string{"text", "json"} {
+		cfg := scanConfig{Repo: r.dir, Revs: []string{"HEAD"}, AllAuthors: true, Format: format, Workers: 2}
+		var plain bytes.Buffer
+		if err := runScan(&plain, cfg); err != nil {
+			t.Fatal(err)
+		}
+		var term bytes.Buffer // standard output and error on one terminal
+		cfg.Progress = &term
+		if err := runScan(&term, cfg); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(term.String(), "scanning [") {
+			t.Fatalf("%s: no progress bar drawn: %q", format, term.String())
+		}
+		if got, want := screen(term.String()), screen(plain.String()); got != want {
+			t.Errorf("%s: the terminal shows (-want +got):\n%s", format, cmp.Diff(want, got))
+		}
+	}
+}
+
+// A check on a terminal draws its progress and clears it before the
+// report: the screen shows what the check prints without a bar.
+func TestCheckProgressLeavesNothing(t *testing.T) {
+	r := multiAgentHistory(t)
+	cfg := checkConfig{Repo: r.dir, Base: "HEAD~8", Head: "HEAD", Formats: []string{"text"}}
+	var plain bytes.Buffer
+	if _, err := runCheck(&plain, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var term bytes.Buffer
+	cfg.Progress = &term
+	if _, err := runCheck(&term, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(term.String(), "checking [") || !strings.Contains(plain.String(), "deleted-test") {
+		t.Fatalf("no progress bar, or no findings to print after it: %q", term.String())
+	}
+	if got, want := screen(term.String()), screen(plain.String()); got != want {
+		t.Errorf("the terminal shows (-want +got):\n%s", cmp.Diff(want, got))
+	}
+	if isTTY(&term) {
+		t.Error("a buffer taken for a terminal")
+	}
+}

@@ -30,8 +30,11 @@ type scanWriter struct {
 	notes   []string
 	noted   map[string]bool
 
+	bar *progressBar // on a terminal: cleared before anything is written
+
 	findings []detect.Finding // json
 	started  bool             // json: the opening is written
+	pending  string           // json: the last commit, not yet written
 	blocks   int              // text: commits printed
 }
 
@@ -78,11 +81,13 @@ func (s *scanWriter) add(j scanJob, res *detect.Result) error {
 	}
 	if s.cfg.Format == "json" {
 		s.findings = append(s.findings, res.Findings...)
+		s.bar.clear()
 		return s.jsonCommit(j, res)
 	}
 	if len(res.Findings) == 0 {
 		return nil
 	}
+	s.bar.clear() // the bar's line has no end: text after it would keep it
 	if s.blocks > 0 {
 		fmt.Fprintln(s.w)
 	}
@@ -94,6 +99,7 @@ func (s *scanWriter) add(j scanJob, res *detect.Result) error {
 // finish writes what comes after the commits: the table, or the rest of
 // the JSON document.
 func (s *scanWriter) finish() error {
+	s.bar.finish()
 	if s.cfg.Format == "json" {
 		return s.jsonEnd()
 	}
@@ -205,20 +211,24 @@ type scanCommit struct {
 	Findings int    `json:"findings"`
 }
 
-// jsonCommit streams one commit into the "commits" array.
+// jsonCommit streams one commit into the "commits" array. Each is held
+// until the next, which decides whether a comma follows it: what is
+// written always ends a line, so that a progress bar on the same terminal
+// can be drawn and cleared below it.
 func (s *scanWriter) jsonCommit(j scanJob, res *detect.Result) error {
 	if err := s.jsonStart(); err != nil {
 		return err
-	}
-	sep := ",\n    "
-	if s.checked == 1 {
-		sep = "\n    "
 	}
 	b, err := marshal(scanCommit{CommitInfo: res.Commits[0], Parent: res.Range.Base, Findings: len(res.Findings)}, "    ")
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(s.w, sep+b)
+	out := "\n"
+	if s.pending != "" {
+		out = s.pending + ",\n"
+	}
+	s.pending = "    " + b
+	_, err = io.WriteString(s.w, out)
 	return err
 }
 
@@ -257,8 +267,8 @@ func (s *scanWriter) jsonEnd() error {
 	if err := s.jsonStart(); err != nil {
 		return err
 	}
-	end := "\n  ]"
-	if s.checked == 0 {
+	end := s.pending + "\n  ]"
+	if s.pending == "" {
 		end = "]"
 	}
 	rows := s.sortedRows()

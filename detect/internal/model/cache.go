@@ -5,16 +5,39 @@ import "github.com/goodhart-dev/goodhart/internal/lru"
 // Cache keeps, across the analyses of a scan, what the files of the
 // repository declare (their top-level declarations cut from the text, by
 // blob and path), so that a package most commits leave alone is read and
-// cut once rather than once a commit. It holds no source text and no
-// syntax trees; it drops the least recently used entries beyond its size.
-// It is safe for concurrent use. The zero of *Cache (nil) keeps nothing.
+// cut once rather than once a commit; and the syntax trees of whole files
+// parsed for a package view, so that the next commit to change the same
+// package (whose base is the last one's head, most of the time) does not
+// parse its unchanged files again. Each part drops its least recently used
+// entries beyond its share of the size. It is safe for concurrent use: the
+// trees are read, never changed. The zero of *Cache (nil) keeps nothing.
 type Cache struct {
 	decls *lru.Cache[*fileDecls]
+	trees *lru.Cache[*SrcFile]
 }
 
-// NewCache returns a cache that holds about maxBytes.
+// NewCache returns a cache that holds about maxBytes: half of it for
+// declarations, half for syntax trees.
 func NewCache(maxBytes int) *Cache {
-	return &Cache{lru.New[*fileDecls](maxBytes)}
+	return &Cache{lru.New[*fileDecls](maxBytes / 2), lru.New[*SrcFile](maxBytes - maxBytes/2)}
+}
+
+// treeCost estimates the memory of a file's syntax tree from its source:
+// go/ast takes about twenty bytes for each byte of Go.
+func treeCost(src []byte) int { return 20 * len(src) }
+
+func (c *Cache) tree(key string) *SrcFile {
+	if c == nil {
+		return nil
+	}
+	f, _ := c.trees.Get(key)
+	return f
+}
+
+func (c *Cache) putTree(key string, f *SrcFile) {
+	if c != nil {
+		c.trees.Put(key, f, treeCost(f.Src)+len(key))
+	}
 }
 
 func (c *Cache) get(key string) *fileDecls {

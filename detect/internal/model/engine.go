@@ -27,6 +27,28 @@ type Loader struct {
 	Cache       *Cache               // what a scan keeps across commits; may be nil
 	notes       map[string]bool
 	handWritten map[string]bool // head versions (blob + path) whose generated-code header the range added
+	kept        int             // bytes of source behind what the maps above hold (see trim)
+}
+
+// keepBudget bounds the source whose reads, parses and listings a Loader
+// keeps from one analysis to the next (syntax trees take ten to twenty
+// times their source): the replays of attribution and a merge's own
+// comparisons reuse them, and beyond it they are dropped, so that what a
+// check holds does not grow with the length of its range. An analysis
+// itself keeps what it reads until it ends.
+const keepBudget = 8 << 20
+
+// trim drops what the loader keeps once it is past keepBudget. Only
+// between analyses: within one, base and head share their trees.
+func (l *Loader) trim() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.kept <= keepBudget {
+		return
+	}
+	l.kept = 0
+	l.raws, l.maskedFiles, l.texts = nil, nil, nil
+	l.parsed, l.dirs = map[string]*SrcFile{}, map[string][]gitutil.File{}
 }
 
 func NewLoader(repo gitutil.Repo) *Loader {
@@ -57,14 +79,16 @@ func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
 	mf, done := l.maskedFiles[k]
 	l.mu.Unlock()
 	if !done {
+		n := 0
 		if src, err := l.raw(f.Blob); err == nil {
-			mf = maskedFile(f.Path, src, m)
+			mf, n = maskedFile(f.Path, src, m), len(src)
 		}
 		l.mu.Lock()
 		if l.maskedFiles == nil {
 			l.maskedFiles = map[string]*SrcFile{}
 		}
 		l.maskedFiles[k] = mf
+		l.kept += n
 		l.mu.Unlock()
 	}
 	if mf != nil {
@@ -98,6 +122,14 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 	if ok {
 		return sf
 	}
+	if sf = l.Cache.tree(k); sf != nil && !l.generated(f, sf.Src) {
+		l.mu.Lock()
+		l.parsed[k] = sf
+		l.kept += len(sf.Src)
+		l.mu.Unlock()
+		return sf
+	}
+	sf = nil
 	src, err := l.repo.Blob(f.Blob)
 	switch {
 	case err != nil:
@@ -113,10 +145,13 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 		sf = parseFile(f.Path, src)
 		if sf.Err != nil && strings.HasSuffix(f.Path, ".go") {
 			l.note("%s: does not parse at %s (%s); analysed as far as possible", f.Path, Short(rev), FirstLine(sf.Err.Error()))
+		} else {
+			l.Cache.putTree(k, sf) // a file with a parse error is parsed again, for its note
 		}
 	}
 	l.mu.Lock()
 	l.parsed[k] = sf
+	l.kept += len(src)
 	l.mu.Unlock()
 	return sf
 }
@@ -274,6 +309,9 @@ func (l *Loader) list(rev, dir string) []gitutil.File {
 			l.note("%s: could not be listed at %s: %v", dir, Short(rev), err)
 		}
 		l.dirs[k] = files
+		l.mu.Lock()
+		l.kept += 100 * len(files)
+		l.mu.Unlock()
 	}
 	return files
 }
@@ -443,9 +481,27 @@ func Relevant(p string) bool {
 
 // Analyze compares base and head and runs the given rules.
 func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
+	return AnalyzeIn(ld, base, head, run, nil)
+}
+
+// AnalyzeIn is Analyze of the changes to files directly inside the given
+// folders only (a rename counts when either side is inside one); nil means
+// every folder. Attribution replays a finding's folders through the
+// commits of a range, not the whole change at each.
+func AnalyzeIn(ld *Loader, base, head string, run []*Rule, dirs map[string]bool) (*Pass, error) {
+	ld.trim()
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
 		return nil, err
+	}
+	if dirs != nil {
+		var in []gitutil.Change
+		for _, c := range changes {
+			if c.From != nil && dirs[DirOf(c.From.Path)] || c.To != nil && dirs[DirOf(c.To.Path)] {
+				in = append(in, c)
+			}
+		}
+		changes = in
 	}
 	all := changes
 	skip := ld.needlessTestFiles(changes)

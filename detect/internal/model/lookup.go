@@ -147,6 +147,9 @@ func (l *Loader) textFile(gf gitutil.File) *textFile {
 		l.texts = map[string]*textFile{}
 	}
 	l.texts[k] = f
+	if f != nil {
+		l.kept += len(f.src)
+	}
 	l.mu.Unlock()
 	return f
 }

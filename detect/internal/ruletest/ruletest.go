@@ -4,7 +4,11 @@
 package ruletest
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,6 +59,7 @@ func Expect(t *testing.T, s *fixtures.Scenario) {
 		want = append(want, w.String())
 	}
 	var exhaustive []string
+	var whole []string // each backend's whole result
 	for _, backend := range []string{"git", "go-git"} {
 		built, repo := Build(t, s, backend)
 		res, err := detect.Check(repo, built.Base, built.Head, detect.Options{})
@@ -69,6 +74,7 @@ func Expect(t *testing.T, s *fixtures.Scenario) {
 			t.Errorf("%s: findings differ (-want +got):\n%s\nfull findings:\n%s", backend, diff, Dump(res))
 		}
 		CheckShape(t, res)
+		whole = append(whole, FullResult(t, res, built))
 		if backend == "git" {
 			full, err := detect.Check(repo, built.Base, built.Head, detect.Options{Exhaustive: true})
 			if err != nil {
@@ -83,6 +89,39 @@ func Expect(t *testing.T, s *fixtures.Scenario) {
 			t.Logf("%s findings:\n%s", backend, Dump(res))
 		}
 	}
+	if diff := cmp.Diff(whole[0], whole[1]); diff != "" {
+		t.Errorf("the git backends' whole results differ (-git +go-git):\n%s", diff)
+	}
+	if dir := os.Getenv("GOODHART_FIXTURE_DUMP"); dir != "" {
+		p := filepath.Join(dir, strings.ReplaceAll(s.Name, "/", "__")+".json")
+		if err := os.WriteFile(p, []byte(whole[0]+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// FullResult is a check's whole output — findings with their messages,
+// lines and attributions, notes, summary — with commits named by their
+// place in the scenario, as hashes differ between builds. With
+// GOODHART_FIXTURE_DUMP=DIR, Expect writes each scenario's to DIR, so that
+// a change meant to make goodhart faster can be shown to leave every
+// result as it was (diff -r of two dumps).
+func FullResult(t *testing.T, res *detect.Result, b *fixtures.Built) string {
+	t.Helper()
+	fs := make([]detect.Finding, len(res.Findings))
+	for i, f := range res.Findings {
+		f.Commit = strconv.Itoa(b.Index(f.Commit))
+		fs[i] = f
+	}
+	out, err := json.MarshalIndent(struct {
+		Findings []detect.Finding
+		Notes    []string
+		Summary  detect.Summary
+	}{fs, res.Notes, res.Summary}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // detailed lists findings with their lines and messages, for comparisons
