@@ -74,3 +74,30 @@ func helperLiterals(f *SrcFile) map[string]bool {
 	}
 	return out
 }
+
+// HoldsInputsOf reports whether test ht feeds every distinctive literal
+// (at least one) of test bt: a rewritten twin that took over its cases.
+func HoldsInputsOf(bt, ht *TestFunc) bool {
+	want := literalsOfTest(bt, false)
+	if len(want) == 0 {
+		return false
+	}
+	have := literalsOfTest(ht, true)
+	for v := range want {
+		if !have[v] {
+			return false
+		}
+	}
+	return true
+}
+
+// IsNew reports whether head's test ht is new in the range: base's package
+// has no test of its name.
+func (a *Pass) IsNew(ht *TestFunc) bool {
+	for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+		if bt.Key() == ht.Key() {
+			return false
+		}
+	}
+	return true
+}

@@ -242,7 +242,10 @@ func (a *pass) twin(bt *model.TestFunc) string {
 	if stem == nil {
 		return ""
 	}
-	if a.Reworked(stem) || model.Duplicates(bt, stem, 0.6) {
+	// A twin stands in when it is new, a near duplicate, or rewritten to
+	// feed the deleted test's inputs; a twin that was only touched (a call
+	// renamed) proves nothing about the cases of the deleted one.
+	if a.IsNew(stem) || model.Duplicates(bt, stem, 0.6) || (a.Reworked(stem) && model.HoldsInputsOf(bt, stem)) {
 		return stem.Name
 	}
 	if a.HeadFile(bt.File.Path) != nil {
@@ -374,14 +377,20 @@ func couldNotFail(tf *model.TestFunc) bool {
 // its package, the function it is named after, or every package function it
 // called. "" when the subject is still there.
 func (a *pass) subjectGone(bt *model.TestFunc) string {
+	// Only code truly removed counts: a package moved elsewhere, a
+	// function renamed, or a source file deleted that held none of what the
+	// test called, is not its subject gone.
+	headDir := bt.Dir
 	if !a.Head.HasFiles(bt.Dir) {
-		return "the package " + bt.Dir + " is gone"
+		if headDir = a.MovedTo(bt.Dir); headDir == "" {
+			return "the package " + bt.Dir + " is gone"
+		}
 	}
-	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] {
+	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && a.callsGoneFrom(bt, src) {
 		return "its source file " + src + " was deleted with it"
 	}
 	for _, name := range subjectNames(bt.Root().Name) {
-		if a.Base.Declares(bt.Dir, name) && !a.Head.Declares(bt.Dir, name) {
+		if a.Base.Declares(bt.Dir, name) && !a.Head.Declares(headDir, name) && a.RenamedTo(bt.Dir, name) == "" {
 			return name + " is gone from " + bt.Dir
 		}
 	}
@@ -392,7 +401,7 @@ func (a *pass) subjectGone(bt *model.TestFunc) string {
 	for name := range model.CalledNames(bt) {
 		if a.Base.Declares(bt.Dir, name) {
 			called = append(called, name)
-			if !a.Head.Declares(bt.Dir, name) {
+			if !a.Head.Declares(headDir, name) && a.RenamedTo(bt.Dir, name) == "" {
 				gone = append(gone, name)
 			}
 		}
@@ -452,7 +461,7 @@ func (a *pass) removedAlongside(bt *model.TestFunc) string {
 		}
 	}
 	for _, name := range a.removedDecls() {
-		if l := strings.ToLower(name); l == subject || (len(subject) >= 4 && strings.Contains(l, subject)) {
+		if l := strings.ToLower(name); (l == subject || (len(subject) >= 4 && strings.Contains(l, subject))) && a.RenamedTo(bt.Dir, name) == "" {
 			return name
 		}
 	}
@@ -554,4 +563,37 @@ func (a *pass) suiteEmptied(bt *model.TestFunc) bool {
 		}
 	}
 	return true
+}
+
+// callsGoneFrom reports whether the test called something that the base
+// file src declared and head's package no longer declares under any name.
+func (a *pass) callsGoneFrom(bt *model.TestFunc, src string) bool {
+	f := a.Base.Files[src]
+	if f == nil || f.AST == nil {
+		return true // unread: keep to the file's name, as before
+	}
+	declared := map[string]bool{}
+	for _, d := range f.AST.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			declared[d.Name.Name] = true
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					declared[sp.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						declared[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	for name := range model.CalledNames(bt) {
+		if declared[name] && !a.Head.Declares(bt.Dir, name) && a.RenamedTo(bt.Dir, name) == "" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,79 @@
+package model
+
+import (
+	"bytes"
+	"go/ast"
+	"strings"
+	"unicode"
+)
+
+// RenamedTo finds, for a function or method that base's package dir
+// declares under name and head's package does not, the name it goes by in
+// head when the range only renamed it: a declaration of a changed file of
+// head, under a name base's package did not have, with the same body (in
+// any layout). A renamed subject is not a removed one: a test deleted with
+// its subject's rename lost its subject to nothing. It returns "" when no
+// such declaration exists.
+func (a *Pass) RenamedTo(dir, name string) string {
+	var body []byte
+	for _, f := range a.Base.Pkg(dir).Files {
+		if f.AST == nil || IsTestFile(f.Path) {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Body != nil {
+				body = squeeze(f.Text(fd.Body))
+			}
+		}
+	}
+	if len(body) < 16 {
+		return "" // too little to tell a rename from a coincidence
+	}
+	for _, f := range a.Head.Files {
+		if f.AST == nil || IsTestFile(f.Path) {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || fd.Name.Name == name || a.Base.Declares(DirOf(f.Path), fd.Name.Name) {
+				continue
+			}
+			if bytes.Equal(squeeze(f.Text(fd.Body)), body) {
+				return fd.Name.Name
+			}
+		}
+	}
+	return ""
+}
+
+// squeeze drops the white space of source text, so that two layouts of the
+// same code compare equal.
+func squeeze(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			out = append(out, string(r)...)
+		}
+	}
+	return out
+}
+
+// MovedTo reports where a package directory of base went when the range
+// moved it (its non-test files renamed into one other directory that head
+// has), or "" when it did not move.
+func (a *Pass) MovedTo(dir string) string {
+	to := ""
+	for from, path := range a.renamed {
+		if DirOf(from) != dir || IsTestFile(from) || !strings.HasSuffix(from, ".go") {
+			continue
+		}
+		if to != "" && DirOf(path) != to {
+			return "" // split over several directories: not one move
+		}
+		to = DirOf(path)
+	}
+	if to == "" || to == dir || !a.Head.HasFiles(to) {
+		return ""
+	}
+	return to
+}
