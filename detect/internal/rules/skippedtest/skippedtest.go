@@ -79,6 +79,9 @@ func runSkippedTest(a *pass) {
 	for _, m := range a.Helpers {
 		a.checkSkips(m)
 	}
+	for _, m := range a.SupportHelpers() {
+		a.checkSkips(m)
+	}
 }
 
 // checkSpecState flags a ginkgo spec newly pending (XIt, PIt, PDescribe,
@@ -127,7 +130,7 @@ func (a *pass) checkSkips(m *model.Match) {
 			baseSkips[s.Signature()]--
 			continue
 		}
-		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsHelper() {
+		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsAnyHelper() {
 			continue // nothing left to check after it (a helper's callers go on checking)
 		}
 		if narrows(s, baseSkipSites) {
@@ -176,7 +179,7 @@ func (a *pass) reportSkip(m *model.Match, s *model.Site, sev finding.Severity, w
 	switch {
 	case bt.Kind == model.KindSubtest:
 		what = "subtest"
-	case bt.IsHelper():
+	case bt.IsAnyHelper():
 		what = "helper"
 		why += ", and with it every test that calls it"
 	}

@@ -52,7 +52,7 @@ see README, Accuracy): warning: 1 right, 5 wrong.`,
 type pass struct{ *model.Pass }
 
 func runWeakenedAssertion(a *pass) {
-	for _, m := range a.Helpers {
+	for _, m := range append(append([]*model.Match(nil), a.Helpers...), a.SupportHelpers()...) {
 		for _, w := range a.Weakenings(m) {
 			a.reportWeakened(m, w)
 		}
