@@ -21,6 +21,7 @@ import (
 // the module path that go.mod declares ("" when none was found).
 type modInfo struct {
 	dir, path string
+	src       []byte // the go.mod itself
 }
 
 // module finds the module of a folder: the nearest go.mod at or above it on
@@ -42,7 +43,7 @@ func (s *Snapshot) module(dir string) modInfo {
 		}
 		if src, err := s.ld.repo.Blob(f.Blob); err == nil {
 			if p := modulePath(src); p != "" {
-				m = modInfo{dir: dir, path: p}
+				m = modInfo{dir: dir, path: p, src: src}
 			}
 		}
 	}
