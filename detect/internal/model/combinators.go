@@ -27,6 +27,7 @@ func (a *Pass) combinatorWeakenings(m *Match, d *AssertDiff) []Weakening {
 	out = append(out, a.shortenedNeedles(m)...)
 	out = append(out, a.statusRanges(m)...)
 	out = append(out, a.unverifiedMocks(m)...)
+	out = append(out, swallowedPanics(m)...)
 	var kept []Weakening
 	for _, w := range out {
 		if findWeakening(d.Weakened, func(o Weakening) bool { return o.Head != nil && w.Head != nil && o.Head.call == w.Head.call }) < 0 {
@@ -575,4 +576,47 @@ func conjoined(w Weakening) bool {
 		}
 	}
 	return false
+}
+
+// quietRecovers lists the deferred recover() calls of a test whose function
+// checks nothing: the panic is swallowed, not expected.
+func quietRecovers(tf *TestFunc) []*ast.CallExpr {
+	sc := NewCheckScope(tf)
+	var out []*ast.CallExpr
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			return true
+		}
+		fl, ok := d.Call.Fun.(*ast.FuncLit)
+		if !ok || len(sc.ChecksIn(fl.Body)) > 0 {
+			return true
+		}
+		ast.Inspect(fl.Body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "recover" && len(call.Args) == 0 {
+					out = append(out, call)
+				}
+			}
+			return true
+		})
+		return true
+	})
+	return out
+}
+
+// swallowedPanics flags a recover() newly deferred in a test with no check
+// of what it recovers: a panic of the code under test, which failed the
+// test, now ends the wrapped call quietly and the test goes on to pass.
+func swallowedPanics(m *Match) []Weakening {
+	b, h := quietRecovers(m.Base), quietRecovers(m.Head)
+	if len(h) <= len(b) {
+		return nil
+	}
+	var out []Weakening
+	for _, call := range h[len(b):] {
+		out = append(out, Weakening{nil, nodeSite(m.Head, call), finding.Warning,
+			"a deferred recover() that checks nothing now swallows any panic of the code it wraps: a panic that failed the test ends the call quietly and the test goes on"})
+	}
+	return out
 }

@@ -74,6 +74,7 @@ func runSkippedTest(a *pass) {
 		}
 		if !a.Untouched(m) {
 			a.checkSkips(m)
+			a.checkRowExits(m)
 		}
 	}
 	for _, m := range a.Helpers {
