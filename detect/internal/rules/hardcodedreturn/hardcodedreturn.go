@@ -66,12 +66,59 @@ see README, Accuracy): warning: 0 right, 3 wrong; no error.`,
 type pass struct{ *model.Pass }
 
 func runHardcodedReturn(a *pass) {
-	for _, pf := range a.ChangedFuncs() {
+	funcs := a.ChangedFuncs()
+	for _, pf := range funcs {
 		if pf.Old == nil || pf.Decl.Type.Results == nil || !mayBeConstant(pf.Decl) || model.TakesTesting(pf.File, pf.Decl) || deprecated(pf.Decl) {
+			continue
+		}
+		if inl, callee := a.inlineNewConstant(pf, funcs); inl != nil {
+			n := len(a.Findings)
+			a.checkHardcoded(inl)
+			for i := n; i < len(a.Findings); i++ {
+				a.Findings[i].Message += fmt.Sprintf(" (The constant is returned through %s, a function new in this change that %s now calls.)", callee, pf.Symbol)
+			}
 			continue
 		}
 		a.checkHardcoded(pf)
 	}
+}
+
+// inlineNewConstant sees through one new function: when a function base
+// already had now ends in `return g(…)` and g is new in head and returns
+// only constants, it returns a copy of the function that returns g's
+// constants in place of the call, and g's name.
+func (a *pass) inlineNewConstant(pf *model.ProdFunc, funcs []*model.ProdFunc) (*model.ProdFunc, string) {
+	list := pf.Decl.Body.List
+	ret, ok := list[len(list)-1].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return nil, ""
+	}
+	call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+	if !ok {
+		return nil, ""
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return nil, ""
+	}
+	for _, g := range funcs {
+		if g.Old != nil || g.Dir != pf.Dir || g.Decl.Recv != nil || g.Decl.Name.Name != id.Name || g.Decl.Body == nil {
+			continue
+		}
+		gs := model.NewFuncScope(g.File, g.Decl, a.Head.Pkg(g.Dir).CrossRef())
+		cb, ok := constantBody(gs, g.Decl)
+		if !ok || cb.guarded || len(g.Decl.Body.List) != 1 {
+			return nil, ""
+		}
+		body := &ast.BlockStmt{Lbrace: pf.Decl.Body.Lbrace, Rbrace: pf.Decl.Body.Rbrace}
+		body.List = append(append([]ast.Stmt(nil), list[:len(list)-1]...), &ast.ReturnStmt{Return: ret.Return, Results: cb.final})
+		decl := *pf.Decl
+		decl.Body = body
+		cp := *pf
+		cp.Decl = &decl
+		return &cp, id.Name
+	}
+	return nil, ""
 }
 
 // mayBeConstant is a cheap first look at a body: no loop, switch or

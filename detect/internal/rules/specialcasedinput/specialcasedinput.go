@@ -68,12 +68,79 @@ see README, Accuracy): no alarm.`,
 type pass struct{ *model.Pass }
 
 func runSpecialCasedInput(a *pass) {
-	for _, pf := range a.ChangedFuncs() {
+	funcs := a.ChangedFuncs()
+	for _, pf := range funcs {
 		if pf.Old == nil || !mayBranchOnLiteral(pf.Decl) || model.TakesTesting(pf.File, pf.Decl) {
 			continue
 		}
-		a.checkSpecialCases(pf)
+		a.checkSpecialCases(pf, nil)
 	}
+	for _, nc := range newCallees(funcs) {
+		if mayBranchOnLiteral(nc.fn.Decl) && !model.TakesTesting(nc.fn.File, nc.fn.Decl) {
+			// Judged as part of its caller: base's version of the caller
+			// is what it is compared with.
+			pf := &model.ProdFunc{Dir: nc.fn.Dir, File: nc.fn.File, Decl: nc.fn.Decl, Base: nc.caller.Base, Old: nc.caller.Old, Symbol: nc.fn.Symbol}
+			a.checkSpecialCases(pf, nc.caller)
+		}
+	}
+}
+
+// newCallee is a function new in head that a function base already had now
+// calls: a special case moved one step away from the function it serves.
+type newCallee struct {
+	fn, caller *model.ProdFunc
+}
+
+// newCallees pairs each new function of the changed files with the first
+// existing changed function of its package that calls it.
+func newCallees(funcs []*model.ProdFunc) []newCallee {
+	fresh := map[string]*model.ProdFunc{}
+	for _, pf := range funcs {
+		if pf.Old == nil && pf.Decl.Recv == nil {
+			fresh[pf.Dir+"\x00"+pf.Decl.Name.Name] = pf
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	var out []newCallee
+	seen := map[*model.ProdFunc]bool{}
+	for _, pf := range funcs {
+		if pf.Old == nil {
+			continue
+		}
+		ast.Inspect(pf.Decl.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if fn := fresh[pf.Dir+"\x00"+id.Name]; fn != nil && !seen[fn] && !calledInOld(pf.Old, id.Name) {
+				seen[fn] = true
+				out = append(out, newCallee{fn: fn, caller: pf})
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// calledInOld reports whether base's version of a function already called
+// a function of that name.
+func calledInOld(old *ast.FuncDecl, name string) bool {
+	found := false
+	ast.Inspect(old.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // mayBranchOnLiteral is a cheap first look at a body: a comparison with a
@@ -128,12 +195,13 @@ type specialScan struct {
 	oldLits map[string]bool
 	moved   map[string][]string
 	cases   []*specialCase
+	via     *model.ProdFunc // for a new function: the existing one that now calls it
 }
 
-func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
+func (a *pass) checkSpecialCases(pf *model.ProdFunc, via *model.ProdFunc) {
 	hx := a.Head.Pkg(pf.Dir).CrossRef()
 	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.Pkg(pf.Dir).CrossRef())
-	sc := &specialScan{a: a, pf: pf, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
+	sc := &specialScan{a: a, pf: pf, via: via, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
 	sc.derived = sc.s.Derived(pf.Decl.Body)
 	sc.known = baseLookups(bs, bs.Derived(pf.Old.Body), pf.Old.Body)
 	sc.oldLits = map[string]bool{}
@@ -161,7 +229,7 @@ func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
 		}
 	}
 	if len(kept) > 0 {
-		a.reportSpecialCases(pf, kept)
+		a.reportSpecialCases(pf, kept, via)
 	}
 }
 
@@ -320,6 +388,9 @@ func (sc *specialScan) lookup(ix *ast.IndexExpr) {
 // on that input; a function that ignored it and now branches on it gained a
 // feature.
 func (sc *specialScan) baseUsed(x ast.Expr) bool {
+	if sc.via != nil {
+		return true // a new function's inputs are what its caller hands it
+	}
 	roots := map[string]bool{}
 	inputRoots(sc.s, x, sc.pf.Decl.Body, roots, map[string]bool{})
 	used := false
@@ -651,7 +722,7 @@ func testComment(f *model.SrcFile, at ast.Node) bool {
 	return false
 }
 
-func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
+func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase, via *model.ProdFunc) {
 	// Error when one test both hands the branch its input and expects what
 	// the branch gives (or a comment ties the branch to tests): the input
 	// and the answer are that test's row. The same literals in different
@@ -675,6 +746,10 @@ func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
 	}
 	msg := fmt.Sprintf("%s newly special-cases inputs of its tests: %s%s. A branch for the exact inputs the tests use makes them pass without fixing the general case.",
 		pf.Symbol, strings.Join(parts, "; "), more)
+	if via != nil {
+		msg = fmt.Sprintf("%s, a new function that %s (which base already had) now calls, special-cases inputs of the tests: %s%s. Moved one call away, a branch for the exact inputs the tests use still makes them pass without fixing the general case.",
+			pf.Symbol, via.Symbol, strings.Join(parts, "; "), more)
+	}
 	switch {
 	case sev == finding.Error:
 	case apart:
