@@ -395,8 +395,9 @@ type Pass struct {
 	renamed    map[string]string // base path → head path
 	Deleted    map[string]bool   // base paths gone from head
 	Matches    []*Match
-	Helpers    []*Match  // helpers of test files, kept and changed
-	support    *[]*Match // helpers of test-support packages, kept and changed (modpkg.go)
+	Helpers    []*Match            // helpers of test files, kept and changed
+	support    *[]*Match           // helpers of test-support packages, kept and changed (modpkg.go)
+	ciEnv      map[string]*TestLit // environment variables the range newly sets in CI or a Makefile (envsets.go)
 	Findings   []finding.Finding
 	Gone       []string                              // declarations removed by the range, computed once
 	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers

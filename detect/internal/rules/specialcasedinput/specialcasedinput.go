@@ -180,6 +180,9 @@ type specialCase struct {
 	ins     []*model.TestLit
 	exps    []*model.TestLit
 	comment bool
+	// composed: the tests use the literal's parts, not the literal (a
+	// path's file name, a key made of several inputs)
+	composed bool
 }
 
 // specialScan holds what checkSpecialCases needs while walking one function.
@@ -655,6 +658,16 @@ func (sc *specialScan) crossCheck(c *specialCase) bool {
 		}
 	}
 	if len(c.ins) == 0 {
+		// The file name of a path the tests use, or a key composed of
+		// several of one test's inputs (fmt.Sprintf("%s/%d", name, n)).
+		for _, x := range sides {
+			if c.ins = x.UsesAsPart(c.lit, fn); len(c.ins) > 0 {
+				c.composed = true
+				break
+			}
+		}
+	}
+	if len(c.ins) == 0 {
 		return false
 	}
 	for _, r := range c.returns {
@@ -793,6 +806,15 @@ func describeCase(f *model.SrcFile, c *specialCase) string {
 		how = fmt.Sprintf("a lookup of %s in a new map literal (line %d) with key %s", c.input, f.Line(c.at.Pos()), c.lit)
 	}
 	s := fmt.Sprintf("%s %s; the tests use %s as an input at %s", how, c.gives, c.lit, model.TestRefs(c.ins, 2))
+	if c.composed {
+		var parts []string
+		for _, in := range c.ins {
+			if !slices.Contains(parts, in.Value) {
+				parts = append(parts, in.Value)
+			}
+		}
+		s = fmt.Sprintf("%s %s; %s is made of inputs of the tests (%s) at %s", how, c.gives, c.lit, strings.Join(parts, ", "), model.TestRefs(c.ins, 2))
+	}
 	if len(c.exps) > 0 {
 		var vals []string
 		for _, e := range c.exps {

@@ -72,9 +72,12 @@ type probe struct {
 	what     string // how the message says it
 	inherent bool   // it asks go test itself, so it has no production meaning
 	signal   bool   // only counts when the value is checked, not used as data
-	file     *model.SrcFile
-	decl     ast.Node // the function or var declaration holding it
-	symbol   string
+	// upToWarning: a variable only a test sets with t.Setenv, which is how
+	// a feature flag is tested as much as how a hatch is opened
+	upToWarning bool
+	file        *model.SrcFile
+	decl        ast.Node // the function or var declaration holding it
+	symbol      string
 }
 
 func runTestAwareCode(a *pass) {
@@ -111,11 +114,21 @@ func (a *pass) checkTestAware(dir string) {
 		return // spares loading the whole package on both sides
 	}
 	hx, bx := a.Head.Pkg(dir).CrossRef(), a.Base.Pkg(dir).CrossRef()
+	var tset map[string]*model.TestLit // read on the first question
 	envSet := func(name string) *model.TestLit {
 		if l := hx.EnvSet[name]; l != nil {
 			return l
 		}
-		return bx.EnvSet[name]
+		if l := bx.EnvSet[name]; l != nil {
+			return l
+		}
+		if l := a.CISetenvs()[name]; l != nil {
+			return l
+		}
+		if tset == nil {
+			tset = a.Head.TestSetenvs(dir)
+		}
+		return tset[name]
 	}
 	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
 	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
@@ -152,7 +165,7 @@ func (a *pass) mayHaveNewProbe(dir string) bool {
 				return &model.TestLit{} // maybe set for the whole package: look closer
 			}
 		}
-		return nil
+		return a.CISetenvs()[name]
 	}
 	return len(collectProbesWith(files, x, setByTests, true)) > 0
 }
@@ -428,7 +441,17 @@ func (pr *prober) env(call *ast.CallExpr) *probe {
 	case testNamed(name):
 		p.what = "an environment variable whose name says test (" + text + ")"
 	case pr.envSet(name) != nil:
-		p.what = fmt.Sprintf("%s, which the package's tests set for the whole package (%s)", text, pr.envSet(name).Where())
+		set := pr.envSet(name)
+		switch set.Owner {
+		case "t.Setenv":
+			// A feature flag and its test look the same: at most a warning.
+			p.what = fmt.Sprintf("%s, which a test of the package switches on with t.Setenv (%s)", text, set.Where())
+			p.upToWarning = true
+		case "ci":
+			p.what = fmt.Sprintf("%s, which the change sets where the tests run (%s)", text, set.Where())
+		default:
+			p.what = fmt.Sprintf("%s, which the package's tests set for the whole package (%s)", text, set.Where())
+		}
 		p.signal = true
 	default:
 		return nil
@@ -533,7 +556,7 @@ func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
 // reportProbe grades a new probe by what it guards and reports it.
 func (a *pass) reportProbe(dir string, p *probe) {
 	g := a.guards(dir, p)
-	if p.signal && (!g.checked || g.data) {
+	if p.signal && (!g.checked || g.data || storedAsData(p)) {
 		return // a variable the tests set, read as configuration data
 	}
 	if g.failsOnly() {
@@ -549,6 +572,10 @@ func (a *pass) reportProbe(dir string, p *probe) {
 		sev, what = finding.Warning, ", but only to change logging or output there"
 	default:
 		what = " and does something else then"
+	}
+	if p.upToWarning && sev == finding.Error {
+		sev = finding.Warning
+		what += " (a warning: a feature flag and its test look the same)"
 	}
 	line := p.file.Line(p.node.Pos())
 	verb := "checks"
@@ -594,4 +621,57 @@ func optIn(f *model.SrcFile) string {
 		return ""
 	}
 	return x.String()
+}
+
+// storedAsData reports whether the value a probe reads is stored in a local
+// that the function then uses as a value, not only in comparisons:
+// if id := os.Getenv("KEY_ID"); id != "" { key = append([]byte(id), key...) }.
+func storedAsData(p *probe) bool {
+	if p.decl == nil {
+		return false
+	}
+	var names []string
+	ast.Inspect(p.decl, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, r := range as.Rhs {
+			if r.Pos() <= p.node.Pos() && p.node.End() <= r.End() {
+				if id, ok := as.Lhs[i].(*ast.Ident); ok && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+		}
+		return true
+	})
+	if len(names) == 0 {
+		return false
+	}
+	data := false
+	var walk func(n ast.Node, inCmp bool)
+	walk = func(n ast.Node, inCmp bool) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.BinaryExpr:
+				if model.IsComparison(x.Op) {
+					walk(x.X, true)
+					walk(x.Y, true)
+					return false
+				}
+			case *ast.AssignStmt:
+				for _, r := range x.Rhs {
+					walk(r, inCmp)
+				}
+				return false
+			case *ast.Ident:
+				if !inCmp && slices.Contains(names, x.Name) {
+					data = true
+				}
+			}
+			return !data
+		})
+	}
+	walk(p.decl, false)
+	return data
 }
