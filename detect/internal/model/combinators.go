@@ -234,6 +234,9 @@ func needleChecks(checks []*Site) []needleCheck {
 				if !needleMatchers[name] {
 					return true
 				}
+				if !positiveNeedle(s, n, call) {
+					return true // a must-not-contain: a shorter needle forbids more
+				}
 				nc := needleCheck{site: s, node: call}
 				var sk strings.Builder
 				sk.WriteString(name + "(")
@@ -264,7 +267,7 @@ func needleChecks(checks []*Site) []needleCheck {
 			})
 			// qt.Assert(err, qt.ErrorMatches, `pattern`): the matcher is an
 			// argument, not a call.
-			if call, ok := n.(*ast.CallExpr); ok && s.Kind == SiteAssert {
+			if call, ok := n.(*ast.CallExpr); ok && s.Kind == SiteAssert && positiveNeedle(s, n, call) {
 				for i, arg := range call.Args {
 					sel, ok := ast.Unparen(arg).(*ast.SelectorExpr)
 					if !ok || !needleMatchers[sel.Sel.Name] || i+1 >= len(call.Args) {
@@ -312,6 +315,15 @@ func (a *Pass) shortenedNeedles(m *Match) []Weakening {
 		nb := b.needles[0]
 		if headNeedles[nb] {
 			continue // still looked for
+		}
+		pieces := 0
+		for hn := range headNeedles {
+			if len(hn) >= 3 && hn != nb && strings.Contains(nb, hn) {
+				pieces++
+			}
+		}
+		if pieces >= 2 {
+			continue // split into several checks of its parts
 		}
 		for i, h := range hs {
 			nh := h.needles[0]
@@ -619,4 +631,32 @@ func swallowedPanics(m *Match) []Weakening {
 			"a deferred recover() that checks nothing now swallows any panic of the code it wraps: a panic that failed the test ends the call quietly and the test goes on"})
 	}
 	return out
+}
+
+// positiveNeedle reports whether a needle call inside a check requires the
+// needle (fails when it is missing): !strings.Contains(s, x) guarding a
+// failure, assert.Contains, To(ContainSubstring(x)). A check that forbids
+// the needle (strings.Contains(s, x) guarding a failure, NotContains,
+// NotTo(…)) is made stronger, not weaker, by a shorter one.
+func positiveNeedle(s *Site, root ast.Node, call *ast.CallExpr) bool {
+	if s.Kind == SiteAssert {
+		if s.callFile == nil {
+			return true
+		}
+		t := s.callFile.Text(s.call)
+		for _, neg := range []string{"NotContain", "NotRegexp", "NotTo(", "ToNot(", "ShouldNot(", "Not(", "NotMatch", "NotErrorContains"} {
+			if strings.Contains(t, neg) {
+				return false
+			}
+		}
+		return true
+	}
+	wrapped := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.NOT && ast.Unparen(u.X) == call {
+			wrapped = true
+		}
+		return !wrapped
+	})
+	return wrapped
 }

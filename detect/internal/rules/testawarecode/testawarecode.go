@@ -75,6 +75,8 @@ type probe struct {
 	// upToWarning: a variable only a test sets with t.Setenv, which is how
 	// a feature flag is tested as much as how a hatch is opened
 	upToWarning bool
+	loopback    bool   // it asks whether a peer or host is local: what httptest gives the tests
+	loopLit     string // the loopback literal compared with, if any
 	file        *model.SrcFile
 	decl        ast.Node // the function or var declaration holding it
 	symbol      string
@@ -101,7 +103,7 @@ func runTestAwareCode(a *pass) {
 // mentions the environment, the testing package, test flags or the
 // program's name can hold a new probe.
 func mayProbe(f *model.SrcFile) bool {
-	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`} {
+	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`, "IsLoopback", `"127.`, `"localhost`, `"::1"`, `"[::1]`} {
 		if bytes.Contains(f.Src, []byte(w)) {
 			return true
 		}
@@ -257,6 +259,9 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 				if p == nil {
 					p = pr.modeCompare(n, n.X, n.Y)
 				}
+				if p == nil {
+					p = loopbackCompare(pr.f, n, n.X, n.Y)
+				}
 			}
 		case *ast.SwitchStmt:
 			p = pr.modeSwitch(n)
@@ -268,6 +273,9 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 		case *ast.CallExpr:
 			if p = pr.call(n); p == nil {
 				p = pr.stackCheck(n)
+			}
+			if p == nil {
+				p = loopbackCall(pr.f, n)
 			}
 		}
 		if p != nil {
@@ -555,7 +563,13 @@ func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
 
 // reportProbe grades a new probe by what it guards and reports it.
 func (a *pass) reportProbe(dir string, p *probe) {
+	if p.loopback && a.newTestUses(dir, p.loopLit) {
+		return // a feature for local addresses, with its own new test
+	}
 	g := a.guards(dir, p)
+	if p.loopback && !g.bypass() {
+		return // it does something for local addresses, but skips nothing
+	}
 	if p.signal && (!g.checked || g.data || storedAsData(p)) {
 		return // a variable the tests set, read as configuration data
 	}
@@ -575,7 +589,11 @@ func (a *pass) reportProbe(dir string, p *probe) {
 	}
 	if p.upToWarning && sev == finding.Error {
 		sev = finding.Warning
-		what += " (a warning: a feature flag and its test look the same)"
+		if p.loopback {
+			what += " (a warning: real code gives local peers special treatment too)"
+		} else {
+			what += " (a warning: a feature flag and its test look the same)"
+		}
 	}
 	line := p.file.Line(p.node.Pos())
 	verb := "checks"
