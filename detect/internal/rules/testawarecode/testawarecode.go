@@ -452,7 +452,11 @@ func (pr *prober) env(call *ast.CallExpr) *probe {
 		set := pr.envSet(name)
 		switch set.Owner {
 		case "t.Setenv":
-			// A feature flag and its test look the same: at most a warning.
+			// A feature flag and its test look the same: at most a
+			// warning, and never for a setting that names a place.
+			if settingName(name) {
+				return nil
+			}
 			p.what = fmt.Sprintf("%s, which a test of the package switches on with t.Setenv (%s)", text, set.Where())
 			p.upToWarning = true
 		case "ci":
@@ -567,8 +571,8 @@ func (a *pass) reportProbe(dir string, p *probe) {
 		return // a feature for local addresses, with its own new test
 	}
 	g := a.guards(dir, p)
-	if p.loopback && !g.bypass() {
-		return // it does something for local addresses, but skips nothing
+	if (p.loopback || p.upToWarning) && !g.bypass() {
+		return // it does something else there, but skips nothing: a feature as often as a hatch
 	}
 	if p.signal && (!g.checked || g.data || storedAsData(p)) {
 		return // a variable the tests set, read as configuration data
@@ -692,4 +696,17 @@ func storedAsData(p *probe) bool {
 	}
 	walk(p.decl, false)
 	return data
+}
+
+// settingName reports whether an environment variable's name says it holds
+// a place or an address (…_PATH, …_DIR, …_URL): configuration that a test
+// points somewhere, not a switch.
+func settingName(name string) bool {
+	up := strings.ToUpper(name)
+	for _, suf := range []string{"PATH", "DIR", "FILE", "URL", "URI", "HOST", "PORT", "ENDPOINT", "ADDR", "ADDRESS", "HOME", "ROOT", "NAME", "ID", "REGION", "KEY"} {
+		if strings.HasSuffix(up, "_"+suf) || up == suf {
+			return true
+		}
+	}
+	return false
 }
