@@ -41,6 +41,7 @@ see README, Accuracy): warning: 2 right, 16 wrong.`,
 type pass struct{ *model.Pass }
 
 func runRemovedTestCase(a *pass) {
+	a.checkDataFiles()
 	for _, m := range a.Matches {
 		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
 			continue
@@ -52,6 +53,7 @@ func runRemovedTestCase(a *pass) {
 		headRows := model.CaseRows(a.Head, m.Head)
 		lost := duplicatesKept(unmatchedRows(baseRows, headRows), headRows)
 		lost = a.notElsewhere(m, lost)
+		lost = a.movedToData(m, lost)
 		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
 		}
