@@ -660,3 +660,86 @@ func positiveNeedle(s *Site, root ast.Node, call *ast.CallExpr) bool {
 	})
 	return wrapped
 }
+
+// ignoresNewFields recognises cmpopts.IgnoreFields given only fields that
+// base's version of the type did not have: the comparison skips nothing it
+// used to compare (a timestamp added to the struct, ignored where it came).
+func (a *Pass) ignoresNewFields(m *Match, w Weakening) bool {
+	if w.Head == nil || !strings.Contains(w.What, "cmpopts.Ignore") {
+		return false
+	}
+	newOnly, other := 0, 0
+	for _, n := range checkedNodesAndCtx(w.Head) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			call, ok := x.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			recv, name := CallName(call)
+			if recv != "cmpopts" || !strings.HasPrefix(name, "Ignore") {
+				return true
+			}
+			if name != "IgnoreFields" || len(call.Args) < 2 {
+				other++
+				return true
+			}
+			dir := m.Base.Dir
+			if cl, ok := call.Args[0].(*ast.CompositeLit); ok {
+				if sel, ok := cl.Type.(*ast.SelectorExpr); ok {
+					if id, ok := sel.X.(*ast.Ident); ok {
+						dir = a.Base.ModuleDir(m.Base.File, id.Name)
+					}
+				}
+			}
+			fresh := dir != ""
+			for _, arg := range call.Args[1:] {
+				f := StringArg(&ast.CallExpr{Args: []ast.Expr{arg}}, 0)
+				if f == "" || a.Base.hasField(dir, f) {
+					fresh = false
+				}
+			}
+			if fresh {
+				newOnly++
+			} else {
+				other++
+			}
+			return true
+		})
+	}
+	if newOnly == 0 {
+		return false
+	}
+	base := 0
+	if w.Base != nil {
+		base = countIgnores(w.Base)
+	}
+	return other <= base
+}
+
+// hasField reports whether a struct type of a package's files declares a
+// field of that name (the last part of a dotted path).
+func (s *Snapshot) hasField(dir, field string) bool {
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	for _, f := range s.Pkg(dir).Files {
+		found := false
+		if f.AST == nil {
+			continue
+		}
+		ast.Inspect(f.AST, func(n ast.Node) bool {
+			if st, ok := n.(*ast.StructType); ok {
+				for _, fl := range st.Fields.List {
+					for _, id := range fl.Names {
+						found = found || id.Name == field
+					}
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}

@@ -83,3 +83,24 @@ func (a *Pass) CISetenvs() map[string]*TestLit {
 	}
 	return a.ciEnv
 }
+
+// SkipEnvVar names the environment variable a skip's gates find absent (a
+// credential or a service's address), or "".
+func SkipEnvVar(s *Site) string { return gateFacts(s).envVar }
+
+// CIProvides reports where this side's CI configuration sets an
+// environment variable (a workflow's env:, NAME=value in a Makefile), or "".
+func (s *Snapshot) CIProvides(name string) string {
+	re := regexp.MustCompile(`(?m)(?:^|[\s;{,-])` + regexp.QuoteMeta(name) + `\s*(?::\s*\S|\??=)`)
+	for _, dir := range []string{".github/workflows", "."} {
+		for _, f := range s.ListFiles(dir) {
+			if !ciConfig(f.Path) {
+				continue
+			}
+			if src, ok := s.ReadFile(f.Path); ok && re.Match(src) {
+				return f.Path
+			}
+		}
+	}
+	return ""
+}

@@ -399,7 +399,7 @@ func (a *Pass) Weakenings(m *Match) []Weakening {
 	d := a.DiffAssertions(m)
 	var out []Weakening
 	for _, w := range d.Weakened {
-		if !a.stillChecked(m, w) && !conjoined(w) {
+		if !a.stillChecked(m, w) && !conjoined(w) && !a.ignoresNewFields(m, w) {
 			out = append(out, w)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"go/ast"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -336,4 +338,41 @@ func rowInData(r model.TableRow, texts [][]byte) bool {
 		}
 	}
 	return false
+}
+
+// structFields lists the field names of the struct types a test file
+// declares (the test's table rows are usually one of them).
+func structFields(f *model.SrcFile) map[string]bool {
+	out := map[string]bool{}
+	if f == nil || f.AST == nil {
+		return out
+	}
+	ast.Inspect(f.AST, func(n ast.Node) bool {
+		if st, ok := n.(*ast.StructType); ok {
+			for _, fl := range st.Fields.List {
+				for _, id := range fl.Names {
+					out[id.Name] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// goneField names a field a row sets (keyed) that the head test file's
+// structs no longer have: the row went with the option it exercised.
+func goneField(r model.TableRow, base, head map[string]bool) string {
+	cl, ok := r.Expr.(*ast.CompositeLit)
+	if !ok {
+		return ""
+	}
+	for _, e := range cl.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && base[id.Name] && !head[id.Name] {
+				return id.Name
+			}
+		}
+	}
+	return ""
 }

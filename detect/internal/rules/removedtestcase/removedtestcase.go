@@ -59,7 +59,15 @@ func runRemovedTestCase(a *pass) {
 		}
 		var kept, followed []model.TableRow
 		why := ""
+		bf, hf := structFields(m.Base.File), structFields(m.Head.File)
 		for _, r := range lost {
+			if f := goneField(r, bf, hf); f != "" {
+				followed = append(followed, r)
+				if why == "" {
+					why = "They set the field " + f + ", which the table no longer has: they went with what that field exercised."
+				}
+				continue
+			}
 			if s := a.SubjectOf(m.Base, false, r.Expr); s.Followed() {
 				followed = append(followed, r)
 				if why == "" {

@@ -145,6 +145,18 @@ func (a *pass) checkSkips(m *model.Match) {
 				break
 			}
 		}
+		if sev == finding.Warning {
+			if v := model.SkipEnvVar(s); v != "" {
+				if where := a.Head.CIProvides(v); where != "" {
+					sev, why = finding.Info, why+"; "+where+" sets "+v+", so CI still runs the test"
+				}
+			}
+		}
+		if sev > finding.Info {
+			if issue, repl := a.quarantined(m, s); issue != "" {
+				sev, why = finding.Info, why+"; it is quarantined with a linked issue ("+issue+") and the new test "+repl+" stands in for it"
+			}
+		}
 		a.reportSkip(m, s, sev, why)
 	}
 }
