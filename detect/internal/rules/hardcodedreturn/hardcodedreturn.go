@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -590,6 +592,11 @@ func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, w work, other 
 	default:
 		msg += " The evidence is strong: base computed the result, and a test expects exactly the constant now returned."
 	}
+	if where := a.changelogMentions(pf.Decl.Name.Name, cb.final); where != "" && sev > finding.Info {
+		sev = finding.Info
+		msg = strings.Replace(msg, " The evidence is strong: base computed the result, and a test expects exactly the constant now returned.", "", 1)
+		msg += " It is info: a new line of " + where + " announces it, naming " + pf.Symbol + " and the value, so it reads as a decision, not a shortcut."
+	}
 	sev, msg = model.DefaultBuildGrade(pf.File, sev, msg)
 	if model.TestSupport(pf.File) {
 		sev = finding.Info
@@ -670,4 +677,70 @@ func ownerNames(ls []*model.TestLit) string {
 	}
 	sort.Strings(names)
 	return model.ListNames(names, 3)
+}
+
+// changelogMentions names the changelog that the range edits with a new
+// line naming the function, or "".
+func (a *pass) changelogMentions(name string, vals []ast.Expr) string {
+	var lits []string
+	for _, v := range vals {
+		for _, l := range model.LiteralsOf(v) {
+			if u, err := strconv.Unquote(l); err == nil {
+				l = u
+			}
+			if !model.TrivialValue[l] && l != "" {
+				lits = append(lits, l)
+			}
+		}
+	}
+	if len(lits) == 0 {
+		return "" // nothing specific for the entry to announce
+	}
+	for _, c := range a.Changes {
+		if c.To == nil {
+			continue
+		}
+		b := strings.ToLower(path.Base(c.To.Path))
+		if !strings.HasPrefix(b, "changelog") && !strings.HasPrefix(b, "changes") && !strings.HasPrefix(b, "release-notes") && !strings.HasPrefix(b, "release_notes") {
+			continue
+		}
+		head, err := a.Read(c.To)
+		if err != nil {
+			continue
+		}
+		old := map[string]bool{}
+		if c.From != nil {
+			if base, err := a.Read(c.From); err == nil {
+				for _, l := range strings.Split(string(base), "\n") {
+					old[l] = true
+				}
+			}
+		}
+		for _, l := range strings.Split(string(head), "\n") {
+			if !old[l] && containsWord(l, name) && slices.ContainsFunc(lits, func(v string) bool { return containsWord(l, v) }) {
+				return c.To.Path
+			}
+		}
+	}
+	return ""
+}
+
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isIdent(s[j-1])
+		after := j+len(w) == len(s) || !isIdent(s[j+len(w)])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
