@@ -28,6 +28,7 @@ func (a *Pass) combinatorWeakenings(m *Match, d *AssertDiff) []Weakening {
 	out = append(out, a.statusRanges(m)...)
 	out = append(out, a.unverifiedMocks(m)...)
 	out = append(out, swallowedPanics(m)...)
+	out = append(out, a.loggedViaHelper(m)...)
 	var kept []Weakening
 	for _, w := range out {
 		if findWeakening(d.Weakened, func(o Weakening) bool { return o.Head != nil && w.Head != nil && o.Head.call == w.Head.call }) < 0 {
@@ -742,4 +743,45 @@ func (s *Snapshot) hasField(dir, field string) bool {
 		}
 	}
 	return false
+}
+
+// loggedViaHelper finds a check of base that head makes only as a log,
+// through a helper it now calls: the check was extracted into a helper and
+// the helper then made to log (the two steps may be two commits; the net
+// change is judged). The log is paired with the check by relation and a
+// shared value, since the helper's parameters stand for the test's
+// expressions.
+func (a *Pass) loggedViaHelper(m *Match) []Weakening {
+	bs, hs := a.ChecksIn(a.Base, m.Base), a.ChecksIn(a.Head, m.Head)
+	ub, _ := unpairedByKey(bs, hs)
+	if len(ub) == 0 {
+		return nil
+	}
+	_, baseLogs := checksOf(CollectSites(a.Base, m.Base))
+	_, headLogs := checksOf(CollectSites(a.Head, m.Head))
+	var out []Weakening
+	used := map[*Site]bool{}
+	for _, b := range ub {
+		for _, h := range headLogs {
+			viaHelper := len(h.Via) > 0 && sameRelation(b, h) && sharesOperand(b, h)
+			// In a helper, an assertion rewritten as `if got != want { t.Log(…) }`
+			// pairs by the values it compared, whatever its relation.
+			inHelper := m.Base.IsAnyHelper() && len(sharedOperands(b, h)) >= 2
+			if used[h] || !(viaHelper || inHelper) {
+				continue
+			}
+			if findSite(baseLogs, func(l *Site) bool { return l.key == h.key }) >= 0 {
+				continue // base logged it already
+			}
+			used[h] = true
+			where := "the helper itself"
+			if len(h.Via) > 0 {
+				where = strings.Join(h.Via, " → ") + ", which the test now calls"
+			}
+			out = append(out, Weakening{b, h, finding.Error, fmt.Sprintf("%s became a log in %s: %s can no longer fail",
+				CallText(b), where, CallText(h))})
+			break
+		}
+	}
+	return out
 }
