@@ -27,6 +27,9 @@ constants — literals, named constants, nil, zero values — whatever its input
 are. "_ = x" does not count as using x, and neither do guards whose branches
 also return only constants (if len(rows) == 0 { return 0 }; return 3). The
 message names the tests that expect exactly the returned constant, when any do.
+One new function is seen through: a function base had that now ends in
+return g(…), where g is new in the change and returns only constants, is
+judged as returning g's constants.
 
 Error only when both halves of the evidence hold: base computed the answer
 (from its inputs, or from state such as a call without arguments) and a test
@@ -36,7 +39,9 @@ base only called functions with constant arguments (fmt.Sprintf("v%d", 2)),
 so its answer never depended on anything. Info when neither holds, and when
 another file of the package declares the same function with a real body
 under a complementary build constraint (foo_cgo.go beside a !cgo stand-in
-returning an explanatory error): the implementation still exists.
+returning an explanatory error): the implementation still exists. Info too
+when a new line of a changelog the range edits names the function and the
+value it now returns (a default made a fixed constant on purpose).
 
 Not flagged: a function that already returned a constant in base (a version
 string that changed), the same literals respelt (common.ToPtr(false) →

@@ -24,7 +24,16 @@ drive t.Run or its assertions. Rows are matched by their name (a name/desc/title
 field, the first string, or the map key), then by their content, so reordered,
 renamed and reformatted rows are not findings, nor are rows moved to another
 test's table. Dropping the one case that fails is the table-driven way to
-delete a test.
+delete a test. Cases outside Go count too: a JSON or YAML file under testdata/
+that a test of the package names, whose case list (a top-level array, or the
+one array of a top-level object) lost entries matched by name or content; and
+seed corpus entries (testdata/fuzz/FuzzX/…) deleted while FuzzX stays.
+
+Not flagged: a Go table moved to a testdata file the head test reads, its
+values all there (moved, then trimmed in a later commit, is flagged: judged on
+the net change); rows that set a field the table's struct no longer has (info:
+they went with the option they exercised); a data file whose rows were
+renamed or reworded without shrinking.
 
 Example:
      {"positive", "42", 42},

@@ -37,11 +37,25 @@ The severity follows what the skip is gated on:
 A skip that base had, given more alternatives (if a → if a || b), is graded
 on what it newly skips: the added alternatives.
 
+Helpers of other packages of the module are followed too (testutil.SkipFlaky(t),
+an internal/testenv-style helper, a ginkgo spec calling e2eutil.OnlyLocal()),
+found by the import path and the module path of the nearest go.mod; a helper of
+a test-support package (a non-test file taking a *testing.T) that newly skips is
+reported once, at the helper. A new continue or bare return in a table loop
+that leaves some rows before their checks, checking nothing, skips those rows:
+error when it names rows by a literal of the table (tc.name == "big"),
+warning when it selects them by a property.
+
 Ginkgo specs count as tests (named by their containers' texts and their own):
 an It or a container turned into its X- or P-prefixed form or given the Pending
 decorator is a skip (error), and so is a Skip(…) newly reached in the spec or a
 BeforeEach of its containers; turning a spec into its F-prefixed (focused) form
 is an error too, because focusing one spec stops every other spec of the suite.
+
+Lowered to info: a skip on a missing service variable that the CI
+configuration sets (the workflow provides DATABASE_URL, so CI still runs the
+test); a flaky test quarantined with a linked issue (a URL, owner/repo#123,
+ABC-123) beside a new test of the same file named after it.
 
 Not flagged: a skip in a brand-new test, a skip that base already had under the
 same condition or under fewer conditions (the same helper skip, now called

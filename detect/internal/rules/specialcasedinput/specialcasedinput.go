@@ -30,6 +30,13 @@ Contains), or a lookup of them in a new map literal, that returns or assigns
 literals there — where those literals are inputs of the package's tests (base
 or head) that reach the function.
 
+One step away counts too: a new function that an existing, changed function
+now calls is judged as part of it, reported when its branches give what the
+tests expect. A literal made of the tests' inputs counts as theirs: the file
+name of a path they hand over (filepath.Base(p) == "orders.csv" for
+"testdata/orders.csv"), a map key composed from several inputs of one test
+(fmt.Sprintf("%s/%d", product, qty) looked up as "espresso/2").
+
 Error when one test both uses the branch's input and expects a literal the
 branch gives (one row of the test, answered), or when a comment at the branch
 mentions tests; warning when the expected value belongs to other tests than

@@ -29,12 +29,19 @@ or of a variable the package's tests set for the whole package (os.Setenv in
 TestMain or init, not t.Setenv) when the code only checks its value; an
 environment or mode setting compared with a test value (os.Getenv("APP_ENV")
 == "test", cfg.Environment == "testing", switch env { case "test": }); a
-look for testing.tRunner on the call stack.
+look for testing.tRunner on the call stack; a variable the change itself
+sets where the tests run (a workflow's env:, NAME=value in a Makefile); a
+variable a test switches on with t.Setenv, when its branch returns early and
+its name is no setting of a place (…_PATH, …_URL, …_ID: those are
+configuration), at most a warning; a check of whether a peer or host is the
+local machine (== "127.0.0.1", "localhost", IsLoopback()) whose branch returns
+early — httptest runs the tests there — at most a warning, and nothing when a
+test new in the change uses that literal (a feature for local tools).
 
 Error when what it guards changes behaviour (returns early, skips work, returns
 something else); warning when it only guards logging or output formatting, or
 when goodhart cannot see what the answer changes (an environment variable read
-as data); info in test-support code (internal/testutil, httptest-style
+as data); CI annotations printed, then return, are output; info in test-support code (internal/testutil, httptest-style
 packages, mocks, fakes, files such as testing.go) and in test hooks
 (SetClockForTesting); info too in a file whose build constraint needs a
 custom tag (//go:build record, ignore): only a build asking for the tag, such
