@@ -361,18 +361,50 @@ func structFields(f *model.SrcFile) map[string]bool {
 }
 
 // goneField names a field a row sets (keyed) that the head test file's
-// structs no longer have: the row went with the option it exercised.
-func goneField(r model.TableRow, base, head map[string]bool) string {
+// structs no longer have, while the head table's rows still set the row's
+// other fields, and no row kept from base set it: the row went with the
+// option it exercised. A row's name
+// field does not count (a table that dropped its names was reshaped).
+func goneField(r model.TableRow, base, head map[string]bool, headKeys, keptKeys map[string]bool) string {
 	cl, ok := r.Expr.(*ast.CompositeLit)
 	if !ok {
 		return ""
 	}
+	gone := ""
 	for _, e := range cl.Elts {
-		if kv, ok := e.(*ast.KeyValueExpr); ok {
-			if id, ok := kv.Key.(*ast.Ident); ok && base[id.Name] && !head[id.Name] {
-				return id.Name
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			return ""
+		}
+		id, ok := kv.Key.(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		switch {
+		case base[id.Name] && !head[id.Name] && !nameFields[strings.ToLower(id.Name)] && !keptKeys[id.Name]:
+			gone = id.Name // only the lost rows set it
+		case !headKeys[id.Name] && !nameFields[strings.ToLower(id.Name)]:
+			return "" // the head table does not set its other fields either: reshaped
+		}
+	}
+	return gone
+}
+
+var nameFields = model.SetOf("name", "desc", "description", "title", "tname", "testname", "test", "scenario", "label")
+
+// rowKeys lists the fields the rows of a table set by key.
+func rowKeys(rows []model.TableRow) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rows {
+		if cl, ok := r.Expr.(*ast.CompositeLit); ok {
+			for _, e := range cl.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						out[id.Name] = true
+					}
+				}
 			}
 		}
 	}
-	return ""
+	return out
 }

@@ -68,9 +68,16 @@ func runRemovedTestCase(a *pass) {
 		}
 		var kept, followed []model.TableRow
 		why := ""
-		bf, hf := structFields(m.Base.File), structFields(m.Head.File)
+		bf, hf, hk := structFields(m.Base.File), structFields(m.Head.File), rowKeys(headRows)
+		var keptBase []model.TableRow
+		for _, r := range baseRows {
+			if !slices.ContainsFunc(lost, func(l model.TableRow) bool { return l.Expr == r.Expr }) {
+				keptBase = append(keptBase, r)
+			}
+		}
+		kk := rowKeys(keptBase)
 		for _, r := range lost {
-			if f := goneField(r, bf, hf); f != "" {
+			if f := goneField(r, bf, hf, hk, kk); f != "" && len(keptBase) > 0 {
 				followed = append(followed, r)
 				if why == "" {
 					why = "They set the field " + f + ", which the table no longer has: they went with what that field exercised."
