@@ -29,7 +29,9 @@ also return only constants (if len(rows) == 0 { return 0 }; return 3). The
 message names the tests that expect exactly the returned constant, when any do.
 One new function is seen through: a function base had that now ends in
 return g(…), where g is new in the change and returns only constants, is
-judged as returning g's constants.
+judged as returning g's constants. Methods of changed test files (fakes and
+stubs the tests hand to the code) are judged too: info, but a warning when a
+fake that worked in base now returns exactly what a test expects.
 
 Error only when both halves of the evidence hold: base computed the answer
 (from its inputs, or from state such as a call without arguments) and a test
@@ -88,6 +90,46 @@ func runHardcodedReturn(a *pass) {
 		}
 		a.checkHardcoded(pf)
 	}
+	for _, pf := range a.testFileFakes() {
+		if mayBeConstant(pf.Decl) {
+			a.checkHardcoded(pf)
+		}
+	}
+}
+
+// testFileFakes lists the methods with results of changed test files that
+// base had with another body: the fakes and stubs the tests hand to the
+// code under test.
+func (a *pass) testFileFakes() []*model.ProdFunc {
+	var paths []string
+	for p, f := range a.Head.Files {
+		if model.IsTestFile(p) && f.AST != nil && a.Base.Files[p] != nil && a.Base.Files[p].AST != nil {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	var out []*model.ProdFunc
+	for _, p := range paths {
+		hf, bf := a.Head.Files[p], a.Base.Files[p]
+		old := map[string]*ast.FuncDecl{}
+		for _, d := range bf.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil {
+				old[model.FuncSymbol(fd)] = fd
+			}
+		}
+		for _, d := range hf.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || fd.Body == nil || fd.Type.Results == nil {
+				continue
+			}
+			o := old[model.FuncSymbol(fd)]
+			if o == nil || bf.Text(o.Body) == hf.Text(fd.Body) || model.TakesTesting(hf, fd) {
+				continue
+			}
+			out = append(out, &model.ProdFunc{Dir: model.DirOf(p), File: hf, Decl: fd, Base: bf, Old: o, Symbol: model.FuncSymbol(fd)})
+		}
+	}
+	return out
 }
 
 // inlineNewConstant sees through one new function: when a function base
@@ -603,7 +645,14 @@ func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, w work, other 
 		msg += " It is info: a new line of " + where + " announces it, naming " + pf.Symbol + " and the value, so it reads as a decision, not a shortcut."
 	}
 	sev, msg = model.DefaultBuildGrade(pf.File, sev, msg)
-	if model.TestSupport(pf.File) {
+	switch {
+	case model.TestSupport(pf.File) && pf.Decl.Recv != nil && w.real && exp != "" && other == "":
+		// A working fake turned into a stub that answers what the tests
+		// expect: the code under test is no longer tested through it.
+		sev = finding.Warning
+		msg = strings.Replace(msg, " The evidence is strong: base computed the result, and a test expects exactly the constant now returned.", "", 1)
+		msg += " It is a fake of test-support code, which may well return constants, but this one worked in base and now answers exactly what the tests expect: the code that uses it is no longer tested, hence a warning."
+	case model.TestSupport(pf.File) || model.IsTestFile(pf.File.Path):
 		sev = finding.Info
 		msg += " (It is test-support code, hence info.)"
 	}
