@@ -63,6 +63,7 @@ func runRemovedTestCase(a *pass) {
 		lost := duplicatesKept(unmatchedRows(baseRows, headRows), headRows)
 		lost = a.notElsewhere(m, lost)
 		lost = a.movedToData(m, lost)
+		lost = renamedLonger(lost, unmatchedRows(headRows, baseRows))
 		if a.CaseChecks(a.Head, m.Head) >= a.CaseChecks(a.Base, m.Base) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
 		}
@@ -223,4 +224,25 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
 	}
 	return unmatchedRows(lost, elsewhere)
+}
+
+// renamedLonger drops the lost rows whose name a new row of head starts
+// with: "custom name only" → "custom name only via translator", the same
+// case rewritten for a new way of setting it up.
+func renamedLonger(lost, fresh []model.TableRow) []model.TableRow {
+	var out []model.TableRow
+	used := make([]bool, len(fresh))
+	for _, r := range lost {
+		hit := false
+		for i, h := range fresh {
+			if !used[i] && len(r.Name) >= 8 && h.Name != r.Name && strings.HasPrefix(h.Name, r.Name) {
+				used[i], hit = true, true
+				break
+			}
+		}
+		if !hit {
+			out = append(out, r)
+		}
+	}
+	return out
 }
