@@ -11,28 +11,57 @@ import (
 // edits. An escape hatch in the code is as much one when the tests switch it
 // on there.
 
-// TestSetenvs maps the environment variables that tests of a package set
-// with t.Setenv (on any *testing.T, not os.Setenv) to where, on this side.
-// Such a TestLit's Owner is "t.Setenv".
-func (s *Snapshot) TestSetenvs(dir string) map[string]*TestLit {
+// TestSetenvs maps the environment variables that tests of a package
+// newly set with t.Setenv (on any *testing.T, not os.Setenv) to where: in a
+// test that base already had, which did not set it there. A new test that
+// sets a variable tests the feature that reads it; an existing test that
+// starts setting one switches something on to pass. Such a TestLit's Owner
+// is "t.Setenv".
+func (a *Pass) TestSetenvs(dir string) map[string]*TestLit {
 	out := map[string]*TestLit{}
-	for _, f := range s.Pkg(dir).Files {
-		if f.AST == nil || !IsTestFile(f.Path) {
+	for _, ht := range a.Head.Tests {
+		if ht.Dir != dir || !ht.IsTest() || ht.Parent != nil {
 			continue
 		}
-		osName := ImportName(f.AST, "os")
-		ast.Inspect(f.AST, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 2 {
-				return true
+		olds := a.Base.ByKey[ht.Key()]
+		if len(olds) == 0 {
+			continue // a new test
+		}
+		had := setenvNames(olds[0].File, olds[0].Body)
+		for v, l := range setenvLits(ht.File, ht.Body) {
+			if !had[v] && out[v] == nil {
+				out[v] = l
 			}
-			if recv, name := CallName(call); name == "Setenv" && recv != "" && recv != osName {
-				if v := StringArg(call, 0); v != "" && out[v] == nil {
-					out[v] = &TestLit{Value: StringArg(call, 1), file: f.Path, line: f.Line(call.Pos()), Owner: "t.Setenv"}
-				}
-			}
+		}
+	}
+	return out
+}
+
+func setenvLits(f *SrcFile, body ast.Node) map[string]*TestLit {
+	out := map[string]*TestLit{}
+	if f == nil || f.AST == nil || body == nil {
+		return out
+	}
+	osName := ImportName(f.AST, "os")
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 2 {
 			return true
-		})
+		}
+		if recv, name := CallName(call); name == "Setenv" && recv != "" && recv != osName {
+			if v := StringArg(call, 0); v != "" && out[v] == nil {
+				out[v] = &TestLit{Value: StringArg(call, 1), file: f.Path, line: f.Line(call.Pos()), Owner: "t.Setenv"}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func setenvNames(f *SrcFile, body ast.Node) map[string]bool {
+	out := map[string]bool{}
+	for v := range setenvLits(f, body) {
+		out[v] = true
 	}
 	return out
 }

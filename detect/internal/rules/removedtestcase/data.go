@@ -222,6 +222,9 @@ func dataRows(p string, src []byte) []dataRow {
 		}
 		list = only
 	}
+	if !caseLike(list) {
+		return nil // a list of configuration (relabel rules, users), not of test cases
+	}
 	var out []dataRow
 	for _, e := range list {
 		b, err := json.Marshal(e)
@@ -407,4 +410,28 @@ func rowKeys(rows []model.TableRow) map[string]bool {
 		}
 	}
 	return out
+}
+
+// caseKeys are the keys that make an object a test case: a name, an input,
+// an expected output.
+var caseKeys = model.SetOf("name", "desc", "description", "title", "case", "want", "wanted", "expected", "expect", "expectation",
+	"input", "in", "inputs", "args", "out", "output", "result", "results", "error", "err", "wanterr", "want_err", "expecterror", "expected_error", "golden")
+
+// caseLike reports whether a list's elements are test cases: objects, most
+// of which have a key that names a case, its input or its expected result.
+func caseLike(list []any) bool {
+	n := 0
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k := range m {
+			if caseKeys[strings.ToLower(k)] {
+				n++
+				break
+			}
+		}
+	}
+	return len(list) > 0 && 2*n > len(list)
 }

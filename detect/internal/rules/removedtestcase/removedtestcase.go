@@ -26,7 +26,8 @@ renamed and reformatted rows are not findings, nor are rows moved to another
 test's table. Dropping the one case that fails is the table-driven way to
 delete a test. Cases outside Go count too: a JSON or YAML file under testdata/
 that a test of the package names, whose case list (a top-level array, or the
-one array of a top-level object) lost entries matched by name or content; and
+one array of a top-level object, whose entries look like cases: a name, an
+input or an expected result) lost entries matched by name or content; and
 seed corpus entries (testdata/fuzz/FuzzX/…) deleted while FuzzX stays.
 
 Not flagged: a Go table moved to a testdata file the head test reads, its

@@ -31,7 +31,8 @@ environment or mode setting compared with a test value (os.Getenv("APP_ENV")
 == "test", cfg.Environment == "testing", switch env { case "test": }); a
 look for testing.tRunner on the call stack; a variable the change itself
 sets where the tests run (a workflow's env:, NAME=value in a Makefile); a
-variable a test switches on with t.Setenv, when its branch returns early and
+variable an existing test newly switches on with t.Setenv (a new test setting
+it tests the feature), when its branch returns early and
 its name is no setting of a place (…_PATH, …_URL, …_ID: those are
 configuration), at most a warning; a check of whether a peer or host is the
 local machine (== "127.0.0.1", "localhost", IsLoopback()) whose branch returns
@@ -135,7 +136,7 @@ func (a *pass) checkTestAware(dir string) {
 			return l
 		}
 		if tset == nil {
-			tset = a.Head.TestSetenvs(dir)
+			tset = a.TestSetenvs(dir)
 		}
 		return tset[name]
 	}
@@ -464,7 +465,7 @@ func (pr *prober) env(call *ast.CallExpr) *probe {
 			if settingName(name) {
 				return nil
 			}
-			p.what = fmt.Sprintf("%s, which a test of the package switches on with t.Setenv (%s)", text, set.Where())
+			p.what = fmt.Sprintf("%s, which an existing test of the package now switches on with t.Setenv (%s)", text, set.Where())
 			p.upToWarning = true
 		case "ci":
 			p.what = fmt.Sprintf("%s, which the change sets where the tests run (%s)", text, set.Where())
