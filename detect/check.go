@@ -245,6 +245,14 @@ func scopeOf(f *finding.Finding) map[string]bool {
 	if len(dirs) == 0 {
 		return nil
 	}
+	// A package's tests read their data from its testdata folder (case
+	// lists, golden files): a commit that changed only that changed what
+	// the finding rests on.
+	for d := range dirs {
+		if !strings.HasSuffix("/"+d, "/testdata") && !strings.Contains("/"+d+"/", "/testdata/") {
+			dirs[strings.TrimPrefix(d+"/testdata", "/")] = true
+		}
+	}
 	return dirs
 }
 

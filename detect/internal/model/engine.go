@@ -331,6 +331,7 @@ type Snapshot struct {
 	texts          map[string]*pkgText               // per directory, its files as text
 	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
 	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
+	mods           map[string]modInfo                // per directory, its module (modpkg.go)
 }
 
 func newSnapshot(ld *Loader, rev string) *Snapshot {
@@ -458,7 +459,9 @@ type Pass struct {
 	renamed    map[string]string // base path → head path
 	Deleted    map[string]bool   // base paths gone from head
 	Matches    []*Match
-	Helpers    []*Match // helpers of test files, kept and changed
+	Helpers    []*Match            // helpers of test files, kept and changed
+	support    *[]*Match           // helpers of test-support packages, kept and changed (modpkg.go)
+	ciEnv      map[string]*TestLit // environment variables the range newly sets in CI or a Makefile (envsets.go)
 	Findings   []finding.Finding
 	Gone       []string                              // declarations removed by the range, computed once
 	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers

@@ -324,6 +324,9 @@ func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 	}
 	if key, ops, tol, ok := w.assertionKey(call); ok {
 		w.add(&Site{Kind: SiteAssert, At: call, Gates: gates, InLoop: loop, key: key, operands: ops, tol: tol})
+		if recv != "" && w.sc.passesT(call) {
+			w.followSkips(call, recv, name, gates, loop) // testutil.RequireX(t): its skips are the test's
+		}
 		return false
 	}
 	switch {
@@ -342,7 +345,12 @@ func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 		// g := NewWithT(t) binds an assertion object; it checks nothing.
 	case recv == "" && w.sc.passesT(call):
 		w.follow(call, name, gates, loop)
+	case recv != "" && recv != "?" && !w.sc.passesT(call) && ginkgoName(w.sc.file) != "":
+		w.followSkips(call, recv, name, gates, loop) // a ginkgo spec's e2eutil.OnlyLocal(): ginkgo.Skip needs no t
 	case recv != "" && recv != "?" && skipsByName(name) && w.sc.passesT(call):
+		if w.followSkips(call, recv, name, gates, loop) {
+			break
+		}
 		w.add(&Site{Kind: SiteSkip, At: call, Gates: gates, InLoop: loop, helper: recv + "." + name})
 	}
 	return true

@@ -399,10 +399,11 @@ func (a *Pass) Weakenings(m *Match) []Weakening {
 	d := a.DiffAssertions(m)
 	var out []Weakening
 	for _, w := range d.Weakened {
-		if !a.stillChecked(m, w) {
+		if !a.stillChecked(m, w) && !conjoined(w) && !a.ignoresNewFields(m, w) {
 			out = append(out, w)
 		}
 	}
+	out = append(out, a.combinatorWeakenings(m, d)...)
 	return append(out, a.replacedByWeakerFact(m, d)...)
 }
 

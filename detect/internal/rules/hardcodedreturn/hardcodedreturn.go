@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
@@ -25,6 +27,11 @@ constants — literals, named constants, nil, zero values — whatever its input
 are. "_ = x" does not count as using x, and neither do guards whose branches
 also return only constants (if len(rows) == 0 { return 0 }; return 3). The
 message names the tests that expect exactly the returned constant, when any do.
+One new function is seen through: a function base had that now ends in
+return g(…), where g is new in the change and returns only constants, is
+judged as returning g's constants. Methods of changed test files (fakes and
+stubs the tests hand to the code) are judged too: info, but a warning when a
+fake that worked in base now returns exactly what a test expects.
 
 Error only when both halves of the evidence hold: base computed the answer
 (from its inputs, or from state such as a call without arguments) and a test
@@ -34,7 +41,9 @@ base only called functions with constant arguments (fmt.Sprintf("v%d", 2)),
 so its answer never depended on anything. Info when neither holds, and when
 another file of the package declares the same function with a real body
 under a complementary build constraint (foo_cgo.go beside a !cgo stand-in
-returning an explanatory error): the implementation still exists.
+returning an explanatory error): the implementation still exists. Info too
+when a new line of a changelog the range edits names the function and the
+value it now returns (a default made a fixed constant on purpose).
 
 Not flagged: a function that already returned a constant in base (a version
 string that changed), the same literals respelt (common.ToPtr(false) →
@@ -66,12 +75,99 @@ see README, Accuracy): warning: 0 right, 3 wrong; no error.`,
 type pass struct{ *model.Pass }
 
 func runHardcodedReturn(a *pass) {
-	for _, pf := range a.ChangedFuncs() {
+	funcs := a.ChangedFuncs()
+	for _, pf := range funcs {
 		if pf.Old == nil || pf.Decl.Type.Results == nil || !mayBeConstant(pf.Decl) || model.TakesTesting(pf.File, pf.Decl) || deprecated(pf.Decl) {
+			continue
+		}
+		if inl, callee := a.inlineNewConstant(pf, funcs); inl != nil {
+			n := len(a.Findings)
+			a.checkHardcoded(inl)
+			for i := n; i < len(a.Findings); i++ {
+				a.Findings[i].Message += fmt.Sprintf(" (The constant is returned through %s, a function new in this change that %s now calls.)", callee, pf.Symbol)
+			}
 			continue
 		}
 		a.checkHardcoded(pf)
 	}
+	for _, pf := range a.testFileFakes() {
+		if mayBeConstant(pf.Decl) {
+			a.checkHardcoded(pf)
+		}
+	}
+}
+
+// testFileFakes lists the methods with results of changed test files that
+// base had with another body: the fakes and stubs the tests hand to the
+// code under test.
+func (a *pass) testFileFakes() []*model.ProdFunc {
+	var paths []string
+	for p, f := range a.Head.Files {
+		if model.IsTestFile(p) && f.AST != nil && a.Base.Files[p] != nil && a.Base.Files[p].AST != nil {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	var out []*model.ProdFunc
+	for _, p := range paths {
+		hf, bf := a.Head.Files[p], a.Base.Files[p]
+		old := map[string]*ast.FuncDecl{}
+		for _, d := range bf.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil {
+				old[model.FuncSymbol(fd)] = fd
+			}
+		}
+		for _, d := range hf.AST.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || fd.Body == nil || fd.Type.Results == nil {
+				continue
+			}
+			o := old[model.FuncSymbol(fd)]
+			if o == nil || bf.Text(o.Body) == hf.Text(fd.Body) || model.TakesTesting(hf, fd) {
+				continue
+			}
+			out = append(out, &model.ProdFunc{Dir: model.DirOf(p), File: hf, Decl: fd, Base: bf, Old: o, Symbol: model.FuncSymbol(fd)})
+		}
+	}
+	return out
+}
+
+// inlineNewConstant sees through one new function: when a function base
+// already had now ends in `return g(…)` and g is new in head and returns
+// only constants, it returns a copy of the function that returns g's
+// constants in place of the call, and g's name.
+func (a *pass) inlineNewConstant(pf *model.ProdFunc, funcs []*model.ProdFunc) (*model.ProdFunc, string) {
+	list := pf.Decl.Body.List
+	ret, ok := list[len(list)-1].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return nil, ""
+	}
+	call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+	if !ok {
+		return nil, ""
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return nil, ""
+	}
+	for _, g := range funcs {
+		if g.Old != nil || g.Dir != pf.Dir || g.Decl.Recv != nil || g.Decl.Name.Name != id.Name || g.Decl.Body == nil {
+			continue
+		}
+		gs := model.NewFuncScope(g.File, g.Decl, a.Head.Pkg(g.Dir).CrossRef())
+		cb, ok := constantBody(gs, g.Decl)
+		if !ok || cb.guarded || len(g.Decl.Body.List) != 1 {
+			return nil, ""
+		}
+		body := &ast.BlockStmt{Lbrace: pf.Decl.Body.Lbrace, Rbrace: pf.Decl.Body.Rbrace}
+		body.List = append(append([]ast.Stmt(nil), list[:len(list)-1]...), &ast.ReturnStmt{Return: ret.Return, Results: cb.final})
+		decl := *pf.Decl
+		decl.Body = body
+		cp := *pf
+		cp.Decl = &decl
+		return &cp, id.Name
+	}
+	return nil, ""
 }
 
 // mayBeConstant is a cheap first look at a body: no loop, switch or
@@ -543,8 +639,20 @@ func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, w work, other 
 	default:
 		msg += " The evidence is strong: base computed the result, and a test expects exactly the constant now returned."
 	}
+	if where := a.changelogMentions(pf.Decl.Name.Name, cb.final); where != "" && sev > finding.Info {
+		sev = finding.Info
+		msg = strings.Replace(msg, " The evidence is strong: base computed the result, and a test expects exactly the constant now returned.", "", 1)
+		msg += " It is info: a new line of " + where + " announces it, naming " + pf.Symbol + " and the value, so it reads as a decision, not a shortcut."
+	}
 	sev, msg = model.DefaultBuildGrade(pf.File, sev, msg)
-	if model.TestSupport(pf.File) {
+	switch {
+	case model.TestSupport(pf.File) && pf.Decl.Recv != nil && w.real && exp != "" && other == "":
+		// A working fake turned into a stub that answers what the tests
+		// expect: the code under test is no longer tested through it.
+		sev = finding.Warning
+		msg = strings.Replace(msg, " The evidence is strong: base computed the result, and a test expects exactly the constant now returned.", "", 1)
+		msg += " It is a fake of test-support code, which may well return constants, but this one worked in base and now answers exactly what the tests expect: the code that uses it is no longer tested, hence a warning."
+	case model.TestSupport(pf.File) || model.IsTestFile(pf.File.Path):
 		sev = finding.Info
 		msg += " (It is test-support code, hence info.)"
 	}
@@ -623,4 +731,70 @@ func ownerNames(ls []*model.TestLit) string {
 	}
 	sort.Strings(names)
 	return model.ListNames(names, 3)
+}
+
+// changelogMentions names the changelog that the range edits with a new
+// line naming the function, or "".
+func (a *pass) changelogMentions(name string, vals []ast.Expr) string {
+	var lits []string
+	for _, v := range vals {
+		for _, l := range model.LiteralsOf(v) {
+			if u, err := strconv.Unquote(l); err == nil {
+				l = u
+			}
+			if !model.TrivialValue[l] && l != "" {
+				lits = append(lits, l)
+			}
+		}
+	}
+	if len(lits) == 0 {
+		return "" // nothing specific for the entry to announce
+	}
+	for _, c := range a.Changes {
+		if c.To == nil {
+			continue
+		}
+		b := strings.ToLower(path.Base(c.To.Path))
+		if !strings.HasPrefix(b, "changelog") && !strings.HasPrefix(b, "changes") && !strings.HasPrefix(b, "release-notes") && !strings.HasPrefix(b, "release_notes") {
+			continue
+		}
+		head, err := a.Read(c.To)
+		if err != nil {
+			continue
+		}
+		old := map[string]bool{}
+		if c.From != nil {
+			if base, err := a.Read(c.From); err == nil {
+				for _, l := range strings.Split(string(base), "\n") {
+					old[l] = true
+				}
+			}
+		}
+		for _, l := range strings.Split(string(head), "\n") {
+			if !old[l] && containsWord(l, name) && slices.ContainsFunc(lits, func(v string) bool { return containsWord(l, v) }) {
+				return c.To.Path
+			}
+		}
+	}
+	return ""
+}
+
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isIdent(s[j-1])
+		after := j+len(w) == len(s) || !isIdent(s[j+len(w)])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

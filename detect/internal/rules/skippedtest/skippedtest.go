@@ -37,11 +37,25 @@ The severity follows what the skip is gated on:
 A skip that base had, given more alternatives (if a → if a || b), is graded
 on what it newly skips: the added alternatives.
 
+Helpers of other packages of the module are followed too (testutil.SkipFlaky(t),
+an internal/testenv-style helper, a ginkgo spec calling e2eutil.OnlyLocal()),
+found by the import path and the module path of the nearest go.mod; a helper of
+a test-support package (a non-test file taking a *testing.T) that newly skips is
+reported once, at the helper. A new continue or bare return in a table loop
+that leaves some rows before their checks, checking nothing, skips those rows:
+error when it names rows by a literal of the table (tc.name == "big"),
+warning when it selects them by a property.
+
 Ginkgo specs count as tests (named by their containers' texts and their own):
 an It or a container turned into its X- or P-prefixed form or given the Pending
 decorator is a skip (error), and so is a Skip(…) newly reached in the spec or a
 BeforeEach of its containers; turning a spec into its F-prefixed (focused) form
 is an error too, because focusing one spec stops every other spec of the suite.
+
+Lowered to info: a skip on a missing service variable that the CI
+configuration sets (the workflow provides DATABASE_URL, so CI still runs the
+test); a flaky test quarantined with a linked issue (a URL, owner/repo#123,
+ABC-123) beside a new test of the same file named after it.
 
 Not flagged: a skip in a brand-new test, a skip that base already had under the
 same condition or under fewer conditions (the same helper skip, now called
@@ -74,9 +88,13 @@ func runSkippedTest(a *pass) {
 		}
 		if !a.Untouched(m) {
 			a.checkSkips(m)
+			a.checkRowExits(m)
 		}
 	}
 	for _, m := range a.Helpers {
+		a.checkSkips(m)
+	}
+	for _, m := range a.SupportHelpers() {
 		a.checkSkips(m)
 	}
 }
@@ -127,7 +145,7 @@ func (a *pass) checkSkips(m *model.Match) {
 			baseSkips[s.Signature()]--
 			continue
 		}
-		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsHelper() {
+		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsAnyHelper() {
 			continue // nothing left to check after it (a helper's callers go on checking)
 		}
 		if narrows(s, baseSkipSites) {
@@ -139,6 +157,18 @@ func (a *pass) checkSkips(m *model.Match) {
 				sev, why = model.Grade(w, failGates)
 				why = "in more cases than before: base already skipped it when " + was + "; the added alternative (" + added + ") skips it " + why
 				break
+			}
+		}
+		if sev == finding.Warning {
+			if v := model.SkipEnvVar(s); v != "" {
+				if where := a.Head.CIProvides(v); where != "" {
+					sev, why = finding.Info, why+"; "+where+" sets "+v+", so CI still runs the test"
+				}
+			}
+		}
+		if sev > finding.Info {
+			if issue, repl := a.quarantined(m, s); issue != "" {
+				sev, why = finding.Info, why+"; it is quarantined with a linked issue ("+issue+") and the new test "+repl+" stands in for it"
 			}
 		}
 		a.reportSkip(m, s, sev, why)
@@ -176,7 +206,7 @@ func (a *pass) reportSkip(m *model.Match, s *model.Site, sev finding.Severity, w
 	switch {
 	case bt.Kind == model.KindSubtest:
 		what = "subtest"
-	case bt.IsHelper():
+	case bt.IsAnyHelper():
 		what = "helper"
 		why += ", and with it every test that calls it"
 	}

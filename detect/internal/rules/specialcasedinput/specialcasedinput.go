@@ -30,6 +30,13 @@ Contains), or a lookup of them in a new map literal, that returns or assigns
 literals there — where those literals are inputs of the package's tests (base
 or head) that reach the function.
 
+One step away counts too: a new function that an existing, changed function
+now calls is judged as part of it, reported when its branches give what the
+tests expect. A literal made of the tests' inputs counts as theirs: the file
+name of a path they hand over (filepath.Base(p) == "orders.csv" for
+"testdata/orders.csv"), a map key composed from several inputs of one test
+(fmt.Sprintf("%s/%d", product, qty) looked up as "espresso/2").
+
 Error when one test both uses the branch's input and expects a literal the
 branch gives (one row of the test, answered), or when a comment at the branch
 mentions tests; warning when the expected value belongs to other tests than
@@ -68,12 +75,79 @@ see README, Accuracy): no alarm.`,
 type pass struct{ *model.Pass }
 
 func runSpecialCasedInput(a *pass) {
-	for _, pf := range a.ChangedFuncs() {
+	funcs := a.ChangedFuncs()
+	for _, pf := range funcs {
 		if pf.Old == nil || !mayBranchOnLiteral(pf.Decl) || model.TakesTesting(pf.File, pf.Decl) {
 			continue
 		}
-		a.checkSpecialCases(pf)
+		a.checkSpecialCases(pf, nil)
 	}
+	for _, nc := range newCallees(funcs) {
+		if mayBranchOnLiteral(nc.fn.Decl) && !model.TakesTesting(nc.fn.File, nc.fn.Decl) {
+			// Judged as part of its caller: base's version of the caller
+			// is what it is compared with.
+			pf := &model.ProdFunc{Dir: nc.fn.Dir, File: nc.fn.File, Decl: nc.fn.Decl, Base: nc.caller.Base, Old: nc.caller.Old, Symbol: nc.fn.Symbol}
+			a.checkSpecialCases(pf, nc.caller)
+		}
+	}
+}
+
+// newCallee is a function new in head that a function base already had now
+// calls: a special case moved one step away from the function it serves.
+type newCallee struct {
+	fn, caller *model.ProdFunc
+}
+
+// newCallees pairs each new function of the changed files with the first
+// existing changed function of its package that calls it.
+func newCallees(funcs []*model.ProdFunc) []newCallee {
+	fresh := map[string]*model.ProdFunc{}
+	for _, pf := range funcs {
+		if pf.Old == nil && pf.Decl.Recv == nil {
+			fresh[pf.Dir+"\x00"+pf.Decl.Name.Name] = pf
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	var out []newCallee
+	seen := map[*model.ProdFunc]bool{}
+	for _, pf := range funcs {
+		if pf.Old == nil {
+			continue
+		}
+		ast.Inspect(pf.Decl.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if fn := fresh[pf.Dir+"\x00"+id.Name]; fn != nil && !seen[fn] && !calledInOld(pf.Old, id.Name) {
+				seen[fn] = true
+				out = append(out, newCallee{fn: fn, caller: pf})
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// calledInOld reports whether base's version of a function already called
+// a function of that name.
+func calledInOld(old *ast.FuncDecl, name string) bool {
+	found := false
+	ast.Inspect(old.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // mayBranchOnLiteral is a cheap first look at a body: a comparison with a
@@ -113,6 +187,9 @@ type specialCase struct {
 	ins     []*model.TestLit
 	exps    []*model.TestLit
 	comment bool
+	// composed: the tests use the literal's parts, not the literal (a
+	// path's file name, a key made of several inputs)
+	composed bool
 }
 
 // specialScan holds what checkSpecialCases needs while walking one function.
@@ -128,12 +205,13 @@ type specialScan struct {
 	oldLits map[string]bool
 	moved   map[string][]string
 	cases   []*specialCase
+	via     *model.ProdFunc // for a new function: the existing one that now calls it
 }
 
-func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
+func (a *pass) checkSpecialCases(pf *model.ProdFunc, via *model.ProdFunc) {
 	hx := a.Head.Pkg(pf.Dir).CrossRef()
 	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.Pkg(pf.Dir).CrossRef())
-	sc := &specialScan{a: a, pf: pf, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
+	sc := &specialScan{a: a, pf: pf, via: via, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
 	sc.derived = sc.s.Derived(pf.Decl.Body)
 	sc.known = baseLookups(bs, bs.Derived(pf.Old.Body), pf.Old.Body)
 	sc.oldLits = map[string]bool{}
@@ -156,12 +234,14 @@ func (a *pass) checkSpecialCases(pf *model.ProdFunc) {
 	})
 	var kept []*specialCase
 	for _, c := range sc.cases {
-		if sc.crossCheck(c) {
+		if sc.crossCheck(c) && (via == nil || len(c.exps) > 0) {
+			// One call away, only a branch that gives what the tests
+			// expect is evidence enough.
 			kept = append(kept, c)
 		}
 	}
 	if len(kept) > 0 {
-		a.reportSpecialCases(pf, kept)
+		a.reportSpecialCases(pf, kept, via)
 	}
 }
 
@@ -320,6 +400,9 @@ func (sc *specialScan) lookup(ix *ast.IndexExpr) {
 // on that input; a function that ignored it and now branches on it gained a
 // feature.
 func (sc *specialScan) baseUsed(x ast.Expr) bool {
+	if sc.via != nil {
+		return true // a new function's inputs are what its caller hands it
+	}
 	roots := map[string]bool{}
 	inputRoots(sc.s, x, sc.pf.Decl.Body, roots, map[string]bool{})
 	used := false
@@ -584,6 +667,16 @@ func (sc *specialScan) crossCheck(c *specialCase) bool {
 		}
 	}
 	if len(c.ins) == 0 {
+		// The file name of a path the tests use, or a key composed of
+		// several of one test's inputs (fmt.Sprintf("%s/%d", name, n)).
+		for _, x := range sides {
+			if c.ins = x.UsesAsPart(c.lit, fn); len(c.ins) > 0 {
+				c.composed = true
+				break
+			}
+		}
+	}
+	if len(c.ins) == 0 {
 		return false
 	}
 	for _, r := range c.returns {
@@ -651,7 +744,7 @@ func testComment(f *model.SrcFile, at ast.Node) bool {
 	return false
 }
 
-func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
+func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase, via *model.ProdFunc) {
 	// Error when one test both hands the branch its input and expects what
 	// the branch gives (or a comment ties the branch to tests): the input
 	// and the answer are that test's row. The same literals in different
@@ -675,6 +768,10 @@ func (a *pass) reportSpecialCases(pf *model.ProdFunc, cases []*specialCase) {
 	}
 	msg := fmt.Sprintf("%s newly special-cases inputs of its tests: %s%s. A branch for the exact inputs the tests use makes them pass without fixing the general case.",
 		pf.Symbol, strings.Join(parts, "; "), more)
+	if via != nil {
+		msg = fmt.Sprintf("%s, a new function that %s (which base already had) now calls, special-cases inputs of the tests: %s%s. Moved one call away, a branch for the exact inputs the tests use still makes them pass without fixing the general case.",
+			pf.Symbol, via.Symbol, strings.Join(parts, "; "), more)
+	}
 	switch {
 	case sev == finding.Error:
 	case apart:
@@ -718,6 +815,15 @@ func describeCase(f *model.SrcFile, c *specialCase) string {
 		how = fmt.Sprintf("a lookup of %s in a new map literal (line %d) with key %s", c.input, f.Line(c.at.Pos()), c.lit)
 	}
 	s := fmt.Sprintf("%s %s; the tests use %s as an input at %s", how, c.gives, c.lit, model.TestRefs(c.ins, 2))
+	if c.composed {
+		var parts []string
+		for _, in := range c.ins {
+			if !slices.Contains(parts, in.Value) {
+				parts = append(parts, in.Value)
+			}
+		}
+		s = fmt.Sprintf("%s %s; %s is made of inputs of the tests (%s) at %s", how, c.gives, c.lit, strings.Join(parts, ", "), model.TestRefs(c.ins, 2))
+	}
 	if len(c.exps) > 0 {
 		var vals []string
 		for _, e := range c.exps {

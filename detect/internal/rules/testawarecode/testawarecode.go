@@ -29,12 +29,20 @@ or of a variable the package's tests set for the whole package (os.Setenv in
 TestMain or init, not t.Setenv) when the code only checks its value; an
 environment or mode setting compared with a test value (os.Getenv("APP_ENV")
 == "test", cfg.Environment == "testing", switch env { case "test": }); a
-look for testing.tRunner on the call stack.
+look for testing.tRunner on the call stack; a variable the change itself
+sets where the tests run (a workflow's env:, NAME=value in a Makefile); a
+variable an existing test newly switches on with t.Setenv (a new test setting
+it tests the feature), when its branch returns early and
+its name is no setting of a place (…_PATH, …_URL, …_ID: those are
+configuration), at most a warning; a check of whether a peer or host is the
+local machine (== "127.0.0.1", "localhost", IsLoopback()) whose branch returns
+early — httptest runs the tests there — at most a warning, and nothing when a
+test new in the change uses that literal (a feature for local tools).
 
 Error when what it guards changes behaviour (returns early, skips work, returns
 something else); warning when it only guards logging or output formatting, or
 when goodhart cannot see what the answer changes (an environment variable read
-as data); info in test-support code (internal/testutil, httptest-style
+as data); CI annotations printed, then return, are output; info in test-support code (internal/testutil, httptest-style
 packages, mocks, fakes, files such as testing.go) and in test hooks
 (SetClockForTesting); info too in a file whose build constraint needs a
 custom tag (//go:build record, ignore): only a build asking for the tag, such
@@ -72,9 +80,14 @@ type probe struct {
 	what     string // how the message says it
 	inherent bool   // it asks go test itself, so it has no production meaning
 	signal   bool   // only counts when the value is checked, not used as data
-	file     *model.SrcFile
-	decl     ast.Node // the function or var declaration holding it
-	symbol   string
+	// upToWarning: a variable only a test sets with t.Setenv, which is how
+	// a feature flag is tested as much as how a hatch is opened
+	upToWarning bool
+	loopback    bool   // it asks whether a peer or host is local: what httptest gives the tests
+	loopLit     string // the loopback literal compared with, if any
+	file        *model.SrcFile
+	decl        ast.Node // the function or var declaration holding it
+	symbol      string
 }
 
 func runTestAwareCode(a *pass) {
@@ -98,7 +111,7 @@ func runTestAwareCode(a *pass) {
 // mentions the environment, the testing package, test flags or the
 // program's name can hold a new probe.
 func mayProbe(f *model.SrcFile) bool {
-	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`} {
+	for _, w := range []string{"Getenv", "LookupEnv", "testing", "test.", "Args", "Executable", `"test"`, `"tests"`, `"unit`, "IsLoopback", `"127.`, `"localhost`, `"::1"`, `"[::1]`} {
 		if bytes.Contains(f.Src, []byte(w)) {
 			return true
 		}
@@ -111,11 +124,21 @@ func (a *pass) checkTestAware(dir string) {
 		return // spares loading the whole package on both sides
 	}
 	hx, bx := a.Head.Pkg(dir).CrossRef(), a.Base.Pkg(dir).CrossRef()
+	var tset map[string]*model.TestLit // read on the first question
 	envSet := func(name string) *model.TestLit {
 		if l := hx.EnvSet[name]; l != nil {
 			return l
 		}
-		return bx.EnvSet[name]
+		if l := bx.EnvSet[name]; l != nil {
+			return l
+		}
+		if l := a.CISetenvs()[name]; l != nil {
+			return l
+		}
+		if tset == nil {
+			tset = a.TestSetenvs(dir)
+		}
+		return tset[name]
 	}
 	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
 	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
@@ -152,7 +175,7 @@ func (a *pass) mayHaveNewProbe(dir string) bool {
 				return &model.TestLit{} // maybe set for the whole package: look closer
 			}
 		}
-		return nil
+		return a.CISetenvs()[name]
 	}
 	return len(collectProbesWith(files, x, setByTests, true)) > 0
 }
@@ -244,6 +267,9 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 				if p == nil {
 					p = pr.modeCompare(n, n.X, n.Y)
 				}
+				if p == nil {
+					p = loopbackCompare(pr.f, n, n.X, n.Y)
+				}
 			}
 		case *ast.SwitchStmt:
 			p = pr.modeSwitch(n)
@@ -255,6 +281,9 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 		case *ast.CallExpr:
 			if p = pr.call(n); p == nil {
 				p = pr.stackCheck(n)
+			}
+			if p == nil {
+				p = loopbackCall(pr.f, n)
 			}
 		}
 		if p != nil {
@@ -428,7 +457,21 @@ func (pr *prober) env(call *ast.CallExpr) *probe {
 	case testNamed(name):
 		p.what = "an environment variable whose name says test (" + text + ")"
 	case pr.envSet(name) != nil:
-		p.what = fmt.Sprintf("%s, which the package's tests set for the whole package (%s)", text, pr.envSet(name).Where())
+		set := pr.envSet(name)
+		switch set.Owner {
+		case "t.Setenv":
+			// A feature flag and its test look the same: at most a
+			// warning, and never for a setting that names a place.
+			if settingName(name) {
+				return nil
+			}
+			p.what = fmt.Sprintf("%s, which an existing test of the package now switches on with t.Setenv (%s)", text, set.Where())
+			p.upToWarning = true
+		case "ci":
+			p.what = fmt.Sprintf("%s, which the change sets where the tests run (%s)", text, set.Where())
+		default:
+			p.what = fmt.Sprintf("%s, which the package's tests set for the whole package (%s)", text, set.Where())
+		}
 		p.signal = true
 	default:
 		return nil
@@ -532,8 +575,14 @@ func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
 
 // reportProbe grades a new probe by what it guards and reports it.
 func (a *pass) reportProbe(dir string, p *probe) {
+	if p.loopback && a.newTestUses(dir, p.loopLit) {
+		return // a feature for local addresses, with its own new test
+	}
 	g := a.guards(dir, p)
-	if p.signal && (!g.checked || g.data) {
+	if (p.loopback || p.upToWarning) && !g.bypass() {
+		return // it does something else there, but skips nothing: a feature as often as a hatch
+	}
+	if p.signal && (!g.checked || g.data || storedAsData(p)) {
 		return // a variable the tests set, read as configuration data
 	}
 	if g.failsOnly() {
@@ -549,6 +598,14 @@ func (a *pass) reportProbe(dir string, p *probe) {
 		sev, what = finding.Warning, ", but only to change logging or output there"
 	default:
 		what = " and does something else then"
+	}
+	if p.upToWarning && sev == finding.Error {
+		sev = finding.Warning
+		if p.loopback {
+			what += " (a warning: real code gives local peers special treatment too)"
+		} else {
+			what += " (a warning: a feature flag and its test look the same)"
+		}
 	}
 	line := p.file.Line(p.node.Pos())
 	verb := "checks"
@@ -594,4 +651,70 @@ func optIn(f *model.SrcFile) string {
 		return ""
 	}
 	return x.String()
+}
+
+// storedAsData reports whether the value a probe reads is stored in a local
+// that the function then uses as a value, not only in comparisons:
+// if id := os.Getenv("KEY_ID"); id != "" { key = append([]byte(id), key...) }.
+func storedAsData(p *probe) bool {
+	if p.decl == nil {
+		return false
+	}
+	var names []string
+	ast.Inspect(p.decl, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, r := range as.Rhs {
+			if r.Pos() <= p.node.Pos() && p.node.End() <= r.End() {
+				if id, ok := as.Lhs[i].(*ast.Ident); ok && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+		}
+		return true
+	})
+	if len(names) == 0 {
+		return false
+	}
+	data := false
+	var walk func(n ast.Node, inCmp bool)
+	walk = func(n ast.Node, inCmp bool) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.BinaryExpr:
+				if model.IsComparison(x.Op) {
+					walk(x.X, true)
+					walk(x.Y, true)
+					return false
+				}
+			case *ast.AssignStmt:
+				for _, r := range x.Rhs {
+					walk(r, inCmp)
+				}
+				return false
+			case *ast.Ident:
+				if !inCmp && slices.Contains(names, x.Name) {
+					data = true
+				}
+			}
+			return !data
+		})
+	}
+	walk(p.decl, false)
+	return data
+}
+
+// settingName reports whether an environment variable's name says it holds
+// a place or an address (…_PATH, …_DIR, …_URL): configuration that a test
+// points somewhere, not a switch.
+func settingName(name string) bool {
+	up := strings.ToUpper(name)
+	for _, suf := range []string{"PATH", "DIR", "FILE", "URL", "URI", "HOST", "PORT", "ENDPOINT", "ADDR", "ADDRESS", "HOME", "ROOT", "NAME", "ID", "REGION", "KEY"} {
+		if strings.HasSuffix(up, "_"+suf) || up == suf {
+			return true
+		}
+	}
+	return false
 }

@@ -54,6 +54,11 @@ func testHook(symbol string) bool {
 
 func (g *guarded) outputOnly() bool {
 	for _, b := range g.bodies {
+		if n := len(b); n > 1 {
+			if r, ok := b[n-1].(*ast.ReturnStmt); ok && len(r.Results) == 0 {
+				b = b[:n-1] // print the CI's way, then stop: still only output
+			}
+		}
 		if !model.OutputOnly(b) {
 			return false
 		}

@@ -20,7 +20,9 @@ var Rule = &model.Rule{
            assertion of a constant (assert.True(t, true)); an error check dropped
            while the error is still produced (require.NoError(t, err) → _ = err,
            v, err := f() → v, _ := f()); the expected value assigned from the
-           actual one (want := got)
+           actual one (want := got); a check that became a log in a helper the
+           test now calls (extracted, then gutted, judged on the net change),
+           or in a helper of a test-support package of the module
   warning  a strong matcher replaced by a weaker one on the same value (Equal →
            NotNil/NotEmpty, To(Equal(x)) → NotTo(BeNil()), !errors.Is(err, ErrX) →
            err == nil); cmp.Diff given new cmpopts.Ignore… options; a numeric
@@ -28,13 +30,30 @@ var Rule = &model.Rule{
            math.Abs(a-b) > eps, including a tolerance constant of the package);
            a check of a value replaced by a check of a different, weaker fact
            while no check of the test looks at that value any more
-           (require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t, called))
+           (require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t, called));
+           a matcher widened by a combinator (Equal(x) → Or(Equal(x), …),
+           SatisfyAny, Not(BeZero())); cmpopts.EquateApprox with a margin of
+           1% or more where base compared exactly, EquateApproxTime of a second
+           or more, either loosened ten times; a substring or pattern needle cut
+           to half its length or less (assert.Contains, is.Contains,
+           ContainSubstring, qt.ErrorMatches, MatchRegexp) or widened to .*;
+           an exact status check turned into a range (!= 201 → >= 500,
+           Equal(201, code) → Less(code, 500)); a mock's expectations still set
+           but no longer verified (AssertExpectations dropped; a gomock
+           controller no longer finished where go.mod requires gomock older than
+           1.5); a deferred recover() that checks nothing
 
 Not flagged: t.Errorf ↔ t.Fatalf, one library's assertion rewritten as another's,
 a tolerance tightened; an expected value changed while head still pins the
 value exactly (Equal(t, x, v) → Empty(t, v); ErrorIs(t, err, ErrX) → NoError(t, err)
 with NotErrorIs beside it); a check paired with a log that base already had; a
-value checked another way or renamed under the same assertion.
+value checked another way or renamed under the same assertion; And(…)/
+SatisfyAll(…) keeping the base matcher; a needle split into checks of its
+parts, or a forbidden needle (NotContains, if strings.Contains { t.Fatal })
+shortened; a tight approximate margin for rounding; cmpopts.IgnoreFields of a
+field base's type did not have; a mock built by a constructor given t (it
+verifies in t.Cleanup); a removed Finish with gomock 1.5 or newer; a recover()
+whose value the test checks.
 
 Example:
      if got != want {
@@ -52,7 +71,7 @@ see README, Accuracy): warning: 1 right, 5 wrong.`,
 type pass struct{ *model.Pass }
 
 func runWeakenedAssertion(a *pass) {
-	for _, m := range a.Helpers {
+	for _, m := range append(append([]*model.Match(nil), a.Helpers...), a.SupportHelpers()...) {
 		for _, w := range a.Weakenings(m) {
 			a.reportWeakened(m, w)
 		}
