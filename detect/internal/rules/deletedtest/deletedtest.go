@@ -155,6 +155,9 @@ func (a *pass) reportDeletedFile(path string, ms []*model.Match, sev finding.Sev
 
 // deletionGrade decides how serious a deletion is and says why.
 func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
+	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && !a.callsGoneFrom(bt, src) && a.subjectGone(bt) == "" {
+		return finding.Warning, "Its source file " + src + " was deleted with it, but the test used nothing that file declared and that is gone: what it checked may still be there. Check that it is, or that the removal was intended and reviewed."
+	}
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
@@ -565,8 +568,9 @@ func (a *pass) suiteEmptied(bt *model.TestFunc) bool {
 	return true
 }
 
-// callsGoneFrom reports whether the test called something that the base
-// file src declared and head's package no longer declares under any name.
+// callsGoneFrom reports whether the test used something (a function, a
+// type, a variable) that the base file src declared and head's package no
+// longer declares under any name.
 func (a *pass) callsGoneFrom(bt *model.TestFunc, src string) bool {
 	f := a.Base.Files[src]
 	if f == nil || f.AST == nil {
@@ -590,10 +594,24 @@ func (a *pass) callsGoneFrom(bt *model.TestFunc, src string) bool {
 			}
 		}
 	}
-	for name := range model.CalledNames(bt) {
-		if declared[name] && !a.Head.Declares(bt.Dir, name) && a.RenamedTo(bt.Dir, name) == "" {
-			return true
+	gone := false
+	look := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && !gone && declared[id.Name] && !a.Head.Declares(bt.Dir, id.Name) && a.RenamedTo(bt.Dir, id.Name) == "" {
+				gone = true
+			}
+			return !gone
+		})
+	}
+	look(bt.Decl)
+	// and through the helpers of its own file that it calls
+	called := model.CalledNames(bt)
+	if bt.File.AST != nil {
+		for _, d := range bt.File.AST.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && called[fd.Name.Name] {
+				look(fd)
+			}
 		}
 	}
-	return false
+	return gone
 }
