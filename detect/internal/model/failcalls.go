@@ -3,6 +3,7 @@ package model
 import (
 	"go/ast"
 	"go/token"
+	"strings"
 )
 
 // This file answers, for one test body, "which calls can make it fail?" —
@@ -65,14 +66,52 @@ func (sc *CheckScope) bindObjects(body *ast.BlockStmt) {
 			return true
 		}
 		if call, ok := as.Rhs[0].(*ast.CallExpr); ok && sc.passesT(call) {
-			if _, name := CallName(call); name == "New" || name == "NewWithT" || name == "NewGomegaWithT" || name == "Require" || name == "Assert" {
-				if id, ok := as.Lhs[0].(*ast.Ident); ok {
+			recv, name := CallName(call)
+			if name == "New" || name == "NewWithT" || name == "NewGomegaWithT" || name == "Require" || name == "Assert" {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok && (name != "New" || sc.assertionPackage(recv) || assertsThrough(body, id.Name)) {
 					sc.bound[id.Name] = true
 				}
 			}
 		}
 		return true
 	})
+}
+
+// assertionPackage reports whether a package name of the file imports an
+// assertion library: its New(t) makes an assertion object.
+func (sc *CheckScope) assertionPackage(local string) bool {
+	switch sc.file.importPath(local) {
+	case pathTestifyAssert, pathTestifyRequire, pathGomega, pathQuicktest, pathIs, pathGotestAssert, pathGotestAssertV2:
+		return true
+	}
+	return false
+}
+
+// assertsThrough reports whether the body calls an assertion method on
+// name (name.Equal(…), name.Assert(…), name.Expect(…)): x := pkg.New(t)
+// of a package goodhart does not know makes an assertion object only when
+// it is used as one — a test context (ctx := testctx.New(t)) is not.
+func assertsThrough(body *ast.BlockStmt, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && id.Name == name {
+			m := strings.TrimSuffix(sel.Sel.Name, "f")
+			if _, known := assertForms[m]; known || testifyExtra[m] || testifyExtra[sel.Sel.Name] ||
+				m == "Assert" || m == "Check" || m == "Expect" || m == "Eventually" || m == "Consistently" || m == "True" || m == "NoErr" {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
 }
 
 func (tf *TestFunc) Root() *TestFunc {
