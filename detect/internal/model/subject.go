@@ -72,6 +72,7 @@ func (s Subject) Why() string {
 // code, computed once per analysis.
 type removedCode struct {
 	names   map[string]string   // keys (see declaredIn) declared in base's changed files, nowhere in head → base path
+	fields  map[string]string   // a field or method name gone from its type, that no type of head's changed files has → the key
 	changed map[string]bool     // functions and methods declared, differently, on both sides
 	retest  map[string][]string // names new or changed tests of head mention → their names
 }
@@ -101,7 +102,7 @@ func (a *Pass) removedCode() *removedCode {
 	if a.removed != nil {
 		return a.removed
 	}
-	rc := &removedCode{names: map[string]string{}, changed: map[string]bool{}, retest: map[string][]string{}}
+	rc := &removedCode{names: map[string]string{}, fields: map[string]string{}, changed: map[string]bool{}, retest: map[string][]string{}}
 	a.removed = rc
 	headNames := map[string]bool{}
 	for _, f := range a.Head.Files {
@@ -125,6 +126,20 @@ func (a *Pass) removedCode() *removedCode {
 			}
 			rc.names[key] = path
 		})
+	}
+	// A field removed from its type, whose name no type of head's changed
+	// files declares, is followed by name through selector chains
+	// (got.Status.Count), where the syntax does not say the type.
+	headMembers := map[string]bool{}
+	for key := range headNames {
+		if i := strings.IndexByte(key, '.'); i >= 0 {
+			headMembers[key[i+1:]] = true
+		}
+	}
+	for key := range rc.names {
+		if i := strings.IndexByte(key, '.'); i > 0 && !headMembers[key[i+1:]] {
+			rc.fields[key[i+1:]] = key
+		}
 	}
 	for _, pf := range a.ChangedFuncs() {
 		if pf.Old != nil {
@@ -227,6 +242,9 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 				// names and methods, by name (fields need their type).
 				gone(x.Sel.Name)
 				gone("." + x.Sel.Name)
+				if key := rc.fields[x.Sel.Name]; key != "" {
+					gone(key)
+				}
 				if id, ok := x.X.(*ast.Ident); ok {
 					gone(id.Name)
 					// v.Field, where the test declared v with a type of

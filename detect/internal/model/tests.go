@@ -560,3 +560,7 @@ func (tf *TestFunc) IsHelper() bool {
 	fd, ok := tf.Decl.(*ast.FuncDecl)
 	return ok && fd.Recv == nil && testingParam(tf.File, fd.Type.Params.List) != ""
 }
+
+// Setups returns the BeforeEach bodies of a ginkgo spec's containers: the
+// spec's data and the code it drives sit there as much as in its body.
+func (tf *TestFunc) Setups() []*ast.BlockStmt { return tf.setup }

@@ -161,7 +161,11 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
-	s := a.SubjectOf(bt, true, bt.Body)
+	nodes := []ast.Node{bt.Body}
+	for _, b := range bt.Setups() {
+		nodes = append(nodes, b)
+	}
+	s := a.SubjectOf(bt, true, nodes...)
 	if s.Followed() {
 		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
 	}
