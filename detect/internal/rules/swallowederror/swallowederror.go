@@ -47,7 +47,7 @@ Example:
     +	return nil, nil
      }
 
-Field precision (findings on 232 labelled real agent commits of eleven repositories;
+Field precision (findings on 264 labelled real agent commits of thirteen repositories;
 see README, Accuracy): warning: 0 right, 2 wrong (on one commit that synced a fork
 to upstream).`,
 	Run: func(p *model.Pass) { run(&pass{p}) },
