@@ -50,24 +50,26 @@ type PkgXref struct {
 	Consts map[string]string   // string constants of the non-test files: name → value
 	EnvSet map[string]*TestLit // environment variable → where a TestMain or init of the tests sets it
 
-	files    []*SrcFile      // the package's files, to collect the literals from
+	files    []*SrcFile      // the package's files, to collect the literals and mentions from
 	declared map[string]bool // names the package's non-test files declare
 	litsOnce sync.Once
 	lits     map[string][]*TestLit // literal value → its uses in test files
+
+	graphOnce sync.Once
+	mentions  map[string]map[string]bool // top-level name → the names its body or initializer mentions
+	testDecl  map[string]bool            // top-level names declared in test files
+	funcs     map[string]bool            // top-level names that are functions or methods
+	mu        sync.Mutex                 // guards reached
+	reached   map[string]bool            // memo of reaches
 }
 
 // xrefDecls is what a package's declarations say, for its cross-reference.
 type xrefDecls struct {
-	mentions map[string]map[string]bool // top-level name → the names its body or initializer mentions
-	testDecl map[string]bool            // top-level names declared in test files
-	funcs    map[string]bool            // top-level names that are functions or methods
-	types    map[string]bool            // type names declared in the package's non-test files
-	state    map[string]bool            // package-level variables of the non-test files, sentinel errors aside
-	consts   map[string]string          // PkgXref.Consts
-	envSet   map[string]*TestLit        // PkgXref.EnvSet
-	mu       sync.Mutex                 // guards reached: a scan's workers share a cross-reference
-	reached  map[string]bool            // memo of reaches
-	size     int                        // its estimated memory, for the cache's budget
+	types  map[string]bool     // type names declared in the package's non-test files
+	state  map[string]bool     // package-level variables of the non-test files, sentinel errors aside
+	consts map[string]string   // PkgXref.Consts
+	envSet map[string]*TestLit // PkgXref.EnvSet
+	size   int                 // its estimated memory, for the cache's budget
 }
 
 // CrossRef returns the package's cross-reference, building it on first use.
@@ -119,11 +121,7 @@ func xrefKey(p *pkgInfo) string {
 }
 
 func buildXref(p *pkgInfo) *PkgXref {
-	d := &xrefDecls{
-		mentions: map[string]map[string]bool{}, testDecl: map[string]bool{},
-		funcs: map[string]bool{}, types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{},
-		reached: map[string]bool{},
-	}
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
 	for _, f := range p.Files {
 		if f.AST == nil || IgnoredDir(f.Path) {
 			continue
@@ -178,22 +176,28 @@ func (x *PkgXref) testLits() map[string][]*TestLit {
 				w.file()
 			}
 		}
-		x.files, x.declared = nil, nil
 	})
 	return x.lits
+}
+
+// graph records, on first use, what each top-level declaration of the
+// package mentions, for reaches.
+func (x *PkgXref) graph() {
+	x.graphOnce.Do(func() {
+		x.mentions, x.testDecl, x.funcs, x.reached = map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+		for _, f := range x.files {
+			if f.AST != nil && !IgnoredDir(f.Path) {
+				x.mentionsOf(f)
+			}
+		}
+	})
 }
 
 // estimate guesses the memory of a cross-reference: its maps' entries and
 // strings, at a few words each.
 func (x *xrefDecls) estimate() int {
 	n := 0
-	for name, m := range x.mentions {
-		n += 64 + len(name)
-		for k := range m {
-			n += 32 + len(k)
-		}
-	}
-	for _, m := range []map[string]bool{x.testDecl, x.funcs, x.types, x.state} {
+	for _, m := range []map[string]bool{x.types, x.state} {
 		for k := range m {
 			n += 32 + len(k)
 		}
@@ -207,8 +211,38 @@ func (x *xrefDecls) estimate() int {
 	return n
 }
 
-// declare records what a file declares and what each declaration mentions.
+// declare records what a file declares for the production-code rules.
 func (x *xrefDecls) declare(f *SrcFile) {
+	if IsTestFile(f.Path) {
+		return
+	}
+	for _, d := range f.AST.Decls {
+		d, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				x.types[s.Name.Name] = true
+			case *ast.ValueSpec:
+				for i, n := range s.Names {
+					if d.Tok == token.VAR && !sentinelError(n.Name, s, i) {
+						x.state[n.Name] = true
+					}
+					if d.Tok == token.CONST && i < len(s.Values) {
+						if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
+							x.consts[n.Name], _ = strconv.Unquote(l.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// mentionsOf records what a file's declarations mention.
+func (x *PkgXref) mentionsOf(f *SrcFile) {
 	test := IsTestFile(f.Path)
 	for _, d := range f.AST.Decls {
 		switch d := d.(type) {
@@ -220,25 +254,12 @@ func (x *xrefDecls) declare(f *SrcFile) {
 			x.testDecl[d.Name.Name] = x.testDecl[d.Name.Name] || test
 		case *ast.GenDecl:
 			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					if !test {
-						x.types[s.Name.Name] = true
-					}
-				case *ast.ValueSpec:
-					for i, n := range s.Names {
+				if s, ok := s.(*ast.ValueSpec); ok {
+					for _, n := range s.Names {
 						for _, v := range s.Values {
 							x.mention(n.Name, v)
 						}
 						x.testDecl[n.Name] = x.testDecl[n.Name] || test
-						if d.Tok == token.VAR && !test && !sentinelError(n.Name, s, i) {
-							x.state[n.Name] = true
-						}
-						if d.Tok == token.CONST && !test && i < len(s.Values) {
-							if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
-								x.consts[n.Name], _ = strconv.Unquote(l.Value)
-							}
-						}
 					}
 				}
 			}
@@ -261,7 +282,7 @@ func sentinelError(name string, vs *ast.ValueSpec, i int) bool {
 	return false
 }
 
-func (x *xrefDecls) mention(name string, n ast.Node) {
+func (x *PkgXref) mention(name string, n ast.Node) {
 	if n == nil {
 		return
 	}
@@ -282,7 +303,8 @@ func (x *xrefDecls) mention(name string, n ast.Node) {
 // function or method named fn: it mentions it, or mentions something that
 // does, a few steps deep. A table variable reaches what the tests using it
 // reach.
-func (x *xrefDecls) reaches(owner, fn string) bool {
+func (x *PkgXref) reaches(owner, fn string) bool {
+	x.graph()
 	k := owner + "\x00" + fn
 	x.mu.Lock()
 	v, ok := x.reached[k]
