@@ -14,12 +14,29 @@ import "github.com/goodhart-dev/goodhart/internal/lru"
 type Cache struct {
 	decls *lru.Cache[*fileDecls]
 	trees *lru.Cache[*SrcFile]
+	xrefs *lru.Cache[*xrefDecls]
 }
 
-// NewCache returns a cache that holds about maxBytes: half of it for
-// declarations, half for syntax trees.
+// NewCache returns a cache that holds about maxBytes: three eighths of it
+// for declarations, three eighths for syntax trees and a quarter for the
+// tests' cross-references of packages (PkgXref).
 func NewCache(maxBytes int) *Cache {
-	return &Cache{lru.New[*fileDecls](maxBytes / 2), lru.New[*SrcFile](maxBytes - maxBytes/2)}
+	d, t := maxBytes*3/8, maxBytes*3/8
+	return &Cache{lru.New[*fileDecls](d), lru.New[*SrcFile](t), lru.New[*xrefDecls](maxBytes - d - t)}
+}
+
+func (c *Cache) xref(key string) *xrefDecls {
+	if c == nil {
+		return nil
+	}
+	x, _ := c.xrefs.Get(key)
+	return x
+}
+
+func (c *Cache) putXref(key string, x *xrefDecls) {
+	if c != nil {
+		c.xrefs.Put(key, x, x.size+len(key))
+	}
 }
 
 // treeCost estimates the memory of a file's syntax tree from its source:

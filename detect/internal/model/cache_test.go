@@ -12,7 +12,7 @@ func TestCacheKeepsTheRecent(t *testing.T) {
 	if got := fmt.Sprint(d.names[0].names, d.names[1].names); got != "[A] [b c]" {
 		t.Fatalf("names = %s", got)
 	}
-	c := NewCache(2 * 3 * (d.size() + len("k0"))) // half for declarations
+	c := NewCache(8 * (d.size() + len("k0"))) // three eighths for declarations: three entries
 	for i := range 4 {
 		c.put(fmt.Sprintf("k%d", i), d)
 		if i == 2 {
@@ -56,6 +56,46 @@ func TestCacheSharesTrees(t *testing.T) {
 	for _, p := range []string{"p/gen.go", "p/bad.go"} {
 		if f := parse(c, p); f == nil || parse(c, p) == f {
 			t.Errorf("%s: tree shared through the cache", p)
+		}
+	}
+}
+
+// A scan's analyses share a package's cross-reference when the package has
+// the same files, and build their own when a file differs; its memo of
+// reaches is safe for the workers that share it.
+func TestCacheSharesCrossRefs(t *testing.T) {
+	prod := []byte("package p\n\nfunc A(s string) int { return len(s) }\n")
+	r := &memRepo{
+		base: map[string][]byte{"p/a.go": prod, "p/a_test.go": []byte("package p\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tif A(\"alpha\") != 5 {\n\t\tt.Fatal(\"A\")\n\t}\n}\n")},
+		head: map[string][]byte{"p/a.go": prod, "p/a_test.go": []byte("package p\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tif A(\"bravo\") != 5 {\n\t\tt.Fatal(\"A\")\n\t}\n}\n")},
+	}
+	xref := func(cache *Cache, rev string) *PkgXref {
+		ld := NewLoader(r)
+		ld.Cache = cache
+		return newSnapshot(ld, rev).Pkg("p").CrossRef()
+	}
+	c := NewCache(1 << 20)
+	b := xref(c, "base")
+	if xref(c, "base").xrefDecls != b.xrefDecls {
+		t.Error("the same files' cross-reference was built again")
+	}
+	h := xref(c, "head")
+	if h.xrefDecls == b.xrefDecls {
+		t.Fatal("a changed test file's package shares base's cross-reference")
+	}
+	if len(b.Uses(`"alpha"`, "A", RoleInput, RoleExpected)) != 1 || len(h.Uses(`"bravo"`, "A", RoleInput, RoleExpected)) != 1 || len(h.Uses(`"alpha"`, "A", RoleInput, RoleExpected)) != 0 {
+		t.Errorf("uses: base %v, head %v %v", b.Uses(`"alpha"`, "A", RoleInput, RoleExpected), h.Uses(`"bravo"`, "A", RoleInput, RoleExpected), h.Uses(`"alpha"`, "A", RoleInput, RoleExpected))
+	}
+	if xref(nil, "base").xrefDecls == xref(nil, "base").xrefDecls {
+		t.Error("loaders without a cache shared a cross-reference")
+	}
+	done := make(chan bool)
+	for range 4 {
+		go func() { done <- b.Reaches("TestA", "A") }()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("TestA does not reach A")
 		}
 	}
 }

@@ -358,6 +358,7 @@ type pkgInfo struct {
 	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
 	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
 	xref       *PkgXref                  // the production-code rules' cross-reference, built on first use
+	cache      *Cache                    // where a scan keeps cross-references across commits
 }
 
 // Vars maps the package's top-level variable names to their declarations.
@@ -402,7 +403,7 @@ func (s *Snapshot) Pkg(dir string) *pkgInfo {
 	if p, ok := s.dirs[dir]; ok {
 		return p
 	}
-	p := &pkgInfo{declared: map[string]bool{}}
+	p := &pkgInfo{declared: map[string]bool{}, cache: s.ld.Cache}
 	seen := map[string]bool{}
 	for _, f := range s.ld.dir(s.Rev, dir) {
 		if cf, ok := s.Files[f.Path]; ok && !cf.masked {

@@ -1,11 +1,14 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"go/ast"
 	"go/token"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // This file cross-references a package's test files for the production-code
@@ -38,52 +41,208 @@ type TestLit struct {
 func (l *TestLit) Where() string { return l.file + ":" + strconv.Itoa(l.line) }
 
 // PkgXref is the cross-reference of one package directory on one side.
+// What its declarations say (xrefDecls) is built with it, and is what a scan
+// shares between analyses of the same files; the literals of its test files
+// are collected on the first question about them (Uses), as most analyses
+// ask none.
 type PkgXref struct {
-	lits     map[string][]*TestLit      // literal value → its uses in test files
-	mentions map[string]map[string]bool // top-level name → the names its body or initializer mentions
-	testDecl map[string]bool            // top-level names declared in test files
-	funcs    map[string]bool            // top-level names that are functions or methods
-	types    map[string]bool            // type names declared in the package's non-test files
-	state    map[string]bool            // package-level variables of the non-test files, sentinel errors aside
-	Consts   map[string]string          // string constants of the non-test files: name → value
-	EnvSet   map[string]*TestLit        // environment variable → where a TestMain or init of the tests sets it
-	reached  map[string]bool            // memo of reaches
+	*xrefDecls
+	Consts map[string]string   // string constants of the non-test files: name → value
+	EnvSet map[string]*TestLit // environment variable → where a TestMain or init of the tests sets it
+
+	files    []*SrcFile      // the package's files, to collect the literals and mentions from
+	declared map[string]bool // names the package's non-test files declare
+	litsOnce sync.Once
+	lits     map[string][]*TestLit // literal value → its uses in test files
+
+	graphOnce sync.Once
+	mentions  map[string]map[string]bool // top-level name → the names its body or initializer mentions
+	testDecl  map[string]bool            // top-level names declared in test files
+	funcs     map[string]bool            // top-level names that are functions or methods
+	mu        sync.Mutex                 // guards reached
+	reached   map[string]bool            // memo of reaches
+}
+
+// xrefDecls is what a package's declarations say, for its cross-reference.
+type xrefDecls struct {
+	types  map[string]bool     // type names declared in the package's non-test files
+	state  map[string]bool     // package-level variables of the non-test files, sentinel errors aside
+	consts map[string]string   // PkgXref.Consts
+	envSet map[string]*TestLit // PkgXref.EnvSet
+	size   int                 // its estimated memory, for the cache's budget
 }
 
 // CrossRef returns the package's cross-reference, building it on first use.
+//
+// A scan keeps the cross-references it built (Cache): a package that one
+// commit changed is, most of the time, the same files on the next commit's
+// base, and its cross-reference is a function of its files alone (their
+// paths, text and whether they are generated), so one built for the same
+// files is the same one.
 func (p *pkgInfo) CrossRef() *PkgXref {
 	if p.xref == nil {
+		if p.cache == nil {
+			p.xref = buildXref(p)
+			return p.xref
+		}
+		k := xrefKey(p)
+		if d := p.cache.xref(k); d != nil {
+			p.xref = newXref(p, d)
+			return p.xref
+		}
 		p.xref = buildXref(p)
+		p.cache.putXref(k, p.xref.xrefDecls)
 	}
 	return p.xref
 }
 
-func buildXref(p *pkgInfo) *PkgXref {
-	x := &PkgXref{
-		lits: map[string][]*TestLit{}, mentions: map[string]map[string]bool{}, testDecl: map[string]bool{},
-		funcs: map[string]bool{}, types: map[string]bool{}, state: map[string]bool{}, Consts: map[string]string{}, EnvSet: map[string]*TestLit{},
-		reached: map[string]bool{},
+// xrefKey names a package's files, in order, by their paths, text and
+// generated marks: everything buildXref reads.
+func xrefKey(p *pkgInfo) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, f := range p.Files {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(f.Path)))
+		h.Write(n[:])
+		h.Write([]byte(f.Path))
+		flags := byte(0)
+		if f.AST != nil {
+			flags |= 1
+		}
+		if f.Generated {
+			flags |= 2
+		}
+		h.Write([]byte{flags})
+		binary.LittleEndian.PutUint64(n[:], uint64(len(f.Src)))
+		h.Write(n[:])
+		h.Write(f.Src)
 	}
-	structs := map[string]*ast.StructType{}
+	return "xref\x00" + string(h.Sum(nil))
+}
+
+func buildXref(p *pkgInfo) *PkgXref {
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
 	for _, f := range p.Files {
 		if f.AST == nil || IgnoredDir(f.Path) {
 			continue
 		}
-		x.declare(f, structs)
+		d.declare(f)
 	}
 	for _, f := range p.Files {
-		if f.AST != nil && IsTestFile(f.Path) && !IgnoredDir(f.Path) && !f.Generated {
-			w := &litWalker{x: x, f: f, structs: structs, prod: p.declared, imports: importNames(f)}
-			w.under = strings.TrimSuffix(f.AST.Name.Name, "_test")
-			w.file()
-			x.findSetenv(f)
+		if litFile(f) {
+			d.findSetenv(f)
 		}
 	}
-	return x
+	d.size = d.estimate()
+	return newXref(p, d)
 }
 
-// declare records what a file declares and what each declaration mentions.
-func (x *PkgXref) declare(f *SrcFile, structs map[string]*ast.StructType) {
+func newXref(p *pkgInfo, d *xrefDecls) *PkgXref {
+	return &PkgXref{xrefDecls: d, Consts: d.consts, EnvSet: d.envSet, files: p.Files, declared: p.declared}
+}
+
+// litFile reports whether the literals of a package's file are collected:
+// those of hand-written test files the go tool reads.
+func litFile(f *SrcFile) bool {
+	return f.AST != nil && IsTestFile(f.Path) && !IgnoredDir(f.Path) && !f.Generated
+}
+
+// testLits returns the literals of the test files, collecting them on first
+// use.
+func (x *PkgXref) testLits() map[string][]*TestLit {
+	x.litsOnce.Do(func() {
+		x.lits = map[string][]*TestLit{}
+		structs := map[string]*ast.StructType{} // struct types of the test files, as declare saw them
+		for _, f := range x.files {
+			if f.AST == nil || IgnoredDir(f.Path) || !IsTestFile(f.Path) {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if gd, ok := d.(*ast.GenDecl); ok {
+					for _, s := range gd.Specs {
+						if ts, ok := s.(*ast.TypeSpec); ok {
+							if st, ok := ts.Type.(*ast.StructType); ok {
+								structs[ts.Name.Name] = st
+							}
+						}
+					}
+				}
+			}
+		}
+		for _, f := range x.files {
+			if litFile(f) {
+				w := &litWalker{x: x, f: f, structs: structs, prod: x.declared, imports: importNames(f)}
+				w.under = strings.TrimSuffix(f.AST.Name.Name, "_test")
+				w.file()
+			}
+		}
+	})
+	return x.lits
+}
+
+// graph records, on first use, what each top-level declaration of the
+// package mentions, for reaches.
+func (x *PkgXref) graph() {
+	x.graphOnce.Do(func() {
+		x.mentions, x.testDecl, x.funcs, x.reached = map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+		for _, f := range x.files {
+			if f.AST != nil && !IgnoredDir(f.Path) {
+				x.mentionsOf(f)
+			}
+		}
+	})
+}
+
+// estimate guesses the memory of a cross-reference: its maps' entries and
+// strings, at a few words each.
+func (x *xrefDecls) estimate() int {
+	n := 0
+	for _, m := range []map[string]bool{x.types, x.state} {
+		for k := range m {
+			n += 32 + len(k)
+		}
+	}
+	for k, v := range x.consts {
+		n += 48 + len(k) + len(v)
+	}
+	for k := range x.envSet {
+		n += 128 + len(k)
+	}
+	return n
+}
+
+// declare records what a file declares for the production-code rules.
+func (x *xrefDecls) declare(f *SrcFile) {
+	if IsTestFile(f.Path) {
+		return
+	}
+	for _, d := range f.AST.Decls {
+		d, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				x.types[s.Name.Name] = true
+			case *ast.ValueSpec:
+				for i, n := range s.Names {
+					if d.Tok == token.VAR && !sentinelError(n.Name, s, i) {
+						x.state[n.Name] = true
+					}
+					if d.Tok == token.CONST && i < len(s.Values) {
+						if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
+							x.consts[n.Name], _ = strconv.Unquote(l.Value)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// mentionsOf records what a file's declarations mention.
+func (x *PkgXref) mentionsOf(f *SrcFile) {
 	test := IsTestFile(f.Path)
 	for _, d := range f.AST.Decls {
 		switch d := d.(type) {
@@ -95,28 +254,12 @@ func (x *PkgXref) declare(f *SrcFile, structs map[string]*ast.StructType) {
 			x.testDecl[d.Name.Name] = x.testDecl[d.Name.Name] || test
 		case *ast.GenDecl:
 			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					if st, ok := s.Type.(*ast.StructType); ok && test {
-						structs[s.Name.Name] = st
-					}
-					if !test {
-						x.types[s.Name.Name] = true
-					}
-				case *ast.ValueSpec:
-					for i, n := range s.Names {
+				if s, ok := s.(*ast.ValueSpec); ok {
+					for _, n := range s.Names {
 						for _, v := range s.Values {
 							x.mention(n.Name, v)
 						}
 						x.testDecl[n.Name] = x.testDecl[n.Name] || test
-						if d.Tok == token.VAR && !test && !sentinelError(n.Name, s, i) {
-							x.state[n.Name] = true
-						}
-						if d.Tok == token.CONST && !test && i < len(s.Values) {
-							if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
-								x.Consts[n.Name], _ = strconv.Unquote(l.Value)
-							}
-						}
 					}
 				}
 			}
@@ -161,8 +304,12 @@ func (x *PkgXref) mention(name string, n ast.Node) {
 // does, a few steps deep. A table variable reaches what the tests using it
 // reach.
 func (x *PkgXref) reaches(owner, fn string) bool {
+	x.graph()
 	k := owner + "\x00" + fn
-	if v, ok := x.reached[k]; ok {
+	x.mu.Lock()
+	v, ok := x.reached[k]
+	x.mu.Unlock()
+	if ok {
 		return v
 	}
 	start := []string{owner}
@@ -193,7 +340,9 @@ func (x *PkgXref) reaches(owner, fn string) bool {
 		}
 		start = next
 	}
+	x.mu.Lock()
 	x.reached[k] = found
+	x.mu.Unlock()
 	return found
 }
 
@@ -208,7 +357,7 @@ func (x *PkgXref) Reaches(owner, fn string) bool { return x.reaches(owner, fn) }
 // either).
 func (x *PkgXref) Uses(value, fn string, roles ...litRole) []*TestLit {
 	var out []*TestLit
-	for _, l := range x.lits[value] {
+	for _, l := range x.testLits()[value] {
 		ok := l.role == roleUnknown
 		for _, r := range roles {
 			ok = ok || l.role == r
@@ -223,7 +372,7 @@ func (x *PkgXref) Uses(value, fn string, roles ...litRole) []*TestLit {
 // findSetenv records the environment variables a TestMain, an init or a
 // package-level initializer of a test file sets with os.Setenv: set for the
 // whole package, unlike t.Setenv.
-func (x *PkgXref) findSetenv(f *SrcFile) {
+func (x *xrefDecls) findSetenv(f *SrcFile) {
 	osName := ImportName(f.AST, "os")
 	if osName == "" {
 		return
@@ -236,7 +385,7 @@ func (x *PkgXref) findSetenv(f *SrcFile) {
 			}
 			if recv, name := CallName(call); recv == osName && name == "Setenv" {
 				if v := StringArg(call, 0); v != "" {
-					x.EnvSet[v] = &TestLit{Value: StringArg(call, 1), file: f.Path, line: f.Line(call.Pos()), Owner: owner}
+					x.envSet[v] = &TestLit{Value: StringArg(call, 1), file: f.Path, line: f.Line(call.Pos()), Owner: owner}
 				}
 			}
 			return true

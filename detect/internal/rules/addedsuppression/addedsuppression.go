@@ -1,6 +1,7 @@
 package addedsuppression
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -108,6 +109,16 @@ type goFile struct {
 }
 
 func (a *pass) readGo(f *gitutil.File) *goFile {
+	src := a.readSrc(f)
+	if src == nil {
+		return nil
+	}
+	return parseGo(f.Path, src)
+}
+
+// readSrc returns the text of a version of a Go file, nil when it cannot be
+// read or is too large to judge.
+func (a *pass) readSrc(f *gitutil.File) []byte {
 	if f == nil {
 		return nil
 	}
@@ -115,8 +126,20 @@ func (a *pass) readGo(f *gitutil.File) *goFile {
 	if err != nil || len(src) > model.MaxFileSize {
 		return nil
 	}
-	g := &goFile{path: f.Path, src: src, fset: token.NewFileSet()}
-	g.ast, _ = parser.ParseFile(g.fset, f.Path, src, parser.ParseComments|parser.SkipObjectResolution)
+	return src
+}
+
+// mayHoldDirective reports whether a file's text can hold a directive:
+// every comment parseDirective reads as one contains "lint" (//nolint,
+// //lint:ignore, //lint:file-ignore) or "#nosec". A file with neither has
+// no directive, so it need not be parsed to find them.
+func mayHoldDirective(src []byte) bool {
+	return bytes.Contains(src, []byte("lint")) || bytes.Contains(src, []byte("#nosec"))
+}
+
+func parseGo(path string, src []byte) *goFile {
+	g := &goFile{path: path, src: src, fset: token.NewFileSet()}
+	g.ast, _ = parser.ParseFile(g.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
 	if g.ast == nil {
 		return nil
 	}
@@ -236,9 +259,27 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 	var sides []side
 	// Directives of base, by kind and silenced code, in any changed file:
 	// code moved with its directive to another file keeps it.
+	//
+	// Only the versions that can matter are parsed: a head whose text holds
+	// no directive and is not generated reports nothing, and base's
+	// directives only pair with head's, so bases are parsed when some head
+	// may hold a directive, or for a generated head's header.
+	heads := make([][]byte, len(changes))
+	anyDirective := false
+	for i, c := range changes {
+		heads[i] = a.readSrc(c.To)
+		anyDirective = anyDirective || (heads[i] != nil && mayHoldDirective(heads[i]))
+	}
 	had := map[string][]*directive{}
-	for _, c := range changes {
-		s := side{c: c, base: a.readGo(c.From), head: a.readGo(c.To)}
+	for i, c := range changes {
+		s := side{c: c}
+		need := heads[i] != nil && (mayHoldDirective(heads[i]) || model.IsGenerated(heads[i]))
+		if need || anyDirective {
+			s.base = a.readGo(c.From)
+		}
+		if need {
+			s.head = parseGo(c.To.Path, heads[i])
+		}
 		if s.base != nil {
 			for _, p := range s.base.directives() {
 				k := p.kind + "\x00" + p.code
