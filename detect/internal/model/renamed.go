@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"strings"
 	"unicode"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 // RenamedTo finds, for a function or method that base's package dir
@@ -76,4 +78,11 @@ func (a *Pass) MovedTo(dir string) string {
 		return ""
 	}
 	return to
+}
+
+// Submodule reports whether head holds a submodule (a gitlink) where base
+// had the package directory dir: the package was replaced by another
+// repository, not removed.
+func (a *Pass) Submodule(dir string) bool {
+	return a.Head.ld != nil && a.Head.ld.repo != nil && gitutil.IsSubmodule(a.Head.ld.repo, a.Head.Rev, dir)
 }

@@ -110,12 +110,23 @@ func (a *Pass) removedCode() *removedCode {
 			declaredIn(f.AST, func(key string) { headNames[key] = true })
 		}
 	}
+	submodule := map[string]bool{} // dirs head replaced by a submodule: their code moved, not went
 	for _, path := range slices.Sorted(maps.Keys(a.Base.Files)) {
 		f := a.Base.Files[path]
 		if f.AST == nil || f.Generated || IsTestFile(path) {
 			continue
 		}
 		dir := DirOf(path)
+		if a.Deleted[path] {
+			s, ok := submodule[dir]
+			if !ok {
+				s = !a.Head.HasFiles(dir) && a.Submodule(dir)
+				submodule[dir] = s
+			}
+			if s {
+				continue
+			}
+		}
 		declaredIn(f.AST, func(key string) {
 			name := keyName(key)
 			if _, ok := rc.names[key]; ok || headNames[key] || !specificName(name) {

@@ -390,6 +390,9 @@ func (a *pass) subjectGone(bt *model.TestFunc) string {
 	// test called, is not its subject gone.
 	headDir := bt.Dir
 	if !a.Head.HasFiles(bt.Dir) {
+		if a.Submodule(bt.Dir) {
+			return "" // replaced by a submodule: its code lives on elsewhere
+		}
 		if headDir = a.MovedTo(bt.Dir); headDir == "" {
 			return "the package " + bt.Dir + " is gone"
 		}
