@@ -139,19 +139,7 @@ func isOurs(handler any) bool {
 }
 
 // workTreeTop is the top folder of the work tree that contains dir.
-func workTreeTop(dir string) (string, error) {
-	cmd := exec.Command("git", "rev-parse", "--show-toplevel")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return "", fmt.Errorf("%s: git rev-parse: %s", dir, strings.TrimSpace(string(exit.Stderr)))
-		}
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
-}
+func workTreeTop(dir string) (string, error) { return gitRevParse(dir, "--show-toplevel") }
 
 // configPath is the hook configuration file install and uninstall edit.
 func configPath(c *cli.Context, h agentHook) (string, error) {

@@ -240,17 +240,10 @@ func ownHook(path string) (ours, exists bool, err error) {
 // itself says, so that core.hooksPath, worktrees and bare repositories are
 // all right.
 func hookPath(repo string) (string, error) {
-	cmd := exec.Command("git", "rev-parse", "--git-path", "hooks")
-	cmd.Dir = repo
-	out, err := cmd.Output()
+	dir, err := gitRevParse(repo, "--git-path", "hooks")
 	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return "", fmt.Errorf("%s: git rev-parse: %s", repo, strings.TrimSpace(string(exit.Stderr)))
-		}
 		return "", err
 	}
-	dir := strings.TrimSpace(string(out))
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(repo, dir)
 	}
@@ -423,4 +416,20 @@ func plural(n int, word string) string {
 		word += "s"
 	}
 	return fmt.Sprintf("%d %s", n, word)
+}
+
+// gitRevParse runs git rev-parse with args in dir and returns its answer,
+// or git's own complaint as the error.
+func gitRevParse(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", append([]string{"rev-parse"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return "", fmt.Errorf("%s: git rev-parse: %s", dir, strings.TrimSpace(string(exit.Stderr)))
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -267,7 +267,9 @@ func (m *mergedScan) text(b *strings.Builder) {
 	alignTable(b, m.agentLines())
 }
 
-func alignTable(b *strings.Builder, lines [][]string) {
+// alignTable prints lines as a table: the first column left-aligned, the
+// others (counts) right-aligned, two spaces apart.
+func alignTable(w io.Writer, lines [][]string) {
 	widths := make([]int, len(lines[0]))
 	for _, l := range lines {
 		for i, cell := range l {
@@ -283,7 +285,7 @@ func alignTable(b *strings.Builder, lines [][]string) {
 				cells[i] = fmt.Sprintf("%*s", widths[i], cell)
 			}
 		}
-		fmt.Fprintln(b, strings.TrimRight(strings.Join(cells, "  "), " "))
+		fmt.Fprintln(w, strings.TrimRight(strings.Join(cells, "  "), " "))
 	}
 }
 

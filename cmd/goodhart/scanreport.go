@@ -176,23 +176,7 @@ func (s *scanWriter) table(w io.Writer) {
 	if len(rows) > 1 {
 		lines = append(lines, tableCells("total", total, cols))
 	}
-	widths := make([]int, len(lines[0]))
-	for _, l := range lines {
-		for i, cell := range l {
-			widths[i] = max(widths[i], len(cell))
-		}
-	}
-	for _, l := range lines {
-		cells := make([]string, len(l))
-		for i, cell := range l {
-			if i == 0 {
-				cells[i] = fmt.Sprintf("%-*s", widths[i], cell)
-			} else {
-				cells[i] = fmt.Sprintf("%*s", widths[i], cell)
-			}
-		}
-		fmt.Fprintln(w, strings.Join(cells, "  "))
-	}
+	alignTable(w, lines)
 }
 
 func tableCells(name string, r *agentRow, cols []string) []string {

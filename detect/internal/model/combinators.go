@@ -103,36 +103,8 @@ func approxOptions(tf *TestFunc) []approxOption {
 	return out
 }
 
-func numericNoConst(e ast.Expr) (float64, bool) {
-	switch x := ast.Unparen(e).(type) {
-	case *ast.BasicLit:
-		v, err := strconv.ParseFloat(strings.ReplaceAll(x.Value, "_", ""), 64)
-		return v, err == nil
-	case *ast.UnaryExpr:
-		v, ok := numericNoConst(x.X)
-		if x.Op == token.SUB {
-			v = -v
-		}
-		return v, ok
-	case *ast.BinaryExpr:
-		l, lok := numericNoConst(x.X)
-		r, rok := numericNoConst(x.Y)
-		if !lok || !rok {
-			return 0, false
-		}
-		switch x.Op {
-		case token.MUL:
-			return l * r, true
-		case token.QUO:
-			return l / r, r != 0
-		case token.ADD:
-			return l + r, true
-		case token.SUB:
-			return l - r, true
-		}
-	}
-	return 0, false
-}
+// numericNoConst evaluates a literal expression, without constants.
+func numericNoConst(e ast.Expr) (float64, bool) { return evalNumeric(e, nil) }
 
 var durationUnits = map[string]time.Duration{
 	"Nanosecond": time.Nanosecond, "Microsecond": time.Microsecond, "Millisecond": time.Millisecond,

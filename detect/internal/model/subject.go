@@ -147,9 +147,11 @@ func (a *Pass) removedCode() *removedCode {
 			headMembers[key[i+1:]] = true
 		}
 	}
-	for key := range rc.names {
+	for _, key := range slices.Sorted(maps.Keys(rc.names)) { // the same answer every run
 		if i := strings.IndexByte(key, '.'); i > 0 && !headMembers[key[i+1:]] {
-			rc.fields[key[i+1:]] = key
+			if _, ok := rc.fields[key[i+1:]]; !ok {
+				rc.fields[key[i+1:]] = key
+			}
 		}
 	}
 	for _, pf := range a.ChangedFuncs() {
@@ -243,7 +245,10 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 		gone := func(key string) {
 			if _, ok := rc.names[key]; ok && !seen[key] {
 				seen[key] = true
-				s.Gone = append(s.Gone, keyName(key))
+				if name := keyName(key); !seen["name:"+name] { // T.Close and U.Close read as one
+					seen["name:"+name] = true
+					s.Gone = append(s.Gone, name)
+				}
 			}
 		}
 		ast.Inspect(n, func(n ast.Node) bool {

@@ -166,19 +166,34 @@ func gateTolerance(s *Site) ast.Expr {
 // numeric evaluates a tolerance: a literal, a constant expression of
 // literals, or a constant of the package (1e-9, 10 * epsilon).
 func (w *siteWalker) numeric(e ast.Expr) (float64, bool) {
+	return evalNumeric(e, func(id *ast.Ident) (float64, bool) {
+		if vs := w.snap.valueSpec(w.dir, token.CONST, id.Name); vs != nil {
+			for i, n := range vs.Names {
+				if n.Name == id.Name && i < len(vs.Values) {
+					return w.numeric(vs.Values[i])
+				}
+			}
+		}
+		return 0, false
+	})
+}
+
+// evalNumeric evaluates a literal or an arithmetic expression of literals;
+// ident, when not nil, gives the value of a name (a constant).
+func evalNumeric(e ast.Expr, ident func(*ast.Ident) (float64, bool)) (float64, bool) {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.BasicLit:
 		v, err := strconv.ParseFloat(strings.ReplaceAll(x.Value, "_", ""), 64)
 		return v, err == nil
 	case *ast.UnaryExpr:
-		v, ok := w.numeric(x.X)
+		v, ok := evalNumeric(x.X, ident)
 		if x.Op == token.SUB {
 			v = -v
 		}
 		return v, ok
 	case *ast.BinaryExpr:
-		l, lok := w.numeric(x.X)
-		r, rok := w.numeric(x.Y)
+		l, lok := evalNumeric(x.X, ident)
+		r, rok := evalNumeric(x.Y, ident)
 		if !lok || !rok {
 			return 0, false
 		}
@@ -193,12 +208,8 @@ func (w *siteWalker) numeric(e ast.Expr) (float64, bool) {
 			return l - r, true
 		}
 	case *ast.Ident:
-		if vs := w.snap.valueSpec(w.dir, token.CONST, x.Name); vs != nil {
-			for i, n := range vs.Names {
-				if n.Name == x.Name && i < len(vs.Values) {
-					return w.numeric(vs.Values[i])
-				}
-			}
+		if ident != nil {
+			return ident(x)
 		}
 	}
 	return 0, false
