@@ -117,6 +117,25 @@ func (a *Pass) CISetenvs() map[string]*TestLit {
 // credential or a service's address), or "".
 func SkipEnvVar(s *Site) string { return gateFacts(s).envVar }
 
+// SkipShort reports whether a skip fires in -short mode (testing.Short()),
+// the Go convention for a test that is slow or needs outside resources.
+func SkipShort(s *Site) bool { return gateFacts(s).short }
+
+// Unclassified reports whether goodhart cannot tell what a skip's gates
+// consult: no platform, environment variable, service, tool or flag.
+func Unclassified(s *Site) bool {
+	f := gateFacts(s)
+	return len(s.Gates) > 0 && s.helper == "" && !f.platformOnly && !f.short && f.ciVar == "" && f.envVar == "" &&
+		f.service == "" && f.probe == "" && f.version == ""
+}
+
+// SkipPlatformOnly reports whether a skip is gated on the platform alone.
+func SkipPlatformOnly(s *Site) bool { return gateFacts(s).platformOnly }
+
+// Conditional reports whether a site is reached only under some condition
+// (or through a helper that decides for itself), not on every run.
+func (s *Site) Conditional() bool { return len(s.Gates) > 0 || s.helper != "" }
+
 // CIProvides reports where this side's CI configuration sets an
 // environment variable (a workflow's env:, NAME=value in a Makefile), or "".
 func (s *Snapshot) CIProvides(name string) string {

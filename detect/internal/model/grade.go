@@ -108,6 +108,9 @@ func gateFacts(s *Site) gateFact {
 		}
 	}
 	f.platformOnly = platform && !other
+	if f.probe == "" && f.envVar == "" && f.service == "" && f.ciVar == "" && !f.short && s.scope != nil {
+		f.followLocal(s)
+	}
 	if f.probe == "" && f.envVar == "" && f.service == "" && len(s.Gates) > 0 {
 		f.version = versionGuard(s)
 	}
@@ -115,6 +118,67 @@ func gateFacts(s *Site) gateFact {
 		f.mock = mockRunner(s.scope.body)
 	}
 	return f
+}
+
+// followLocal reads, one level down, the functions of the site's own
+// package that a gate calls by plain name: `hasRipgrep()` or a package
+// variable bound to a function (`var getRg = sync.OnceValue(func() string
+// {… exec.LookPath("rg") …})`). What those bodies consult is what the gate
+// consults. Only probes are taken from them: a CI variable read two calls
+// away does not raise a skip to an error.
+func (f *gateFact) followLocal(s *Site) {
+	w := s.scope
+	if w.snap == nil {
+		return
+	}
+	seen := map[string]bool{}
+	var bodies []ast.Node
+	var names []string
+	for _, g := range s.Gates {
+		if g.Cond == nil {
+			continue
+		}
+		for _, n := range append([]ast.Node{g.Cond}, g.ctx...) {
+			ast.Inspect(n, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				id, ok := call.Fun.(*ast.Ident)
+				if !ok || seen[id.Name] {
+					return true
+				}
+				seen[id.Name] = true
+				if h := w.snap.funcDecl(w.dir, id.Name); h != nil {
+					bodies, names = append(bodies, h.decl.Body), append(names, id.Name)
+				} else if vs := w.snap.valueSpec(w.dir, token.VAR, id.Name); vs != nil {
+					for _, v := range vs.Values {
+						ast.Inspect(v, func(n ast.Node) bool {
+							if fl, ok := n.(*ast.FuncLit); ok {
+								bodies, names = append(bodies, fl.Body), append(names, id.Name)
+								return false
+							}
+							return true
+						})
+					}
+				}
+				return true
+			})
+		}
+	}
+	for i, b := range bodies {
+		inner := gateFact{files: f.files}
+		ast.Inspect(b, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				inner.call(call)
+			}
+			return true
+		})
+		if inner.probe != "" {
+			f.probe, f.tool = inner.probe+" in "+names[i], inner.tool
+			return
+		}
+	}
 }
 
 // pkgName is the name of the package an identifier imports in the site's

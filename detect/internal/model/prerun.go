@@ -1,6 +1,9 @@
 package model
 
-import "go/ast"
+import (
+	"go/ast"
+	"strings"
+)
 
 // This file gives the rules what they need to judge code that runs in a
 // test binary before (or instead of) its tests: init functions and
@@ -30,4 +33,25 @@ func PlatformOnly(f *SrcFile) bool {
 	}
 	goos, goarch := FileNamePlatform(f.Path)
 	return (goos != "" && goos != defaultOS) || (goarch != "" && goarch != defaultArch)
+}
+
+// OptInCategory names the test category a file's build constraint asks for
+// (`//go:build e2e`, `integration`) when that constraint alone leaves the
+// file out of a default build, or "".
+func OptInCategory(f *SrcFile) string {
+	x, _ := BuildExpr(f)
+	if x == nil || x.Eval(DefaultTag) {
+		return ""
+	}
+	if _, kind := ConstraintSeverity(x); kind != "category" {
+		return ""
+	}
+	tags := map[string]bool{}
+	collectTags(x, tags)
+	for t := range tags {
+		if testCategoryTags[strings.ToLower(t)] {
+			return t
+		}
+	}
+	return ""
 }

@@ -137,14 +137,25 @@ func (a *pass) checkSkips(m *model.Match) {
 		}
 	}
 	checks := model.NewCheckScope(ht).ChecksIn(ht.Body)
+	var added []*model.Site
+	kept := "" // a conditional skip of base that head keeps
 	for _, s := range model.CollectSites(a.Head, ht) {
 		if s.Kind != model.SiteSkip {
 			continue
 		}
 		if baseSkips[s.Signature()] > 0 {
 			baseSkips[s.Signature()]--
+			if kept == "" && s.Conditional() && !model.SkipPlatformOnly(s) {
+				kept = strings.TrimSpace(model.FirstLine(s.File.Text(s.At)))
+				if len(s.Via) > 0 {
+					kept += " (through " + strings.Join(s.Via, " → ") + ")"
+				}
+			}
 			continue
 		}
+		added = append(added, s)
+	}
+	for _, s := range added {
 		if !s.InLoop && !checkAfter(checks, s.At.Pos()) && !bt.IsAnyHelper() {
 			continue // nothing left to check after it (a helper's callers go on checking)
 		}
@@ -165,6 +176,14 @@ func (a *pass) checkSkips(m *model.Match) {
 					sev, why = finding.Info, why+"; "+where+" sets "+v+", so CI still runs the test"
 				}
 			}
+		}
+		if sev == finding.Warning && model.Unclassified(s) {
+			if tag := model.OptInCategory(bt.File); tag != "" {
+				sev, why = finding.Info, why+"; the test's file builds only with the "+tag+" tag (it did in base too), so a default go test leaves it out and it runs only where someone opts in"
+			}
+		}
+		if sev == finding.Warning && kept != "" && model.SkipShort(s) {
+			sev, why = finding.Info, why+"; it already skipped when what it needs is not there ("+kept+"), so it runs only where someone set that up, and -short is the usual way to leave such a test out"
 		}
 		if sev > finding.Info {
 			if issue, repl := a.quarantined(m, s); issue != "" {
