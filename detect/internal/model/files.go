@@ -7,6 +7,16 @@ import "github.com/goodhart-dev/goodhart/gitutil"
 // than Go (workflows, Makefiles, scripts) find the unchanged ones with it.
 func (s *Snapshot) ListFiles(dir string) []gitutil.File { return s.ld.list(s.Rev, dir) }
 
+// HasTestFiles reports whether the folder holds a _test.go file on this side.
+func (s *Snapshot) HasTestFiles(dir string) bool {
+	for _, f := range s.ListFiles(dir) {
+		if IsTestFile(f.Path) {
+			return true
+		}
+	}
+	return false
+}
+
 // ReadFile reads a file of the snapshot's revision, changed or not. ok is
 // false when the file is missing, unreadable or larger than MaxFileSize.
 // Callers must not modify what it returns.

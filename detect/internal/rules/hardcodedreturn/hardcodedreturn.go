@@ -43,7 +43,9 @@ another file of the package declares the same function with a real body
 under a complementary build constraint (foo_cgo.go beside a !cgo stand-in
 returning an explanatory error): the implementation still exists. Info too
 when a new line of a changelog the range edits names the function and the
-value it now returns (a default made a fixed constant on purpose).
+value it now returns (a default made a fixed constant on purpose), and when
+the function is unexported and its package has no tests on either side: no
+test can call it, so its fixed value cannot be what makes one pass.
 
 Not flagged: a function that already returned a constant in base (a version
 string that changed), the same literals respelt (common.ToPtr(false) →
@@ -633,6 +635,9 @@ func (a *pass) reportHardcoded(pf *model.ProdFunc, cb *constBody, w work, other 
 	case !w.real:
 		sev = finding.Warning
 		msg += " It is a warning, not an error: base only called functions with constant arguments, so its answer never depended on the inputs either."
+	case exp == "" && !ast.IsExported(pf.Decl.Name.Name) && !a.Base.HasTestFiles(pf.Dir) && !a.Head.HasTestFiles(pf.Dir):
+		sev = finding.Info
+		msg += " It is info: its package has no tests, and being unexported it is out of reach of other packages' tests, so returning a fixed value cannot be what makes a test pass."
 	case exp == "":
 		sev = finding.Warning
 		msg += " It is a warning, not an error: no test of the package expects the value it now returns."
