@@ -37,7 +37,9 @@ its name is no setting of a place (…_PATH, …_URL, …_ID: those are
 configuration), at most a warning; a check of whether a peer or host is the
 local machine (== "127.0.0.1", "localhost", IsLoopback()) whose branch returns
 early — httptest runs the tests there — at most a warning, and nothing when a
-test new in the change uses that literal (a feature for local tools).
+test new in the change uses that literal (a feature for local tools); info
+in a function whose name says that is its job (isLoopbackHostname,
+IsLocalhost, isLocalPeer).
 
 Error when what it guards changes behaviour (returns early, skips work, returns
 something else); warning when it only guards logging or output formatting, or
@@ -573,6 +575,15 @@ func localsFrom(body ast.Node, names *[]string, source func(ast.Expr) bool) {
 	}
 }
 
+// localByName reports whether a function's name says it classifies local
+// addresses (isLoopbackHostname, IsLocalhost, Server.isLocalPeer): a loopback
+// check there is the function's purpose, not a way to tell tests apart.
+func localByName(symbol string) bool {
+	name := strings.ToLower(symbol[strings.LastIndex(symbol, ".")+1:])
+	return strings.Contains(name, "loopback") || strings.Contains(name, "localhost") ||
+		strings.HasPrefix(name, "islocal")
+}
+
 // reportProbe grades a new probe by what it guards and reports it.
 func (a *pass) reportProbe(dir string, p *probe) {
 	if p.loopback && a.newTestUses(dir, p.loopLit) {
@@ -598,6 +609,9 @@ func (a *pass) reportProbe(dir string, p *probe) {
 		sev, what = finding.Warning, ", but only to change logging or output there"
 	default:
 		what = " and does something else then"
+	}
+	if p.loopback && localByName(p.symbol) {
+		sev, what = finding.Info, what+" (info: the function's name says telling a local address from another is its job)"
 	}
 	if p.upToWarning && sev == finding.Error {
 		sev = finding.Warning
