@@ -95,7 +95,7 @@ type expectation struct {
 	key, value string
 	show       string // the value as written, layout collapsed
 	what       string // how the message names it
-	line       int
+	line, end  int    // the lines the expectation spans (its call, assignment, row field or if)
 	ctx        string // the rest of the row, which must not change
 }
 
@@ -138,7 +138,7 @@ func expectations(s *model.Snapshot, tf *model.TestFunc) map[string]expectation 
 			k := kv.Key.(*ast.Ident).Name
 			out["row\x00"+id+"\x00"+k] = expectation{
 				key: id + "." + k, value: norm(rf, kv.Value), show: collapse(rf, kv.Value), what: fmt.Sprintf("the %s field of the row %q", k, id),
-				line: rf.Line(kv.Pos()), ctx: strings.Join(ctx, ";"),
+				line: rf.Line(kv.Pos()), end: rf.Line(kv.End()), ctx: strings.Join(ctx, ";"),
 			}
 		}
 	}
@@ -153,7 +153,7 @@ func expectations(s *model.Snapshot, tf *model.TestFunc) map[string]expectation 
 			if len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					if id, ok := l.(*ast.Ident); ok && expectName(id.Name) && literal(n.Rhs[i]) {
-						out["var\x00"+id.Name] = expectation{key: id.Name, value: norm(f, n.Rhs[i]), show: collapse(f, n.Rhs[i]), what: "the variable " + id.Name, line: f.Line(n.Pos())}
+						out["var\x00"+id.Name] = expectation{key: id.Name, value: norm(f, n.Rhs[i]), show: collapse(f, n.Rhs[i]), what: "the variable " + id.Name, line: f.Line(n.Pos()), end: f.Line(n.End())}
 					}
 				}
 			}
@@ -161,7 +161,7 @@ func expectations(s *model.Snapshot, tf *model.TestFunc) map[string]expectation 
 			if exp, act, name, ok := equality(n); ok && literal(exp) {
 				k := "eq\x00" + name + "\x00" + norm(f, act)
 				if _, dup := out[k]; !dup {
-					out[k] = expectation{key: norm(f, act), value: norm(f, exp), show: collapse(f, exp), what: fmt.Sprintf("the value %s expects of %s", name, clip(collapse(f, act))), line: f.Line(n.Pos())}
+					out[k] = expectation{key: norm(f, act), value: norm(f, exp), show: collapse(f, exp), what: fmt.Sprintf("the value %s expects of %s", name, clip(collapse(f, act))), line: f.Line(n.Pos()), end: f.Line(n.End())}
 				}
 			}
 		case *ast.IfStmt:
@@ -172,7 +172,7 @@ func expectations(s *model.Snapshot, tf *model.TestFunc) map[string]expectation 
 				}
 				if literal(exp) && !literal(act) && !isNil(exp) && fails(n.Body) {
 					k := "cmp\x00" + norm(f, act)
-					out[k] = expectation{key: norm(f, act), value: norm(f, exp), show: collapse(f, exp), what: "the value compared with " + clip(collapse(f, act)), line: f.Line(n.Pos())}
+					out[k] = expectation{key: norm(f, act), value: norm(f, exp), show: collapse(f, exp), what: "the value compared with " + clip(collapse(f, act)), line: f.Line(n.Pos()), end: f.Line(n.End())}
 				}
 			}
 		}
@@ -385,32 +385,36 @@ func (a *pass) checkTest(m *model.Match) {
 // reworked counts the lines of the test's body that changed other than
 // the lines holding its changed expectations.
 func reworked(m *model.Match, changed []expectation) int {
-	lines := func(tf *model.TestFunc) []string {
-		var out []string
-		for _, l := range strings.Split(tf.File.Text(tf.Body), "\n") {
+	type line struct {
+		text string
+		no   int
+	}
+	lines := func(tf *model.TestFunc) []line {
+		var out []line
+		first := tf.File.Line(tf.Body.Pos())
+		for i, l := range strings.Split(tf.File.Text(tf.Body), "\n") {
 			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
+				out = append(out, line{l, first + i})
 			}
 		}
 		return out
 	}
 	have := map[string]int{}
 	for _, l := range lines(m.Base) {
-		have[l]++
-	}
-	exp := map[string]bool{}
-	for _, e := range changed {
-		exp[e.show] = true
+		have[l.text]++
 	}
 	n := 0
 	for _, l := range lines(m.Head) {
-		if have[l] > 0 {
-			have[l]--
+		if have[l.text] > 0 {
+			have[l.text]--
 			continue
 		}
+		// A changed line of an expectation that changed is the change
+		// itself; any other changed line, even one holding the new value
+		// (the test's own input), is the test reworked.
 		isExp := false
-		for v := range exp {
-			if strings.Contains(spaceRE.ReplaceAllString(l, " "), v) || strings.Contains(v, l) {
+		for _, e := range changed {
+			if l.no >= e.line && l.no <= max(e.end, e.line) {
 				isExp = true
 				break
 			}
