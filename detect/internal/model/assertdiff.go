@@ -27,6 +27,10 @@ type AssertDiff struct {
 	// Added are head's checks that pair with none of base's: with checks
 	// removed too, the test was reworked rather than cut.
 	Added []*Site
+	// Retargeted are head's checks paired with a base check of the same
+	// value or relation that now look for something else (Contains "page"
+	// → Contains "cursor"): the test's expectations were redrawn.
+	Retargeted []*Site
 }
 
 func (a *Pass) DiffAssertions(m *Match) *AssertDiff {
@@ -190,6 +194,8 @@ func (d *AssertDiff) compareRewrite(b, h *Site) {
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Error, fmt.Sprintf("the check %s now runs only %s", CallText(b), newlyGated(b, h))})
 	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && !opaque(h.key) && strength(h.key) < strength(b.key):
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Warning, fmt.Sprintf("%s became the weaker %s", CallText(b), CallText(h))})
+	default:
+		d.Retargeted = append(d.Retargeted, h)
 	}
 }
 

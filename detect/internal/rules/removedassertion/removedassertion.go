@@ -31,7 +31,10 @@ Not flagged: an assertion moved into a helper, another subtest or a new test of
 the package, rewritten with another library (if got != want { t.Errorf } →
 assert.Equal), folded into the predicate of a kept assertion (Eventually), or
 turned into rows of a table; a check that went with the value it checked (the
-function no longer returns it).
+function no longer returns it). Info when the test's expectations were redrawn
+(a removed check beside a kept check of the same values that now looks for
+something else: "page" became "cursor"), and when the same check was redrawn
+so in another test of the change: one redesign seen in several tests.
 
 Example:
      got, err := Parse("1+2")
@@ -43,12 +46,15 @@ Example:
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
 see README, Accuracy): error (surgery only): 0 right, 2 wrong (checks of values an
 earlier commit of the branch had already dropped); reworked tests are info.`,
-	Run: func(p *model.Pass) { runRemovedAssertion(&pass{p}) },
+	Run: func(p *model.Pass) { runRemovedAssertion(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis: the model's Pass, with the
 // rule's own steps as methods.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	redrawn map[string]string // a removed check's text → a test that redrew it
+}
 
 func runRemovedAssertion(a *pass) {
 	for _, m := range a.Helpers {
@@ -56,6 +62,11 @@ func runRemovedAssertion(a *pass) {
 			a.reportRemoved(m, d, "the helper "+m.Head.Name+" (and so every test that calls it)")
 		}
 	}
+	type lost struct {
+		m *model.Match
+		d *model.AssertDiff
+	}
+	var all []lost
 	for _, m := range a.Matches {
 		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
 			continue
@@ -64,9 +75,37 @@ func runRemovedAssertion(a *pass) {
 			continue // disabled-test reports a test hollowed out
 		}
 		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
-			a.reportRemoved(m, d, m.Head.Name)
+			all = append(all, lost{m, d})
 		}
 	}
+	// A check the change redrew in one test (removed beside a check of the
+	// same values that now looks for something else) and removed from
+	// another is one redesign seen twice.
+	a.redrawn = map[string]string{}
+	for _, l := range all {
+		if len(l.d.Retargeted) == 0 {
+			continue
+		}
+		for _, s := range l.d.Removed {
+			if _, ok := a.redrawn[model.CallText(s)]; !ok {
+				a.redrawn[model.CallText(s)] = l.m.Head.Name
+			}
+		}
+	}
+	for _, l := range all {
+		a.reportRemoved(l.m, l.d, l.m.Head.Name)
+	}
+}
+
+// redrawnElsewhere names the other test where the change redrew a check
+// it removed from this one, or "".
+func (a *pass) redrawnElsewhere(m *model.Match, gone []*model.Site) string {
+	for _, s := range gone {
+		if t, ok := a.redrawn[model.CallText(s)]; ok && t != m.Head.Name {
+			return t
+		}
+	}
+	return ""
 }
 
 func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
@@ -82,6 +121,15 @@ func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 		}
 		sev, why = finding.Info, fmt.Sprintf("The test was reworked rather than cut: it also gained %s of its own (%s), which may check the same behaviour another way. Check that what the removed ones verified is still covered.",
 			model.Plural(len(added), "a check", fmt.Sprintf("%d checks", len(added))), model.ListNames(added, 3))
+	case len(d.Retargeted) > 0 && model.Surgical(m, lostSites(d, gone)):
+		var now []string
+		for _, s := range d.Retargeted {
+			now = append(now, model.CallText(s))
+		}
+		sev, why = finding.Info, fmt.Sprintf("The test's expectations were redrawn rather than cut: beside the removed ones, %s of the same values now look for something else (%s), as when what the code returns was redesigned. Check that the redesign was intended and that what the removed ones verified is gone from the code too.",
+			model.Plural(len(now), "a check", fmt.Sprintf("%d checks", len(now))), model.ListNames(now, 3))
+	case a.redrawnElsewhere(m, gone) != "":
+		sev, why = finding.Info, "The change redrew the same check in "+a.redrawnElsewhere(m, gone)+", where a check of the same values now looks for something else: one redesign of what the code returns, seen in several tests. Check that the redesign was intended."
 	case len(newHelpers(m)) > 0:
 		sev, why = finding.Info, "Its checks may have moved into "+model.ListNames(newHelpers(m), 3)+", which head calls and base did not; helpers reached without the *testing.T are not followed. Check that they check the same things."
 	case !model.Surgical(m, lostSites(d, gone)):
