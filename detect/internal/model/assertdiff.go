@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -192,7 +193,7 @@ func (d *AssertDiff) compareRewrite(b, h *Site) {
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Error, fmt.Sprintf("the check %s can no longer fail: %s", CallText(b), neverWhy(h))})
 	case newlyGated(b, h) != "":
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Error, fmt.Sprintf("the check %s now runs only %s", CallText(b), newlyGated(b, h))})
-	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && !opaque(h.key) && strength(h.key) < strength(b.key):
+	case sharesOperand(b, h) && simpleKey(b) && simpleKey(h) && !opaque(h.key) && strength(h.key) < strength(b.key) && !countForCount(b, h):
 		d.Weakened = append(d.Weakened, Weakening{b, h, finding.Warning, fmt.Sprintf("%s became the weaker %s", CallText(b), CallText(h))})
 	default:
 		d.Retargeted = append(d.Retargeted, h)
@@ -232,6 +233,21 @@ func findSite(ss []*Site, pred func(*Site) bool) int {
 		}
 	}
 	return -1
+}
+
+// countForCount reports whether a length check replaced the check of a count
+// against the same number (Equal(t, 2, int(n)) → Len(t, lines, 2)): both
+// compare a count exactly, so the length check is no weaker.
+func countForCount(b, h *Site) bool {
+	if !strings.Contains(h.key, "len(") {
+		return false
+	}
+	for _, x := range b.operands {
+		if _, err := strconv.Atoi(x); err == nil && slices.Contains(h.operands, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func sharesOperand(b, h *Site) bool {
