@@ -50,6 +50,10 @@ func Grade(s *Site, failGates map[string]bool) (finding.Severity, string) {
 		return finding.Info, "when a tool or capability is missing (" + facts.probe + ")"
 	case facts.version != "":
 		return finding.Info, "when a tool is too old (" + facts.version + "), a capability guard"
+	case facts.variant != "":
+		return finding.Info, "only in a build with other tags (" + facts.variant + "), where a constant its condition reads is set otherwise (" + s.gateText() + "): a default go test cannot reach it"
+	case facts.capability != "":
+		return finding.Info, "when what it runs against lacks a feature (" + facts.capability + "), a capability guard"
 	case s.helper != "":
 		return helperGrade(s.helper)
 	}
@@ -80,6 +84,8 @@ type gateFact struct {
 	tool                          bool   // the probe looks for an executable (exec.LookPath, exec.Command)
 	version                       string // a version the gate compares: a tool too old is a missing capability
 	mock                          string // a stand-in for running commands the test uses (mocked runner)
+	variant                       string // the build (its tags) where a build-set constant lets the skip fire; a default build cannot
+	capability                    string // a name in the gates that says the setup lacks a feature (supportsStream, SkipIfNoGoFail)
 	files                         []*SrcFile
 }
 
@@ -113,6 +119,10 @@ func gateFacts(s *Site) gateFact {
 	}
 	if f.probe == "" && f.envVar == "" && f.service == "" && len(s.Gates) > 0 {
 		f.version = versionGuard(s)
+	}
+	if f.probe == "" && f.envVar == "" && f.service == "" && f.ciVar == "" && !f.short && f.version == "" && s.scope != nil {
+		f.variant = buildVariant(s)
+		f.capability = capabilityName(s)
 	}
 	if f.tool && s.scope != nil && s.scope.body != nil {
 		f.mock = mockRunner(s.scope.body)
@@ -179,6 +189,120 @@ func (f *gateFact) followLocal(s *Site) {
 			return
 		}
 	}
+}
+
+// capabilityRE matches names that say a setup lacks or has a feature.
+var capabilityRE = regexp.MustCompile(`(?i)support|capabilit`)
+
+// skipIfNoRE matches helpers named for skipping when something is missing.
+var skipIfNoRE = regexp.MustCompile(`^(?:[Ss]kip|[Rr]equire)(?:If|Unless)?(?:No|Not|Missing|Without)[A-Z]`)
+
+// capabilityName finds, in a skip's gates or the helpers that led to it, a
+// name that says the setup lacks a feature: clusterSupportsStream(),
+// !supported, integration.SkipIfNoGoFail. Such a skip marks a variant of the
+// setup where the feature does not exist, not a failure of the test.
+func capabilityName(s *Site) string {
+	for _, v := range s.Via {
+		name := v[strings.LastIndex(v, ".")+1:]
+		if skipIfNoRE.MatchString(name) || capabilityRE.MatchString(name) {
+			return v
+		}
+	}
+	found := ""
+	for _, g := range s.Gates {
+		if g.Cond == nil {
+			continue
+		}
+		ast.Inspect(g.Cond, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && found == "" && capabilityRE.MatchString(id.Name) {
+				found = id.Name
+			}
+			return found == ""
+		})
+	}
+	return found
+}
+
+// buildVariant recognises a skip gated on a boolean constant that build
+// tags set (const ThroughProxy = true in a file built with cluster_proxy,
+// false in one built without it): when the default build's value keeps the
+// gate false, the skip fires only in the other build, whose tags it
+// returns; otherwise "".
+func buildVariant(s *Site) string {
+	w := s.scope
+	if w.snap == nil || w.sc == nil {
+		return ""
+	}
+	for _, g := range s.Gates {
+		if g.Cond == nil {
+			continue
+		}
+		x, neg := ast.Unparen(g.Cond), g.negated
+		for {
+			u, ok := x.(*ast.UnaryExpr)
+			if !ok || u.Op != token.NOT {
+				break
+			}
+			x, neg = ast.Unparen(u.X), !neg
+		}
+		var dir, name string
+		switch e := x.(type) {
+		case *ast.Ident:
+			dir, name = w.dir, e.Name
+		case *ast.SelectorExpr:
+			if id, ok := e.X.(*ast.Ident); ok {
+				dir, name = w.snap.ModuleDir(w.sc.file, id.Name), e.Sel.Name
+			}
+		}
+		if dir == "" || name == "" {
+			continue
+		}
+		def, other, ok := constVariants(w.snap, dir, name)
+		if ok && def == neg { // the gate is false in a default build
+			return other
+		}
+	}
+	return ""
+}
+
+// constVariants finds a boolean constant or variable declared in several
+// files of a package under different build constraints: its value in a
+// default build, and the constraint of another build. ok is false unless
+// exactly one default-build declaration and at least one other exist.
+func constVariants(snap *Snapshot, dir, name string) (def bool, other string, ok bool) {
+	defaults := 0
+	for _, r := range snap.text(dir).candidates(name) {
+		decls, sf := r.decls()
+		if sf == nil {
+			continue
+		}
+		for _, d := range decls {
+			gd, isGen := d.(*ast.GenDecl)
+			if !isGen || (gd.Tok != token.CONST && gd.Tok != token.VAR) {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				vs, isVal := sp.(*ast.ValueSpec)
+				if !isVal || len(vs.Names) != 1 || vs.Names[0].Name != name || len(vs.Values) != 1 {
+					continue
+				}
+				lit, isIdent := vs.Values[0].(*ast.Ident)
+				if !isIdent || (lit.Name != "true" && lit.Name != "false") {
+					return false, "", false
+				}
+				x, _ := BuildExpr(sf)
+				switch {
+				case x == nil:
+					return false, "", false
+				case x.Eval(DefaultTag):
+					def, defaults = lit.Name == "true", defaults+1
+				default:
+					other = x.String()
+				}
+			}
+		}
+	}
+	return def, other, defaults == 1 && other != ""
 }
 
 // pkgName is the name of the package an identifier imports in the site's

@@ -32,7 +32,12 @@ The severity follows what the skip is gated on:
   info     a platform guard that cannot fire on linux/amd64; a missing tool or
            capability (exec.LookPath under any import name, testenv, a
            refused os.Symlink or os.Link); a tool too old (a version read by a
-           call, gitVersion(t) or semver.Compare, or a skip that says so)
+           call, gitVersion(t) or semver.Compare, or a skip that says so),
+           also when the probe sits in a function of the package the gate
+           calls (hasRipgrep(), a sync.OnceValue variable); a name in the
+           gate or the helper that says the setup lacks a feature
+           (clusterSupportsStream, SkipIfNoGoFail); a boolean constant that
+           build tags set, false in a default build (ThroughProxy)
 
 A skip that base had, given more alternatives (if a → if a || b), is graded
 on what it newly skips: the added alternatives.
@@ -55,7 +60,11 @@ is an error too, because focusing one spec stops every other spec of the suite.
 Lowered to info: a skip on a missing service variable that the CI
 configuration sets (the workflow provides DATABASE_URL, so CI still runs the
 test); a flaky test quarantined with a linked issue (a URL, owner/repo#123,
-ABC-123) beside a new test of the same file named after it.
+ABC-123) beside a new test of the same file named after it; a new -short skip
+in a test that base already skipped when its setup is missing (it runs only
+where someone set that up); an unexplained skip in a file that builds only
+with a test-category tag in base (//go:build e2e: a default go test leaves
+it out).
 
 Not flagged: a skip in a brand-new test, a skip that base already had under the
 same condition or under fewer conditions (the same helper skip, now called
