@@ -1,6 +1,7 @@
 package rewrittenexpectation
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -36,7 +37,11 @@ Warning when none of the functions the test reaches (followed through the
 package from syntax) changed, nor the packages its file imports, nor the
 module's dependencies or the package's testdata inputs; info when they did:
 an expectation updated with the code that produces it, or error text
-updated after the error was wrapped, is ordinary work.
+updated after the error was wrapped, is ordinary work. Info too when a string
+the new expectation holds was written into non-test Go code by the range (a
+version bumped in a package the test reaches only from afar), and when the
+test changed other lines than its expectations (its own canned input now
+carries the new value: the test was reworked).
 
 Not flagged: new rows and new tests, rows whose inputs changed with their
 expectation (a different case), expectations only reformatted, and golden
@@ -360,7 +365,9 @@ func (a *pass) checkTest(m *model.Match) {
 	}
 	sev, why := a.producer(m.Head)
 	if sev > finding.Info {
-		if n := reworked(m, changed); n > 0 {
+		if lit, file := a.writtenInCode(changed); lit != "" {
+			sev, why = finding.Info, fmt.Sprintf("The new value (%s) was written into %s in the same range: an expectation updated with the code that produces it", clip(strconv.Quote(lit)), file)
+		} else if n := reworked(m, changed); n > 0 {
 			sev, why = finding.Info, fmt.Sprintf("The test was reworked beyond its expectations (%d other lines changed): the new values may follow the new test", n)
 		} else if h := a.changedHelper(m.Head); h != "" {
 			sev, why = finding.Info, "A helper the test uses changed in the same range ("+h+"): the new values may follow it"
@@ -424,6 +431,46 @@ func reworked(m *model.Match, changed []expectation) int {
 		}
 	}
 	return n
+}
+
+// valueLitRE finds the literals of an expected value as written.
+var valueLitRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+
+// writtenInCode finds a string literal of a changed expectation that the
+// range wrote into non-test Go code (present in a changed file's head, absent
+// from its base): "3.8.0" expected where the version constant became
+// "3.8.0-alpha.0". It returns the literal and the file, or "".
+func (a *pass) writtenInCode(changed []expectation) (string, string) {
+	var lits []string
+	for _, e := range changed {
+		for _, q := range valueLitRE.FindAllString(e.show, -1) {
+			if v, err := strconv.Unquote(q); err == nil && len(strings.TrimSpace(v)) >= 4 {
+				lits = append(lits, v)
+			}
+		}
+	}
+	if len(lits) == 0 {
+		return "", ""
+	}
+	for _, c := range a.Changes {
+		if c.To == nil || !strings.HasSuffix(c.To.Path, ".go") || model.IsTestFile(c.To.Path) || model.IgnoredDir(c.To.Path) {
+			continue
+		}
+		head, err := a.Read(c.To)
+		if err != nil {
+			continue
+		}
+		var base []byte
+		if c.From != nil {
+			base, _ = a.Read(c.From)
+		}
+		for _, v := range lits {
+			if bytes.Contains(head, []byte(v)) && !bytes.Contains(base, []byte(v)) {
+				return v, c.To.Path
+			}
+		}
+	}
+	return "", ""
 }
 
 // changedHelper names a function of the package's test files, not itself a
