@@ -378,7 +378,7 @@ func (w *siteWalker) canon(e ast.Expr, ctx []ast.Node) string {
 }
 
 // equalityCall matches reflect.DeepEqual(a, b), cmp.Equal(a, b, …),
-// bytes.Equal, slices.Equal, maps.Equal.
+// bytes.Equal, slices.Equal, maps.Equal, proto.Equal.
 func (w *siteWalker) equalityCall(e ast.Expr, ctx []ast.Node) (a, b string, ok bool) {
 	call, isCall := ast.Unparen(e).(*ast.CallExpr)
 	if !isCall || len(call.Args) < 2 {
@@ -387,7 +387,8 @@ func (w *siteWalker) equalityCall(e ast.Expr, ctx []ast.Node) (a, b string, ok b
 	recv, name := CallName(call)
 	switch {
 	case recv == "reflect" && name == "DeepEqual", recv == "cmp" && name == "Equal",
-		(recv == "bytes" || recv == "slices" || recv == "maps" || recv == "strings") && (name == "Equal" || name == "EqualFold"):
+		(recv == "bytes" || recv == "slices" || recv == "maps" || recv == "strings") && (name == "Equal" || name == "EqualFold"),
+		recv == "proto" && name == "Equal": // protobuf messages: the equality reflect.DeepEqual cannot give them
 		return w.text(call.Args[0]), w.text(call.Args[1]), true
 	}
 	return "", "", false

@@ -44,6 +44,7 @@ func TestAssertionKeys(t *testing.T) {
 		{"stdlib error", `"testing"`, `if err != nil { t.Fatal(err) }`, []string{"ne(err,nil)"}},
 		{"stdlib not", `"testing"`, `if !ok { t.Fatal() }`, []string{"not(ok)"}},
 		{"deep equal", `"reflect"; "testing"`, `if !reflect.DeepEqual(got, want) { t.Fatal() }`, []string{"ne(got,want)"}},
+		{"proto equal", `"testing"; "google.golang.org/protobuf/proto"`, `if !proto.Equal(got, want) { t.Fatal() }`, []string{"ne(got,want)"}},
 		{"cmp diff", `"testing"; "github.com/google/go-cmp/cmp"`, `if d := cmp.Diff(want, got); d != "" { t.Error(d) }`, []string{"ne(got,want)"}},
 		{"errors.Is", `"errors"; "testing"`, `if !errors.Is(err, ErrX) { t.Fatal() }`, []string{"not(is(err,ErrX))"}},
 		{"tolerance", `"math"; "testing"`, `if math.Abs(got-want) > 1e-9 { t.Fatal() }`, []string{"absdiff(got,want)"}},
