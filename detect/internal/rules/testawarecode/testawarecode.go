@@ -55,7 +55,9 @@ Not flagged: importing testing only for its types (helpers taking testing.TB),
 functions that take a *testing.T (they only run under tests), a guard that
 only panics (if !testing.Testing() { panic(…) }: a test hook refusing
 production use, which makes no test pass), a check that base already had and
-that merely moved to another file or function of the package, feature flags
+that merely moved to another file or function of the package, or to a function
+of the same name in another package (code moved out of a file the range changed
+or deleted), feature flags
 read from environment variables that say nothing of tests or CI, ".test"
 compared with anything but the program's own name (a .test host name), and
 "testing.tRunner" searched for in anything but the call stack.
@@ -68,12 +70,15 @@ Example:
 
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
 see README, Accuracy): warning: 0 right, 1 wrong; no error.`,
-	Run: func(p *model.Pass) { runTestAwareCode(&pass{p}) },
+	Run: func(p *model.Pass) { runTestAwareCode(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis: the model's Pass, with the
 // rule's own steps as methods.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	elsewhere map[string]bool // base's probes in changed files, by dir, symbol and what they ask
+}
 
 // probe is one place non-test code asks whether it runs under test or CI.
 type probe struct {
@@ -145,6 +150,9 @@ func (a *pass) checkTestAware(dir string) {
 	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
 	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
 	for _, p := range newProbes(base, head) {
+		if a.movedFromElsewhere(dir, p) {
+			continue // the same check in a function of the same name, moved from another package
+		}
 		if _, changed := a.Head.Files[p.file.Path]; changed {
 			a.reportProbe(dir, p)
 		}
@@ -180,6 +188,33 @@ func (a *pass) mayHaveNewProbe(dir string) bool {
 		return a.CISetenvs()[name]
 	}
 	return len(collectProbesWith(files, x, setByTests, true)) > 0
+}
+
+// movedFromElsewhere reports whether base had the same probe in a function
+// of the same name in a non-test file of another package that the range
+// changed or deleted: code moved between packages (cmd/gh/main.go →
+// internal/ghcmd/cmd.go) brings its checks along.
+func (a *pass) movedFromElsewhere(dir string, p *probe) bool {
+	if a.elsewhere == nil {
+		a.elsewhere = map[string]bool{}
+		var files []*model.SrcFile
+		for path, f := range a.Base.Files {
+			if !model.IsTestFile(path) && strings.HasSuffix(path, ".go") && mayProbe(f) {
+				files = append(files, f)
+			}
+		}
+		none := func(string) *model.TestLit { return nil }
+		for _, q := range collectProbesWith(files, &model.PkgXref{Consts: map[string]string{}}, none, true) {
+			a.elsewhere[model.DirOf(q.file.Path)+"\x00"+q.symbol+"\x00"+q.sig] = true
+		}
+	}
+	for k := range a.elsewhere {
+		d, rest, _ := strings.Cut(k, "\x00")
+		if d != dir && rest == p.symbol+"\x00"+p.sig {
+			return true
+		}
+	}
+	return false
 }
 
 // newProbes returns the head probes base did not have: a probe of the same
