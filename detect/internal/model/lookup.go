@@ -255,11 +255,6 @@ func (r declRef) decls() ([]ast.Decl, *SrcFile) {
 	if src == nil {
 		return nil, nil
 	}
-	if len(f.partial) >= 2 {
-		// A file asked for a third declaration is parsed whole once:
-		// each partial parse scans the whole (blanked) text again.
-		return f.parseWhole(src)
-	}
 	keep := map[int]bool{r.c: true}
 	for _, i := range f.imports {
 		keep[i] = true
