@@ -39,6 +39,7 @@ type textFile struct {
 	src  []byte
 	*fileDecls
 	partial map[int]*SrcFile // chunk → the file parsed with only that declaration
+	lines   []int            // the line table of src, shared by the partial parses
 	whole   *SrcFile         // the whole file, when a partial parse failed
 }
 
@@ -269,7 +270,10 @@ func (r declRef) decls() ([]ast.Decl, *SrcFile) {
 			bl = append(bl, sp)
 		}
 	}
-	sf := parseWithout(f.path, src, bl)
+	if f.lines == nil && len(src) > 0 {
+		f.lines = lineTable(src)
+	}
+	sf := parseWithoutLines(f.path, src, bl, f.lines)
 	if sf == nil || sf.Err != nil || sf.AST == nil {
 		return f.parseWhole(src)
 	}
