@@ -16,7 +16,7 @@ import (
 // or moved), inside a kept assertion (an Eventually predicate), in the
 // rows of a table, or gone with the API it checked.
 func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
-	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 		if ht == m.Head || !ht.IsTest() {
 			continue
 		}
@@ -326,7 +326,7 @@ func (a *Pass) rowsHold(m *Match, b *Site) bool {
 		for i, arg := range c.Args {
 			args[i] = types.ExprString(arg)
 		}
-		for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+		for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 			if ht.IsTest() && (ht == m.Head || ht.Kind != KindSubtest) && CalledNames(ht)[name] && a.Head.hasRow(ht, args) {
 				return true
 			}

@@ -446,6 +446,11 @@ func (s *Snapshot) testsMentioning(dir string, words []string) []*TestFunc {
 	return out
 }
 
+// PkgTests lists the tests of the package's test files on this side, as
+// Pkg(dir).Tests does, parsing the test files only (a package's code is
+// often most of its text) unless the package is parsed whole already.
+func (s *Snapshot) PkgTests(dir string) []*TestFunc { return s.testsMentioning(dir, nil) }
+
 // testsOf indexes the tests of a whole file once per snapshot, so their
 // fingerprints are made once however many deleted tests look among them.
 func (s *Snapshot) testsOf(f *SrcFile) []*TestFunc {
