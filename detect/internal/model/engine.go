@@ -685,6 +685,9 @@ func (a *Pass) release() {
 	for _, s := range []*Snapshot{a.Base, a.Head} {
 		for _, f := range s.Files {
 			keep[f] = true
+			if f.masked {
+				f.whole = nil // a masked file's whole parse: positions for a rule, parsed again by the next
+			}
 		}
 		s.dirs, s.texts, s.fileTests = map[string]*pkgInfo{}, nil, nil
 	}
@@ -692,7 +695,11 @@ func (a *Pass) release() {
 	l := a.Loader
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.texts = nil
+	for _, f := range l.texts {
+		if f != nil {
+			f.partial, f.whole = nil, nil // the cut stays: the next analysis of a replay asks again
+		}
+	}
 	for k, f := range l.parsed {
 		if !keep[f] {
 			delete(l.parsed, k)
