@@ -16,7 +16,7 @@ import (
 // or moved), inside a kept assertion (an Eventually predicate), in the
 // rows of a table, or gone with the API it checked.
 func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
-	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 		if ht == m.Head || !ht.IsTest() {
 			continue
 		}
@@ -146,12 +146,12 @@ func producerCall(body *ast.BlockStmt, name string, pos token.Pos) *ast.CallExpr
 // from the package (assert.NoError(t, fl.Apply(fs)) when Apply is gone):
 // the check went with the API, not around it.
 func (a *Pass) apiRemoved(m *Match, b *Site) bool {
-	basePkg, headPkg := a.Base.Pkg(m.Base.Dir), a.Head.Pkg(m.Head.Dir)
 	gone := false
 	for _, n := range checkedNodesAndCtx(b) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				if _, name := CallName(call); basePkg.declared[name] && !headPkg.declared[name] {
+				// By name, in the packages' text: not a parse of each whole package.
+				if _, name := CallName(call); a.Base.Declares(m.Base.Dir, name) && !a.Head.Declares(m.Head.Dir, name) {
 					gone = true
 				}
 			}
@@ -326,7 +326,7 @@ func (a *Pass) rowsHold(m *Match, b *Site) bool {
 		for i, arg := range c.Args {
 			args[i] = types.ExprString(arg)
 		}
-		for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+		for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 			if ht.IsTest() && (ht == m.Head || ht.Kind != KindSubtest) && CalledNames(ht)[name] && a.Head.hasRow(ht, args) {
 				return true
 			}

@@ -39,6 +39,7 @@ type textFile struct {
 	src  []byte
 	*fileDecls
 	partial map[int]*SrcFile // chunk → the file parsed with only that declaration
+	lines   []int            // the line table of src, shared by the partial parses
 	whole   *SrcFile         // the whole file, when a partial parse failed
 }
 
@@ -255,11 +256,6 @@ func (r declRef) decls() ([]ast.Decl, *SrcFile) {
 	if src == nil {
 		return nil, nil
 	}
-	if len(f.partial) >= 2 {
-		// A file asked for a third declaration is parsed whole once:
-		// each partial parse scans the whole (blanked) text again.
-		return f.parseWhole(src)
-	}
 	keep := map[int]bool{r.c: true}
 	for _, i := range f.imports {
 		keep[i] = true
@@ -274,7 +270,10 @@ func (r declRef) decls() ([]ast.Decl, *SrcFile) {
 			bl = append(bl, sp)
 		}
 	}
-	sf := parseWithout(f.path, src, bl)
+	if f.lines == nil && len(src) > 0 {
+		f.lines = lineTable(src)
+	}
+	sf := parseWithoutLines(f.path, src, bl, f.lines)
 	if sf == nil || sf.Err != nil || sf.AST == nil {
 		return f.parseWhole(src)
 	}
@@ -446,6 +445,11 @@ func (s *Snapshot) testsMentioning(dir string, words []string) []*TestFunc {
 	}
 	return out
 }
+
+// PkgTests lists the tests of the package's test files on this side, as
+// Pkg(dir).Tests does, parsing the test files only (a package's code is
+// often most of its text) unless the package is parsed whole already.
+func (s *Snapshot) PkgTests(dir string) []*TestFunc { return s.testsMentioning(dir, nil) }
 
 // testsOf indexes the tests of a whole file once per snapshot, so their
 // fingerprints are made once however many deleted tests look among them.

@@ -443,8 +443,9 @@ func maskChunks(src string, cs, ocs []chunk, changed map[string]bool, alike map[
 		shared[c.text]++
 	}
 	var out blanks
+	m := newMentioner(changed)
 	for _, c := range cs {
-		if shared[c.text] == 0 && !alike[c.text] || mentions(c.text, changed) || isImport(c.text) {
+		if shared[c.text] == 0 && !alike[c.text] || m.mentions(c.text) || isImport(c.text) {
 			continue // imports say what every name means: never blanked
 		}
 		if shared[c.text] > 0 {
@@ -510,6 +511,52 @@ func mentions(text string, names map[string]bool) bool {
 	return false
 }
 
+// mentioner answers mentions(text, names) for many texts and one set of
+// names: an identifier of the text is looked up among the names, in one
+// pass over the text whatever the number of names (a new file declares
+// hundreds). Names that are not identifiers are searched as mentions does.
+type mentioner struct {
+	idents map[string]bool
+	others map[string]bool
+}
+
+func newMentioner(names map[string]bool) *mentioner {
+	m := &mentioner{idents: map[string]bool{}, others: map[string]bool{}}
+	for n := range names {
+		ident := n != ""
+		for i := 0; i < len(n) && ident; i++ {
+			ident = identByte(n[i])
+		}
+		if ident {
+			m.idents[n] = true
+		} else {
+			m.others[n] = true
+		}
+	}
+	return m
+}
+
+func (m *mentioner) mentions(text string) bool {
+	if len(m.idents) < 8 {
+		return mentions(text, m.idents) || mentions(text, m.others)
+	}
+	for i := 0; i < len(text); {
+		if !identByte(text[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && identByte(text[j]) {
+			j++
+		}
+		if m.idents[text[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return mentions(text, m.others)
+}
+
 func identByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
 }
@@ -562,6 +609,13 @@ const pieceHeader = "package p\n"
 // not parse on its own has the blanked text parsed instead; nil means even
 // that failed.
 func parseWithout(p string, src []byte, bl blanks) *SrcFile {
+	return parseWithoutLines(p, src, bl, nil)
+}
+
+// parseWithoutLines is parseWithout with the line table of src, when the
+// caller has it (lineTable): a file whose declarations are parsed one at a
+// time is not searched for its newlines at each.
+func parseWithoutLines(p string, src []byte, bl blanks, lines []int) *SrcFile {
 	for k, r := range bl {
 		if r[0] > r[1] || r[1] > len(src) || k > 0 && r[0] < bl[k-1][1] {
 			return nil // not ranges of src in order
@@ -571,7 +625,9 @@ func parseWithout(p string, src []byte, bl blanks) *SrcFile {
 		return parseBlanked(p, src, bl)
 	}
 	fset := token.NewFileSet()
-	setLines(fset.AddFile(p, -1, len(src)), src)
+	if tf := fset.AddFile(p, -1, len(src)); lines == nil || !tf.SetLines(lines) {
+		setLines(tf, src)
+	}
 	// The header: the package clause and what precedes the first blank.
 	head, err := parser.ParseFile(token.NewFileSet(), p, src[:bl[0][0]], parseMode)
 	if err != nil {
@@ -615,6 +671,13 @@ func setLines(tf *token.File, src []byte) {
 		tf.SetLinesForContent(src) // no lines at all
 		return
 	}
+	tf.SetLines(lineTable(src))
+}
+
+// lineTable returns the offsets at which the lines of src start, as
+// token.File.SetLines takes them. The token.Files of one text may share
+// it: they only read it.
+func lineTable(src []byte) []int {
 	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	for off := 0; ; {
 		i := bytes.IndexByte(src[off:], '\n')
@@ -626,7 +689,7 @@ func setLines(tf *token.File, src []byte) {
 			lines = append(lines, off)
 		}
 	}
-	tf.SetLines(lines)
+	return lines
 }
 
 // parseBlanked parses the text of src with the ranges bl blanked, keeping

@@ -218,3 +218,39 @@ func TestSetLinesAgreesWithSetLinesForContent(t *testing.T) {
 		}
 	}
 }
+
+// The mentioner answers as mentions does, for few names and for many,
+// identifiers or not.
+func TestMentionerAgreesWithMentions(t *testing.T) {
+	texts := []string{
+		"func f() { return fooBar(x) }",
+		"var x = foo.Bar + baz_1",
+		"// foo in a comment\nfunc g() {}",
+		`s := "foo"; t := xfoo; u := foox`,
+		"ünï := fooé + 1",
+		"",
+		"foo",
+		"a.b(c)",
+	}
+	few := map[string]bool{"foo": true, "Bar": true}
+	many := map[string]bool{"a.b": true, "ünï": true, "é": true}
+	for _, n := range []string{"x", "y", "z", "baz", "baz_1", "qux", "quux", "corge", "grault", "fooBar"} {
+		many[n] = true
+	}
+	for _, names := range []map[string]bool{few, many, {}} {
+		m := newMentioner(names)
+		for _, text := range texts {
+			if got, want := m.mentions(text), mentions(text, names); got != want {
+				t.Errorf("mentioner(%v).mentions(%q) = %v, mentions says %v", names, text, got, want)
+			}
+		}
+		for name := range names {
+			one := map[string]bool{name: true}
+			for _, text := range texts {
+				if got, want := newMentioner(one).mentions(text), mentions(text, one); got != want {
+					t.Errorf("mentioner(%q).mentions(%q) = %v, mentions says %v", name, text, got, want)
+				}
+			}
+		}
+	}
+}

@@ -94,7 +94,7 @@ func HoldsInputsOf(bt, ht *TestFunc) bool {
 // IsNew reports whether head's test ht is new in the range: base's package
 // has no test of its name.
 func (a *Pass) IsNew(ht *TestFunc) bool {
-	for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+	for _, bt := range a.Base.PkgTests(ht.Dir) {
 		if bt.Key() == ht.Key() {
 			return false
 		}

@@ -368,7 +368,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 // Reworked reports whether a test of head is new in the range or its body
 // changed, reading the whole package on both sides.
 func (a *Pass) Reworked(ht *TestFunc) bool {
-	for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+	for _, bt := range a.Base.PkgTests(ht.Dir) {
 		if bt.Key() == ht.Key() {
 			return bt.Fingerprint().Hash != ht.Fingerprint().Hash
 		}

@@ -589,7 +589,7 @@ func inPredicate(tf *TestFunc, values map[string]bool) bool {
 // moved to another new or changed test of the package, or went with the
 // API or the value it checked.
 func (a *Pass) wentElsewhere(m *Match, b *Site) bool {
-	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 		if ht == m.Head || !ht.IsTest() {
 			continue
 		}

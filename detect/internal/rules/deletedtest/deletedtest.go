@@ -269,7 +269,7 @@ func (a *pass) twin(bt *model.TestFunc) string {
 		}
 	}
 	all, accounted := 0, 0
-	for _, other := range a.Base.Pkg(bt.Dir).Tests {
+	for _, other := range a.Base.PkgTests(bt.Dir) {
 		if other.File.Path == bt.File.Path && other.Parent == nil && other.IsTest() {
 			all++
 			if moved[other.Name] || a.stemTwin(other) != nil {
@@ -286,7 +286,7 @@ func (a *pass) twin(bt *model.TestFunc) string {
 // stemTwin finds a head test of the package whose name is the deleted
 // test's with or without a suffix.
 func (a *pass) stemTwin(bt *model.TestFunc) *model.TestFunc {
-	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(bt.Dir) {
 		if ht.Parent == nil && ht.IsTest() && ht.Name != bt.Name && sameStem(bt.Name, ht.Name) {
 			return ht
 		}
@@ -568,7 +568,7 @@ func (a *pass) suiteEmptied(bt *model.TestFunc) bool {
 	if !runs {
 		return false
 	}
-	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(bt.Dir) {
 		if ht.Kind == model.KindSpec {
 			return false
 		}

@@ -126,7 +126,7 @@ func (a *pass) runsElsewhere(bt *model.TestFunc, hf *model.SrcFile) bool {
 	if !model.PlatformOnly(hf) {
 		return false
 	}
-	for _, t := range a.Head.Pkg(bt.Dir).Tests {
+	for _, t := range a.Head.PkgTests(bt.Dir) {
 		if t.Name == bt.Name && t.File.Path != hf.Path && t.Runs() {
 			return true
 		}
@@ -394,7 +394,7 @@ func startsWithSkip(tf *model.TestFunc, sc *model.CheckScope) bool {
 func (a *pass) checkSuiteLeft(m *model.Match, suite string) {
 	bt := m.Base
 	var left []string
-	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(bt.Dir) {
 		if ht.Kind == model.KindSuite && ht.Parent == nil && (suite == "" || strings.HasPrefix(ht.Name, suite+".")) {
 			left = append(left, ht.Name)
 		}
@@ -420,14 +420,14 @@ func (a *pass) checkNewTestMain() {
 			continue
 		}
 		had := false
-		for _, bt := range a.Base.Pkg(ht.Dir).Tests {
+		for _, bt := range a.Base.PkgTests(ht.Dir) {
 			had = had || bt.Kind == model.KindMain
 		}
 		if had {
 			continue
 		}
 		tests := 0
-		for _, t := range a.Base.Pkg(ht.Dir).Tests {
+		for _, t := range a.Base.PkgTests(ht.Dir) {
 			if t.Runs() && t.Parent == nil && t.Kind != model.KindMain {
 				tests++
 			}

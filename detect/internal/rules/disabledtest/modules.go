@@ -34,7 +34,7 @@ func (a *pass) checkNestedModules() {
 			continue // not part of a module in base: go test ./... never reached it
 		}
 		var names []string
-		for _, t := range a.Base.Pkg(dir).Tests {
+		for _, t := range a.Base.PkgTests(dir) {
 			if t.Runs() && t.Parent == nil && t.Kind != model.KindMain {
 				names = append(names, t.Name)
 			}

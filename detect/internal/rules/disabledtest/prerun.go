@@ -302,7 +302,7 @@ func testFlagSet(call *ast.CallExpr, f *model.SrcFile) (string, bool) {
 
 func (a *pass) reportPrerun(h *prerunHit, dir string) {
 	tests := 0
-	for _, t := range a.Base.Pkg(dir).Tests {
+	for _, t := range a.Base.PkgTests(dir) {
 		if t.Runs() && t.Parent == nil && t.Kind != model.KindMain {
 			tests++
 		}

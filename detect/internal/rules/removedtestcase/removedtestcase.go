@@ -215,7 +215,7 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		return nil
 	}
 	var elsewhere []model.TableRow
-	for _, ht := range a.Head.Pkg(m.Head.Dir).Tests {
+	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
 		if ht.Key() == m.Head.Key() || !ht.IsTest() || ht.Kind == model.KindSubtest {
 			continue
 		}

@@ -208,7 +208,7 @@ func knownTests(snap *model.Snapshot, sel pkgSel, a *pass) []string {
 	}
 	slices.Sort(list)
 	for _, d := range list {
-		for _, t := range snap.Pkg(d).Tests {
+		for _, t := range snap.PkgTests(d) {
 			if t.NotRun == "" {
 				addTest(t.Name)
 			}
@@ -233,7 +233,7 @@ func (a *pass) shortTests(ht *goTest, head *side) []string {
 		if strings.Contains(p, "...") {
 			continue
 		}
-		for _, t := range head.snap.Pkg(p).Tests {
+		for _, t := range head.snap.PkgTests(p) {
 			if t.File != nil && t.Body != nil && strings.Contains(t.File.Text(t.Body), "testing.Short()") {
 				out = append(out, t.Name)
 			}
