@@ -332,6 +332,8 @@ type Snapshot struct {
 	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
 	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
 	mods           map[string]modInfo                // per directory, its module (modpkg.go)
+	facts          map[string]*pkgFacts              // per directory, its files' facts (pkgfacts.go)
+	xrefs          map[string]*PkgXref               // per directory, its cross-reference made from facts
 }
 
 func newSnapshot(ld *Loader, rev string) *Snapshot {

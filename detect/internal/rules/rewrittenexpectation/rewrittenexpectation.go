@@ -425,7 +425,7 @@ func reworked(m *model.Match, changed []expectation) int {
 // changedHelper names a function of the package's test files, not itself a
 // test, that the range changed or added and that the test reaches, or "".
 func (a *pass) changedHelper(tf *model.TestFunc) string {
-	x := a.Head.Pkg(tf.Dir).CrossRef()
+	x := a.Head.CrossRef(tf.Dir)
 	owner := tf.Name
 	if fd, ok := tf.Decl.(*ast.FuncDecl); ok {
 		owner = fd.Name.Name
@@ -460,7 +460,7 @@ func (a *pass) changedHelper(tf *model.TestFunc) string {
 // producer grades an expectation change by whether the code that produces
 // the values changed in the range.
 func (a *pass) producer(tf *model.TestFunc) (finding.Severity, string) {
-	x := a.Head.Pkg(tf.Dir).CrossRef()
+	x := a.Head.CrossRef(tf.Dir)
 	owner := tf.Name
 	if fd, ok := tf.Decl.(*ast.FuncDecl); ok {
 		owner = fd.Name.Name

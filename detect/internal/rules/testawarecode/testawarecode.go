@@ -123,7 +123,7 @@ func (a *pass) checkTestAware(dir string) {
 	if !a.mayHaveNewProbe(dir) {
 		return // spares loading the whole package on both sides
 	}
-	hx, bx := a.Head.Pkg(dir).CrossRef(), a.Base.Pkg(dir).CrossRef()
+	hx, bx := a.Head.CrossRef(dir), a.Base.CrossRef(dir)
 	var tset map[string]*model.TestLit // read on the first question
 	envSet := func(name string) *model.TestLit {
 		if l := hx.EnvSet[name]; l != nil {
