@@ -196,3 +196,53 @@ func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	s.xrefs[dir] = x
 	return x
 }
+
+// NonTestFiles returns the files of the package in dir that are not test
+// files, as Pkg(dir).Files has them, parsing only those when the whole
+// package is not loaded.
+func (s *Snapshot) NonTestFiles(dir string) []*SrcFile {
+	return s.pkgFiles(dir, func(p string) bool { return !IsTestFile(p) })
+}
+
+// pkgFiles returns the files of dir that Pkg would read and keep accepts,
+// each loaded as Pkg loads it. The package's facts are read first, which
+// loads its other files as Pkg would (the notes of a file that does not
+// parse are the same).
+func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
+	var out []*SrcFile
+	if p, ok := s.dirs[dir]; ok {
+		for _, f := range p.Files {
+			if keep(f.Path) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	s.factsIn(dir)
+	seen := map[string]bool{}
+	listed := s.ld.list(s.Rev, dir)
+	for i := range listed {
+		f := &listed[i]
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		seen[f.Path] = true
+		if !keep(f.Path) {
+			continue
+		}
+		sf := s.ld.file(f, s.Rev)
+		if sf == nil {
+			continue
+		}
+		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
+			sf = cf
+		}
+		out = append(out, sf)
+	}
+	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
+		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
+			out = append(out, f.full())
+		}
+	}
+	return out
+}

@@ -37,7 +37,8 @@ func viewOf(declared map[string]bool, x *PkgXref, notes []string) factsView {
 
 // TestFactsAgreeWithWholePackage: the declarations of a package read from
 // its files' facts — made fresh, or kept in a scan's cache by an earlier
-// analysis — are those of the whole-package view, notes included.
+// analysis — are those of the whole-package view, notes included, and its
+// non-test files read alone are the whole package's.
 func TestFactsAgreeWithWholePackage(t *testing.T) {
 	sides := goroot(t, "strings", "go/ast", "encoding/json", "net/http")
 	sides["p"] = map[string][]byte{
@@ -67,6 +68,18 @@ func TestFactsAgreeWithWholePackage(t *testing.T) {
 			got := viewOf(s.declaredIn(dir), s.CrossRef(dir), ld.NoteList())
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s, run %d: the facts differ from the whole package (-whole +facts):\n%s", dir, i, diff)
+			}
+			var wantFiles, gotFiles []string
+			for _, f := range whole.Pkg(dir).Files {
+				if !IsTestFile(f.Path) {
+					wantFiles = append(wantFiles, fmt.Sprintf("%s %d %v %v", f.Path, len(f.Src), f.AST != nil, f.Generated))
+				}
+			}
+			for _, f := range s.NonTestFiles(dir) {
+				gotFiles = append(gotFiles, fmt.Sprintf("%s %d %v %v", f.Path, len(f.Src), f.AST != nil, f.Generated))
+			}
+			if diff := cmp.Diff(wantFiles, gotFiles); diff != "" {
+				t.Errorf("%s, run %d: the non-test files differ from the whole package's (-whole +files):\n%s", dir, i, diff)
 			}
 			if len(s.dirs) != 0 {
 				t.Errorf("%s, run %d: the facts loaded the whole package", dir, i)

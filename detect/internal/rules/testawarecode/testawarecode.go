@@ -140,8 +140,8 @@ func (a *pass) checkTestAware(dir string) {
 		}
 		return tset[name]
 	}
-	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
-	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
+	head := collectProbes(a.Head.NonTestFiles(dir), hx, envSet)
+	base := collectProbes(a.Base.NonTestFiles(dir), bx, envSet)
 	for _, p := range newProbes(base, head) {
 		if _, changed := a.Head.Files[p.file.Path]; changed {
 			a.reportProbe(dir, p)
