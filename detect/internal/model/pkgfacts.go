@@ -59,6 +59,14 @@ func factsOf(f *SrcFile, rawGen bool) *fileFacts {
 type pkgFacts struct {
 	declared map[string]bool // as pkgInfo.declared
 	decls    *xrefDecls      // as buildXref makes them
+	files    []pkgFile       // the files Pkg holds, in its order
+}
+
+// pkgFile is one file of a package's facts: its version in the tree, and
+// the SrcFile Pkg would hold when the facts had it at hand.
+type pkgFile struct {
+	f  gitutil.File
+	sf *SrcFile
 }
 
 // factsIn returns the facts of the Go files of dir at the snapshot's
@@ -108,21 +116,24 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 			ff := factsOf(cf, isGenerated(cf.Src))
 			s.ld.Cache.putFileFacts(f.Blob+"\x00"+f.Path, ff)
 			add(f.Path, ff, cf.Generated)
+			pf.files = append(pf.files, pkgFile{*f, cf})
 			continue
 		}
-		ff, generated := s.ld.fileFacts(f, s.Rev) // loaded as Pkg loads it, notes included
+		ff, generated, sf := s.ld.fileFacts(f, s.Rev) // loaded as Pkg loads it, notes included
 		if ff == nil {
 			continue
 		}
 		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
-			ff, generated = factsOf(cf, isGenerated(cf.Src)), cf.Generated
+			ff, generated, sf = factsOf(cf, isGenerated(cf.Src)), cf.Generated, cf
 		}
 		add(f.Path, ff, generated)
+		pf.files = append(pf.files, pkgFile{*f, sf})
 	}
 	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
 		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
 			ff := f.full()
 			add(path, factsOf(ff, isGenerated(ff.Src)), ff.Generated)
+			pf.files = append(pf.files, pkgFile{gitutil.File{Path: path}, ff})
 		}
 	}
 	d.size = d.estimate()
@@ -133,29 +144,30 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 	return pf
 }
 
-// fileFacts returns the facts of one file of a tree and whether the loader
-// takes it as generated, or nil when the loader leaves it out (Loader.file).
+// fileFacts returns the facts of one file of a tree, whether the loader
+// takes it as generated and, when it loaded it, the file; or nil when the
+// loader leaves it out (Loader.file).
 // Facts come from the cache when a clean parse of the same blob and path
 // made them; otherwise the file is loaded as Pkg loads it, notes included.
-func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool) {
+func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcFile) {
 	k := f.Blob + "\x00" + f.Path
 	l.mu.Lock()
 	sf, parsed := l.parsed[k]
 	l.mu.Unlock()
 	if !parsed {
 		if ff := l.Cache.fileFacts(k); ff != nil {
-			return ff, ff.gen && !l.isHandWritten(k)
+			return ff, ff.gen && !l.isHandWritten(k), nil
 		}
 		sf = l.file(f, rev)
 	}
 	if sf == nil {
-		return nil, false
+		return nil, false, nil
 	}
 	ff := factsOf(sf, isGenerated(sf.Src))
 	if sf.Err == nil && sf.AST != nil && !sf.masked {
 		l.Cache.putFileFacts(k, ff)
 	}
-	return ff, sf.Generated
+	return ff, sf.Generated, sf
 }
 
 func (l *Loader) isHandWritten(k string) bool {
@@ -243,6 +255,34 @@ func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
 		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
 			out = append(out, f.full())
 		}
+	}
+	return out
+}
+
+// PkgSources returns the text of each file Pkg(dir).Files holds, in its
+// order, without parsing the files the package's facts came from.
+func (s *Snapshot) PkgSources(dir string) [][]byte {
+	var out [][]byte
+	if p, ok := s.dirs[dir]; ok {
+		for _, f := range p.Files {
+			out = append(out, f.Src)
+		}
+		return out
+	}
+	for _, pf := range s.factsIn(dir).files {
+		if pf.sf != nil {
+			out = append(out, pf.sf.Src)
+			continue
+		}
+		// Facts from the cache: a clean parse of this blob, which the
+		// loader reads whole.
+		src, err := s.ld.repo.Blob(pf.f.Blob)
+		if err != nil {
+			if sf := s.ld.file(&pf.f, s.Rev); sf != nil {
+				src = sf.Src
+			}
+		}
+		out = append(out, src)
 	}
 	return out
 }

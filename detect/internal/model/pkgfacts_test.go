@@ -38,7 +38,7 @@ func viewOf(declared map[string]bool, x *PkgXref, notes []string) factsView {
 // TestFactsAgreeWithWholePackage: the declarations of a package read from
 // its files' facts — made fresh, or kept in a scan's cache by an earlier
 // analysis — are those of the whole-package view, notes included, and its
-// non-test files read alone are the whole package's.
+// non-test files read alone, and its sources, are the whole package's.
 func TestFactsAgreeWithWholePackage(t *testing.T) {
 	sides := goroot(t, "strings", "go/ast", "encoding/json", "net/http")
 	sides["p"] = map[string][]byte{
@@ -80,6 +80,16 @@ func TestFactsAgreeWithWholePackage(t *testing.T) {
 			}
 			if diff := cmp.Diff(wantFiles, gotFiles); diff != "" {
 				t.Errorf("%s, run %d: the non-test files differ from the whole package's (-whole +files):\n%s", dir, i, diff)
+			}
+			var wantSrc, gotSrc []string
+			for _, f := range whole.Pkg(dir).Files {
+				wantSrc = append(wantSrc, string(f.Src))
+			}
+			for _, src := range s.PkgSources(dir) {
+				gotSrc = append(gotSrc, string(src))
+			}
+			if !slices.Equal(wantSrc, gotSrc) {
+				t.Errorf("%s, run %d: the package's sources differ from its files' (%d against %d)", dir, i, len(gotSrc), len(wantSrc))
 			}
 			if len(s.dirs) != 0 {
 				t.Errorf("%s, run %d: the facts loaded the whole package", dir, i)

@@ -441,8 +441,8 @@ func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 // the same linters the same way.
 func (a *pass) convention(file string, d *directive) bool {
 	dir := model.DirOf(file)
-	for _, f := range a.Base.Pkg(dir).Files {
-		for _, line := range strings.Split(string(f.Src), "\n") {
+	for _, src := range a.Base.PkgSources(dir) {
+		for _, line := range strings.Split(string(src), "\n") {
 			i := strings.Index(line, "//")
 			if i < 0 {
 				continue
