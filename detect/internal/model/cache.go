@@ -8,7 +8,9 @@ import "github.com/goodhart-dev/goodhart/internal/lru"
 // cut once rather than once a commit; and the syntax trees of whole files
 // parsed for a package view, so that the next commit to change the same
 // package (whose base is the last one's head, most of the time) does not
-// parse its unchanged files again. Each part drops its least recently used
+// parse its unchanged files again; and what each file version
+// declares (fileFacts), the small part of a file most analyses need of a
+// package's unchanged files. Each part drops its least recently used
 // entries beyond its share of the size. It is safe for concurrent use: the
 // trees are read, never changed. The zero of *Cache (nil) keeps nothing.
 type Cache struct {
