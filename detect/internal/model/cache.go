@@ -8,21 +8,39 @@ import "github.com/goodhart-dev/goodhart/internal/lru"
 // cut once rather than once a commit; and the syntax trees of whole files
 // parsed for a package view, so that the next commit to change the same
 // package (whose base is the last one's head, most of the time) does not
-// parse its unchanged files again. Each part drops its least recently used
+// parse its unchanged files again; and what each file version
+// declares (fileFacts), the small part of a file most analyses need of a
+// package's unchanged files. Each part drops its least recently used
 // entries beyond its share of the size. It is safe for concurrent use: the
 // trees are read, never changed. The zero of *Cache (nil) keeps nothing.
 type Cache struct {
 	decls *lru.Cache[*fileDecls]
 	trees *lru.Cache[*SrcFile]
 	xrefs *lru.Cache[*xrefDecls]
+	facts *lru.Cache[*fileFacts]
 }
 
 // NewCache returns a cache that holds about maxBytes: three eighths of it
-// for declarations, three eighths for syntax trees and a quarter for the
-// tests' cross-references of packages (PkgXref).
+// for declarations, five sixteenths for syntax trees, an eighth for what
+// each file version declares (fileFacts) and the rest for the tests'
+// cross-references of packages (PkgXref).
 func NewCache(maxBytes int) *Cache {
-	d, t := maxBytes*3/8, maxBytes*3/8
-	return &Cache{lru.New[*fileDecls](d), lru.New[*SrcFile](t), lru.New[*xrefDecls](maxBytes - d - t)}
+	d, t, f := maxBytes*3/8, maxBytes*5/16, maxBytes/8
+	return &Cache{lru.New[*fileDecls](d), lru.New[*SrcFile](t), lru.New[*xrefDecls](maxBytes - d - t - f), lru.New[*fileFacts](f)}
+}
+
+func (c *Cache) fileFacts(key string) *fileFacts {
+	if c == nil {
+		return nil
+	}
+	f, _ := c.facts.Get(key)
+	return f
+}
+
+func (c *Cache) putFileFacts(key string, f *fileFacts) {
+	if c != nil {
+		c.facts.Put(key, f, f.size+len(key))
+	}
 }
 
 func (c *Cache) xref(key string) *xrefDecls {

@@ -334,6 +334,8 @@ type Snapshot struct {
 	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
 	mods           map[string]modInfo                // per directory, its module (modpkg.go)
 	views          *viewBudget                       // shared with the other side; nil: no bound
+	facts          map[string]*pkgFacts              // per directory, its files' facts (pkgfacts.go)
+	xrefs          map[string]*PkgXref               // per directory, its cross-reference made from facts
 }
 
 func newSnapshot(ld *Loader, rev string) *Snapshot {

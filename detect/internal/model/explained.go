@@ -146,12 +146,15 @@ func producerCall(body *ast.BlockStmt, name string, pos token.Pos) *ast.CallExpr
 // from the package (assert.NoError(t, fl.Apply(fs)) when Apply is gone):
 // the check went with the API, not around it.
 func (a *Pass) apiRemoved(m *Match, b *Site) bool {
+	var baseDeclared, headDeclared map[string]bool // loaded on the first call
 	gone := false
 	for _, n := range checkedNodesAndCtx(b) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				// By name, in the packages' text: not a parse of each whole package.
-				if _, name := CallName(call); a.Base.Declares(m.Base.Dir, name) && !a.Head.Declares(m.Head.Dir, name) {
+				if baseDeclared == nil {
+					baseDeclared, headDeclared = a.Base.declaredIn(m.Base.Dir), a.Head.declaredIn(m.Head.Dir)
+				}
+				if _, name := CallName(call); baseDeclared[name] && !headDeclared[name] {
 					gone = true
 				}
 			}

@@ -52,6 +52,8 @@ type PkgXref struct {
 
 	files    []*SrcFile      // the package's files, to collect the literals and mentions from
 	declared map[string]bool // names the package's non-test files declare
+	load     func()          // fills files and declared on first need, when not given (Snapshot.CrossRef)
+	loadOnce sync.Once
 	litsOnce sync.Once
 	lits     map[string][]*TestLit // literal value → its uses in test files
 
@@ -151,6 +153,7 @@ func litFile(f *SrcFile) bool {
 // use.
 func (x *PkgXref) testLits() map[string][]*TestLit {
 	x.litsOnce.Do(func() {
+		x.loadFiles()
 		x.lits = map[string][]*TestLit{}
 		structs := map[string]*ast.StructType{} // struct types of the test files, as declare saw them
 		for _, f := range x.files {
@@ -180,10 +183,21 @@ func (x *PkgXref) testLits() map[string][]*TestLit {
 	return x.lits
 }
 
+// loadFiles fills the package's files and declared names in, once, for a
+// cross-reference made without them.
+func (x *PkgXref) loadFiles() {
+	x.loadOnce.Do(func() {
+		if x.load != nil {
+			x.load()
+		}
+	})
+}
+
 // graph records, on first use, what each top-level declaration of the
 // package mentions, for reaches.
 func (x *PkgXref) graph() {
 	x.graphOnce.Do(func() {
+		x.loadFiles()
 		x.mentions, x.testDecl, x.funcs, x.reached = map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, f := range x.files {
 			if f.AST != nil && !IgnoredDir(f.Path) {

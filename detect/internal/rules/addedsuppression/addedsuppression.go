@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"regexp"
 	"slices"
@@ -141,15 +142,50 @@ func mayHoldDirective(src []byte) bool {
 	return bytes.Contains(src, []byte("lint")) || bytes.Contains(src, []byte("#nosec"))
 }
 
+// holdsDirective reports whether a Go source has a comment that reads as a
+// directive. The parser finds its comments with the same scanner, and no
+// more of them (it stops at too many errors): a file without one has no
+// directive in its syntax tree either, and is not parsed.
+func holdsDirective(src []byte) bool {
+	if !mayHoldDirective(src) {
+		return false
+	}
+	fset := token.NewFileSet()
+	var s scanner.Scanner
+	s.Init(fset.AddFile("", fset.Base(), len(src)), src, nil, scanner.ScanComments)
+	for {
+		_, tok, lit := s.Scan()
+		switch tok {
+		case token.EOF:
+			return false
+		case token.COMMENT:
+			if _, ok := parseDirective(lit); ok {
+				return true
+			}
+		}
+	}
+}
+
 func parseGo(path string, src []byte) *goFile {
 	g := &goFile{path: path, src: src, fset: token.NewFileSet()}
-	g.ast, _ = parser.ParseFile(g.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
-	if g.ast == nil {
+	if !holdsDirective(src) {
+		// Nothing reads the tree of a file without directives: its
+		// directives are none, and the rest of the tree is read only
+		// around a directive.
+		g.ast = &ast.File{}
+	} else if g.ast, _ = parser.ParseFile(g.fset, path, src, parser.ParseComments|parser.SkipObjectResolution); g.ast == nil {
 		return nil
 	}
-	g.code = codeLines(src)
 	g.lines = strings.Split(string(src), "\n")
 	return g
+}
+
+// codes returns the code of each line (codeLines), made on first use.
+func (g *goFile) codes() []string {
+	if g.code == nil {
+		g.code = codeLines(g.src)
+	}
+	return g.code
 }
 
 // placed is a directive where it stands: the lines it silences.
@@ -164,6 +200,10 @@ type placed struct {
 // directives lists a file's suppression directives with what they silence.
 func (g *goFile) directives() []placed {
 	var out []placed
+	if len(g.ast.Comments) == 0 {
+		return nil
+	}
+	code := g.codes()
 	for _, cg := range g.ast.Comments {
 		for _, c := range cg.List {
 			d, ok := parseDirective(c.Text)
@@ -174,20 +214,20 @@ func (g *goFile) directives() []placed {
 			p := placed{directive: d, line: line}
 			switch {
 			case d.kind == "lint:file-ignore":
-				p.from, p.to = 1, len(g.code)
-			case line <= len(g.code) && g.code[line-1] != "":
+				p.from, p.to = 1, len(code)
+			case line <= len(code) && code[line-1] != "":
 				p.from, p.to = line, g.nodeEnd(line, true)
 			default:
 				next := line + 1
-				for next <= len(g.code) && g.code[next-1] == "" {
+				for next <= len(code) && code[next-1] == "" {
 					next++
 				}
-				if next > len(g.code) {
+				if next > len(code) {
 					continue
 				}
 				p.from, p.to = next, g.nodeEnd(next, d.kind != "#nosec")
 			}
-			p.code = g.code[p.from-1]
+			p.code = code[p.from-1]
 			p.symbol = g.symbolAt(p.from)
 			out = append(out, p)
 		}
@@ -272,12 +312,12 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 	anyDirective := false
 	for i, c := range changes {
 		heads[i] = a.readSrc(c.To)
-		anyDirective = anyDirective || (heads[i] != nil && mayHoldDirective(heads[i]))
+		anyDirective = anyDirective || (heads[i] != nil && holdsDirective(heads[i]))
 	}
 	had := map[string][]*directive{}
 	for i, c := range changes {
 		s := side{c: c}
-		need := heads[i] != nil && (mayHoldDirective(heads[i]) || model.IsGenerated(heads[i]))
+		need := heads[i] != nil && (holdsDirective(heads[i]) || model.IsGenerated(heads[i]))
 		if need || anyDirective {
 			s.base = a.readGo(c.From)
 		}
@@ -308,9 +348,9 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 		}
 		var old []string
 		if s.base != nil {
-			old = s.base.code
+			old = s.base.codes()
 		}
-		changed := changedLines(old, s.head.code)
+		changed := changedLines(old, s.head.codes())
 		for _, p := range s.head.directives() {
 			k := p.kind + "\x00" + p.code
 			if i := slices.IndexFunc(had[k], func(b *directive) bool { return covers(b, p.directive) }); i >= 0 {
@@ -409,8 +449,8 @@ func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 // the same linters the same way.
 func (a *pass) convention(file string, d *directive) bool {
 	dir := model.DirOf(file)
-	for _, f := range a.Base.Pkg(dir).Files {
-		for _, line := range strings.Split(string(f.Src), "\n") {
+	for _, src := range a.Base.PkgSources(dir) {
+		for _, line := range strings.Split(string(src), "\n") {
 			i := strings.Index(line, "//")
 			if i < 0 {
 				continue

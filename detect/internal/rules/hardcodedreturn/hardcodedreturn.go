@@ -156,7 +156,7 @@ func (a *pass) inlineNewConstant(pf *model.ProdFunc, funcs []*model.ProdFunc) (*
 		if g.Old != nil || g.Dir != pf.Dir || g.Decl.Recv != nil || g.Decl.Name.Name != id.Name || g.Decl.Body == nil {
 			continue
 		}
-		gs := model.NewFuncScope(g.File, g.Decl, a.Head.Pkg(g.Dir).CrossRef())
+		gs := model.NewFuncScope(g.File, g.Decl, a.Head.CrossRef(g.Dir))
 		cb, ok := constantBody(gs, g.Decl)
 		if !ok || cb.guarded || len(g.Decl.Body.List) != 1 {
 			return nil, ""
@@ -196,12 +196,12 @@ func deprecated(fd *ast.FuncDecl) bool {
 }
 
 func (a *pass) checkHardcoded(pf *model.ProdFunc) {
-	hs := model.NewFuncScope(pf.File, pf.Decl, a.Head.Pkg(pf.Dir).CrossRef())
+	hs := model.NewFuncScope(pf.File, pf.Decl, a.Head.CrossRef(pf.Dir))
 	cb, ok := constantBody(hs, pf.Decl)
 	if !ok || (cb.guarded && allTrivial(cb.final)) {
 		return // a guarded function returning 0/nil/"" at the end may well be a real one
 	}
-	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.Pkg(pf.Dir).CrossRef())
+	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.CrossRef(pf.Dir))
 	work := baseWork(bs, pf.Old)
 	if work.what == "" {
 		return // base was a stub or already a constant
@@ -256,7 +256,7 @@ func (a *pass) otherBuild(pf *model.ProdFunc) string {
 			if !ok || fd.Body == nil || model.FuncSymbol(fd) != pf.Symbol {
 				continue
 			}
-			s := model.NewFuncScope(f, fd, a.Head.Pkg(pf.Dir).CrossRef())
+			s := model.NewFuncScope(f, fd, a.Head.CrossRef(pf.Dir))
 			if _, constant := constantBody(s, fd); !constant && !stub(fd) {
 				return f.Path
 			}
@@ -682,9 +682,9 @@ func (a *pass) expectingTests(pf *model.ProdFunc, vals []ast.Expr) string {
 				continue
 			}
 			seen[lit] = true
-			uses := a.Head.Pkg(pf.Dir).CrossRef().Uses(lit, pf.Decl.Name.Name, model.RoleExpected)
+			uses := a.Head.CrossRef(pf.Dir).Uses(lit, pf.Decl.Name.Name, model.RoleExpected)
 			if len(uses) == 0 {
-				uses = a.Base.Pkg(pf.Dir).CrossRef().Uses(lit, pf.Decl.Name.Name, model.RoleExpected)
+				uses = a.Base.CrossRef(pf.Dir).Uses(lit, pf.Decl.Name.Name, model.RoleExpected)
 			}
 			if len(uses) > 0 {
 				who := fmt.Sprintf("%s (%s)", ownerNames(uses), model.TestRefs(uses, 3))

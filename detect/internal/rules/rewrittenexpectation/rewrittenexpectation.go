@@ -476,7 +476,7 @@ func (a *pass) writtenInCode(changed []expectation) (string, string) {
 // changedHelper names a function of the package's test files, not itself a
 // test, that the range changed or added and that the test reaches, or "".
 func (a *pass) changedHelper(tf *model.TestFunc) string {
-	x := a.Head.Pkg(tf.Dir).CrossRef()
+	x := a.Head.CrossRef(tf.Dir)
 	owner := tf.Name
 	if fd, ok := tf.Decl.(*ast.FuncDecl); ok {
 		owner = fd.Name.Name
@@ -511,7 +511,7 @@ func (a *pass) changedHelper(tf *model.TestFunc) string {
 // producer grades an expectation change by whether the code that produces
 // the values changed in the range.
 func (a *pass) producer(tf *model.TestFunc) (finding.Severity, string) {
-	x := a.Head.Pkg(tf.Dir).CrossRef()
+	x := a.Head.CrossRef(tf.Dir)
 	owner := tf.Name
 	if fd, ok := tf.Decl.(*ast.FuncDecl); ok {
 		owner = fd.Name.Name

@@ -209,8 +209,8 @@ type specialScan struct {
 }
 
 func (a *pass) checkSpecialCases(pf *model.ProdFunc, via *model.ProdFunc) {
-	hx := a.Head.Pkg(pf.Dir).CrossRef()
-	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.Pkg(pf.Dir).CrossRef())
+	hx := a.Head.CrossRef(pf.Dir)
+	bs := model.NewFuncScope(pf.Base, pf.Old, a.Base.CrossRef(pf.Dir))
 	sc := &specialScan{a: a, pf: pf, via: via, s: model.NewFuncScope(pf.File, pf.Decl, hx)}
 	sc.derived = sc.s.Derived(pf.Decl.Body)
 	sc.known = baseLookups(bs, bs.Derived(pf.Old.Body), pf.Old.Body)
@@ -350,7 +350,7 @@ func literalBranches(s *model.FuncScope, body *ast.BlockStmt) []litBranch {
 // another changed both files.
 func (a *pass) movedBranches(pf *model.ProdFunc) map[string][]string {
 	out := map[string][]string{}
-	x := a.Base.Pkg(pf.Dir).CrossRef()
+	x := a.Base.CrossRef(pf.Dir)
 	for p, f := range a.Base.Files {
 		if model.DirOf(p) != pf.Dir || model.IsTestFile(p) || f.AST == nil {
 			continue
@@ -660,7 +660,7 @@ func baseLookups(s *model.FuncScope, derived map[string]bool, body *ast.BlockStm
 // then base): its input must be an input of a test reaching the function.
 func (sc *specialScan) crossCheck(c *specialCase) bool {
 	fn := sc.pf.Decl.Name.Name
-	sides := []*model.PkgXref{sc.a.Head.Pkg(sc.pf.Dir).CrossRef(), sc.a.Base.Pkg(sc.pf.Dir).CrossRef()}
+	sides := []*model.PkgXref{sc.a.Head.CrossRef(sc.pf.Dir), sc.a.Base.CrossRef(sc.pf.Dir)}
 	for _, x := range sides {
 		if c.ins = x.Uses(c.lit, fn, model.RoleInput); len(c.ins) > 0 {
 			break

@@ -130,7 +130,7 @@ func (a *pass) checkTestAware(dir string) {
 	if !a.mayHaveNewProbe(dir) {
 		return // spares loading the whole package on both sides
 	}
-	hx, bx := a.Head.Pkg(dir).CrossRef(), a.Base.Pkg(dir).CrossRef()
+	hx, bx := a.Head.CrossRef(dir), a.Base.CrossRef(dir)
 	var tset map[string]*model.TestLit // read on the first question
 	envSet := func(name string) *model.TestLit {
 		if l := hx.EnvSet[name]; l != nil {
@@ -147,8 +147,8 @@ func (a *pass) checkTestAware(dir string) {
 		}
 		return tset[name]
 	}
-	head := collectProbes(a.Head.Pkg(dir).Files, hx, envSet)
-	base := collectProbes(a.Base.Pkg(dir).Files, bx, envSet)
+	head := collectProbes(a.Head.NonTestFiles(dir), hx, envSet)
+	base := collectProbes(a.Base.NonTestFiles(dir), bx, envSet)
 	for _, p := range newProbes(base, head) {
 		if a.movedFromElsewhere(dir, p) {
 			continue // the same check in a function of the same name, moved from another package

@@ -1,0 +1,288 @@
+package model
+
+import (
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// This file answers the questions the production-code rules ask of a whole
+// package most often — which names its non-test files declare, and what
+// its cross-reference's declarations say (types, package-level state,
+// string constants, the variables its tests set for the package) — from
+// small facts kept per file version, rather than from the syntax trees of
+// every file of the package. A scan keeps the facts in its Cache by blob
+// and path: a package's unchanged files are parsed once in the whole scan,
+// not once a commit, and their trees need not stay in memory. The answers
+// are those of the whole-package view (Snapshot.Pkg): the same files, in
+// the same order, read the same way.
+
+// fileFacts is what one version of a Go file of a package declares.
+type fileFacts struct {
+	parsed   bool       // the file has a syntax tree (SrcFile.AST != nil)
+	gen      bool       // its text carries the generated-code header
+	declared []string   // the top-level names of a non-test file (DeclNames)
+	decls    *xrefDecls // what declare and findSetenv record for the file alone
+	size     int
+}
+
+// factsOf reads a file's facts from its syntax tree. rawGen is whether its
+// text carries the generated-code header, whatever the loader made of it.
+func factsOf(f *SrcFile, rawGen bool) *fileFacts {
+	ff := &fileFacts{parsed: f.AST != nil, gen: rawGen}
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
+	ff.decls = d
+	if f.AST == nil {
+		ff.size = 64 + len(f.Path)
+		return ff
+	}
+	test := IsTestFile(f.Path)
+	if !test {
+		for _, decl := range f.AST.Decls {
+			ff.declared = append(ff.declared, DeclNames(decl)...)
+		}
+	}
+	if !IgnoredDir(f.Path) {
+		d.declare(f) // nothing for a test file
+		if test {
+			d.findSetenv(f) // kept only for a file not generated (litFile)
+		}
+	}
+	ff.size = 64 + len(f.Path) + d.estimate()
+	for _, n := range ff.declared {
+		ff.size += 16 + len(n)
+	}
+	return ff
+}
+
+// pkgFacts is a package directory's facts on one side.
+type pkgFacts struct {
+	declared map[string]bool // as pkgInfo.declared
+	decls    *xrefDecls      // as buildXref makes them
+	files    []pkgFile       // the files Pkg holds, in its order
+}
+
+// pkgFile is one file of a package's facts: its version in the tree, and
+// the SrcFile Pkg would hold when the facts had it at hand.
+type pkgFile struct {
+	f  gitutil.File
+	sf *SrcFile
+}
+
+// factsIn returns the facts of the Go files of dir at the snapshot's
+// revision, in the order and versions Pkg reads them.
+func (s *Snapshot) factsIn(dir string) *pkgFacts {
+	if pf, ok := s.facts[dir]; ok {
+		return pf
+	}
+	pf := &pkgFacts{declared: map[string]bool{}}
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
+	pf.decls = d
+	add := func(path string, ff *fileFacts, generated bool) {
+		if !ff.parsed {
+			return
+		}
+		for _, n := range ff.declared {
+			pf.declared[n] = true
+		}
+		for k := range ff.decls.types {
+			d.types[k] = true
+		}
+		for k := range ff.decls.state {
+			d.state[k] = true
+		}
+		for k, v := range ff.decls.consts {
+			d.consts[k] = v
+		}
+		if !generated && IsTestFile(path) && !IgnoredDir(path) {
+			for k, v := range ff.decls.envSet {
+				d.envSet[k] = v
+			}
+		}
+	}
+	// declare runs over every file before findSetenv, each in file order:
+	// their maps are apart, so one pass in file order gives the same.
+	seen := map[string]bool{}
+	listed := s.ld.list(s.Rev, dir)
+	for i := range listed {
+		f := &listed[i]
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		seen[f.Path] = true
+		if cf, ok := s.Files[f.Path]; ok && !cf.masked && cf.AST != nil && cf.Err == nil && (skipReason(f.Path, cf.Src) == "" || skipReason(f.Path, cf.Src) == "generated") {
+			// A changed file parsed whole and clean: the loader would
+			// read the same text without a note, and Pkg takes this one.
+			ff := factsOf(cf, isGenerated(cf.Src))
+			s.ld.Cache.putFileFacts(f.Blob+"\x00"+f.Path, ff)
+			add(f.Path, ff, cf.Generated)
+			pf.files = append(pf.files, pkgFile{*f, cf})
+			continue
+		}
+		ff, generated, sf := s.ld.fileFacts(f, s.Rev) // loaded as Pkg loads it, notes included
+		if ff == nil {
+			continue
+		}
+		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
+			ff, generated, sf = factsOf(cf, isGenerated(cf.Src)), cf.Generated, cf
+		}
+		add(f.Path, ff, generated)
+		pf.files = append(pf.files, pkgFile{*f, sf})
+	}
+	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
+		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
+			ff := f.full()
+			add(path, factsOf(ff, isGenerated(ff.Src)), ff.Generated)
+			pf.files = append(pf.files, pkgFile{gitutil.File{Path: path}, ff})
+		}
+	}
+	d.size = d.estimate()
+	if s.facts == nil {
+		s.facts = map[string]*pkgFacts{}
+	}
+	s.facts[dir] = pf
+	return pf
+}
+
+// fileFacts returns the facts of one file of a tree, whether the loader
+// takes it as generated and, when it loaded it, the file; or nil when the
+// loader leaves it out (Loader.file).
+// Facts come from the cache when a clean parse of the same blob and path
+// made them; otherwise the file is loaded as Pkg loads it, notes included.
+func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcFile) {
+	k := f.Blob + "\x00" + f.Path
+	l.mu.Lock()
+	sf, parsed := l.parsed[k]
+	l.mu.Unlock()
+	if !parsed {
+		if ff := l.Cache.fileFacts(k); ff != nil {
+			return ff, ff.gen && !l.isHandWritten(k), nil
+		}
+		sf = l.file(f, rev)
+	}
+	if sf == nil {
+		return nil, false, nil
+	}
+	ff := factsOf(sf, isGenerated(sf.Src))
+	if sf.Err == nil && sf.AST != nil && !sf.masked {
+		l.Cache.putFileFacts(k, ff)
+	}
+	return ff, sf.Generated, sf
+}
+
+func (l *Loader) isHandWritten(k string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.handWritten[k]
+}
+
+// Declared reports the names the non-test files of dir declare at the top
+// level, as the whole-package view has them.
+func (s *Snapshot) declaredIn(dir string) map[string]bool {
+	if p, ok := s.dirs[dir]; ok {
+		return p.declared
+	}
+	return s.factsIn(dir).declared
+}
+
+// CrossRef returns the cross-reference of the package in dir. Its
+// declarations come from the files' facts; the literals and the mentions of
+// its files, which few analyses ask for, load the whole package on the
+// first question.
+func (s *Snapshot) CrossRef(dir string) *PkgXref {
+	if p, ok := s.dirs[dir]; ok {
+		return p.CrossRef()
+	}
+	if x, ok := s.xrefs[dir]; ok {
+		return x
+	}
+	d := s.factsIn(dir).decls
+	x := &PkgXref{xrefDecls: d, Consts: d.consts, EnvSet: d.envSet}
+	x.load = func() {
+		p := s.Pkg(dir)
+		x.files, x.declared = p.Files, p.declared
+	}
+	if s.xrefs == nil {
+		s.xrefs = map[string]*PkgXref{}
+	}
+	s.xrefs[dir] = x
+	return x
+}
+
+// NonTestFiles returns the files of the package in dir that are not test
+// files, as Pkg(dir).Files has them, parsing only those when the whole
+// package is not loaded.
+func (s *Snapshot) NonTestFiles(dir string) []*SrcFile {
+	return s.pkgFiles(dir, func(p string) bool { return !IsTestFile(p) })
+}
+
+// pkgFiles returns the files of dir that Pkg would read and keep accepts,
+// each loaded as Pkg loads it. The package's facts are read first, which
+// loads its other files as Pkg would (the notes of a file that does not
+// parse are the same).
+func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
+	var out []*SrcFile
+	if p, ok := s.dirs[dir]; ok {
+		for _, f := range p.Files {
+			if keep(f.Path) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	s.factsIn(dir)
+	seen := map[string]bool{}
+	listed := s.ld.list(s.Rev, dir)
+	for i := range listed {
+		f := &listed[i]
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		seen[f.Path] = true
+		if !keep(f.Path) {
+			continue
+		}
+		sf := s.ld.file(f, s.Rev)
+		if sf == nil {
+			continue
+		}
+		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
+			sf = cf
+		}
+		out = append(out, sf)
+	}
+	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
+		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
+			out = append(out, f.full())
+		}
+	}
+	return out
+}
+
+// PkgSources returns the text of each file Pkg(dir).Files holds, in its
+// order, without parsing the files the package's facts came from.
+func (s *Snapshot) PkgSources(dir string) [][]byte {
+	var out [][]byte
+	if p, ok := s.dirs[dir]; ok {
+		for _, f := range p.Files {
+			out = append(out, f.Src)
+		}
+		return out
+	}
+	for _, pf := range s.factsIn(dir).files {
+		if pf.sf != nil {
+			out = append(out, pf.sf.Src)
+			continue
+		}
+		// Facts from the cache: a clean parse of this blob, which the
+		// loader reads whole.
+		src, err := s.ld.repo.Blob(pf.f.Blob)
+		if err != nil {
+			if sf := s.ld.file(&pf.f, s.Rev); sf != nil {
+				src = sf.Src
+			}
+		}
+		out = append(out, src)
+	}
+	return out
+}
