@@ -219,6 +219,9 @@ func evalNumeric(e ast.Expr, ident func(*ast.Ident) (float64, bool)) (float64, b
 // cmpopts.Ignore… options: it now compares less.
 func newIgnores(b, h *Site) (Weakening, bool) {
 	nb, nh := countIgnores(b), countIgnores(h)
+	if siteCalls(b, "cmp", "AllowUnexported") && !siteCalls(h, "cmp", "AllowUnexported") && siteCalls(h, "cmpopts", "IgnoreUnexported") {
+		nh++ // it compared the unexported fields, and now skips them
+	}
 	if nh <= nb || equalizedBefore(b, h) {
 		return Weakening{}, false
 	}
@@ -275,12 +278,43 @@ func checkedNodesAndCtx(s *Site) []ast.Node {
 	return out
 }
 
+// siteCalls reports whether a check calls recv.name in what it compares.
+func siteCalls(s *Site, recv, name string) bool {
+	found := false
+	look := func(node ast.Node) {
+		ast.Inspect(node, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if r, f := CallName(call); r == recv && f == name {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	if s.Kind == SiteAssert {
+		look(s.call)
+		return found
+	}
+	for _, g := range s.Gates {
+		if g.Cond != nil {
+			look(g.Cond)
+		}
+		for _, c := range g.ctx {
+			look(c)
+		}
+	}
+	return found
+}
+
 func countIgnores(s *Site) int {
 	n := 0
 	count := func(node ast.Node) {
 		ast.Inspect(node, func(n2 ast.Node) bool {
 			if call, ok := n2.(*ast.CallExpr); ok {
-				if recv, name := CallName(call); recv == "cmpopts" && strings.HasPrefix(name, "Ignore") {
+				// IgnoreUnexported is what cmp needs to compare a struct with
+				// unexported fields (generated protobuf types) at all: it
+				// skips nothing a test could have compared with cmp before.
+				if recv, name := CallName(call); recv == "cmpopts" && strings.HasPrefix(name, "Ignore") && name != "IgnoreUnexported" {
 					n++
 				}
 			}
