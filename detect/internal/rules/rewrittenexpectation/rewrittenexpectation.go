@@ -41,7 +41,11 @@ updated after the error was wrapped, is ordinary work. Info too when a string
 the new expectation holds was written into non-test Go code by the range (a
 version bumped in a package the test reaches only from afar), and when the
 test changed other lines than its expectations (its own canned input now
-carries the new value: the test was reworked).
+carries the new value: the test was reworked), and when the package's code
+holds the new message verbatim and no longer holds the old one (the test
+caught up with a message changed before the range). Not flagged either: an
+expected value that only gained or lost an & (the function now returns a
+pointer to the same value).
 
 Not flagged: new rows and new tests, rows whose inputs changed with their
 expectation (a different case), expectations only reformatted, and golden
@@ -354,7 +358,7 @@ func (a *pass) checkTest(m *model.Match) {
 	var was []string
 	for _, k := range keys {
 		h, b := head[k], base[k]
-		if _, ok := base[k]; !ok || b.value == h.value || b.ctx != h.ctx {
+		if _, ok := base[k]; !ok || b.value == h.value || b.ctx != h.ctx || addressOnly(b.value, h.value) {
 			continue
 		}
 		changed = append(changed, h)
@@ -365,7 +369,9 @@ func (a *pass) checkTest(m *model.Match) {
 	}
 	sev, why := a.producer(m.Head)
 	if sev > finding.Info {
-		if lit, file := a.writtenInCode(changed); lit != "" {
+		if lit, old := a.codeSays(m.Head.Dir, changed, was); lit != "" {
+			sev, why = finding.Info, fmt.Sprintf("The package's code already says %s and no longer says %s: the test caught up with a message the code changed before this range", clip(strconv.Quote(lit)), clip(strconv.Quote(old)))
+		} else if lit, file := a.writtenInCode(changed); lit != "" {
 			sev, why = finding.Info, fmt.Sprintf("The new value (%s) was written into %s in the same range: an expectation updated with the code that produces it", clip(strconv.Quote(lit)), file)
 		} else if n := reworked(m, changed); n > 0 {
 			sev, why = finding.Info, fmt.Sprintf("The test was reworked beyond its expectations (%d other lines changed): the new values may follow the new test", n)
@@ -435,6 +441,50 @@ func reworked(m *model.Match, changed []expectation) int {
 
 // valueLitRE finds the literals of an expected value as written.
 var valueLitRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+
+// addressOnly reports whether two expected values differ only by taking
+// an address (GitIgnore{…} → &GitIgnore{…}): the function now returns a
+// pointer, and the value expected is the same.
+func addressOnly(b, h string) bool {
+	trim := func(v string) string { return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "&")) }
+	return b != h && trim(b) == trim(h)
+}
+
+// codeSays finds a changed expectation whose new string (a message of some
+// length) the package's non-test code holds verbatim while its old string
+// is gone from that code: the code's own text is what the test expects,
+// changed before the range. It returns the new and the old string, or "".
+func (a *pass) codeSays(dir string, changed []expectation, was []string) (string, string) {
+	var srcs [][]byte
+	for i, e := range changed {
+		news, olds := valueLitRE.FindAllString(e.show, -1), valueLitRE.FindAllString(was[i], -1)
+		if len(news) != 1 || len(olds) != 1 {
+			continue
+		}
+		nv, err1 := strconv.Unquote(news[0])
+		ov, err2 := strconv.Unquote(olds[0])
+		if err1 != nil || err2 != nil || len(strings.TrimSpace(nv)) < 12 || len(strings.TrimSpace(ov)) < 12 {
+			continue
+		}
+		if srcs == nil {
+			for _, f := range a.Head.NonTestFiles(dir) {
+				srcs = append(srcs, f.Src)
+			}
+		}
+		has := func(v string) bool {
+			for _, src := range srcs {
+				if bytes.Contains(src, []byte(strconv.Quote(v))) || bytes.Contains(src, []byte("`"+v+"`")) {
+					return true
+				}
+			}
+			return false
+		}
+		if has(nv) && !has(ov) {
+			return nv, ov
+		}
+	}
+	return "", ""
+}
 
 // writtenInCode finds a string literal of a changed expectation that the
 // range wrote into non-test Go code (present in a changed file's head, absent
