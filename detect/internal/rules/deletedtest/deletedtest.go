@@ -185,6 +185,18 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if ht := a.RewrittenAs(bt); ht != "" {
 		return finding.Info, "A test this range added or rewrote (" + ht + ") feeds the same inputs and expects the same values: it reads as this test rewritten under another name or in another style. Check that it checks as much."
 	}
+	if fn, had, has := a.signatureChanged(bt); fn != "" {
+		return finding.Info, fmt.Sprintf("It called %s with %d arguments, and this range changed %s to take %d and updated the tests that still call it: the test could not compile against head, so it went with the change of the code it used. Confirm the removal was intended.", fn, had, fn, has)
+	}
+	if ref, fn := a.referenceGone(bt); ref != "" {
+		return finding.Info, "It compared " + fn + " with " + ref + ", a reference copy kept in the tests that this range removed with it: an equivalence harness retired with its reference. Check that the behaviour checks that matter live on in other tests."
+	}
+	if twin := a.copyTwin(bt); twin != "" {
+		return finding.Info, "Its name is " + twin + "'s with a suffix that only marks a copy, and " + twin + " still tests what it called: this reads as a duplicate removed. Check that it covered no case of its own."
+	}
+	if home, fn := a.movedAway(bt); home != "" {
+		return finding.Info, "A test of the same name that calls " + fn + " was added or rewritten in this range in another package (" + home + "): it reads as moved there, to the package that owns what it tests. Check that it covers the same cases."
+	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}
@@ -194,6 +206,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if row := a.foldedByName(bt); row != "" {
 		return finding.Info, "Its parent test in head has a case named " + strconv.Quote(row) + ": it reads as folded into the parent's table under the same name. Check that the row checks what the subtest did."
 	}
+	if fn := a.namedSubjectUntested(bt); fn != "" {
+		return finding.Error, "It is named after " + fn + ", which this range did not change and which no test of the package mentions any more. Deleting a failing test is the quickest way to a green build: check that " + fn + " still does what the test verified, or that the removal was intended and reviewed."
+	}
 	if len(s.CoveredBy) > 0 {
 		return finding.Info, "The code it called is exercised by tests this range added or changed (" + model.ListNames(s.CoveredBy, 3) + "), which reads as tests reworked rather than dropped. Check that its cases are still covered."
 	}
@@ -201,9 +216,203 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	if len(s.Kept) > 0 {
-		return finding.Error, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and nothing in the range removed, moved or tested anew what it called. Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+		return finding.Error, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and other tests of the package still mention it; nothing in the range removed, moved or tested anew what it called. Check that what it verified still holds, or that the removal was intended and reviewed."
 	}
-	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+	return finding.Error, "Nothing in the range explains the deletion (what it called is still there, and no new test takes its place), but nothing shows its subject is left untested either. Check that what it verified still holds, or that the removal was intended and reviewed."
+}
+
+// signatureChanged finds a function of the package (test helpers
+// included) that the deleted test called with as many arguments as base's
+// declaration takes, whose head declaration takes another number, and that
+// a test the range added or rewrote still calls: the API the test was
+// written against changed, and the tests kept were brought along.
+func (a *pass) signatureChanged(bt *model.TestFunc) (string, int, int) {
+	if bt.Body == nil {
+		return "", 0, 0
+	}
+	var fn string
+	var had, has int
+	ast.Inspect(bt.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || fn != "" {
+			return fn == ""
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		if !ok || call.Ellipsis.IsValid() {
+			return true
+		}
+		bd, hd := a.Base.FuncDecl(bt.Dir, id.Name), a.Head.FuncDecl(bt.Dir, id.Name)
+		if bd == nil || hd == nil || variadic(bd) || variadic(hd) {
+			return true
+		}
+		b, h := paramCount(bd), paramCount(hd)
+		if b == h || len(call.Args) != b || !a.retested(bt, id.Name) {
+			return true
+		}
+		fn, had, has = id.Name, b, h
+		return false
+	})
+	return fn, had, has
+}
+
+func variadic(fd *ast.FuncDecl) bool {
+	ps := fd.Type.Params.List
+	if len(ps) == 0 {
+		return false
+	}
+	_, ok := ps[len(ps)-1].Type.(*ast.Ellipsis)
+	return ok
+}
+
+func paramCount(fd *ast.FuncDecl) int {
+	n := 0
+	for _, f := range fd.Type.Params.List {
+		n += max(1, len(f.Names))
+	}
+	return n
+}
+
+// retested reports whether a test of head's package other than bt, that
+// the range added or rewrote, calls fn.
+func (a *pass) retested(bt *model.TestFunc, fn string) bool {
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent == nil && ht.Name != bt.Name && model.CalledNames(ht)[fn] && a.Reworked(ht) {
+			return true
+		}
+	}
+	return false
+}
+
+// referenceGone finds, in a deleted test, a call of a function that base's
+// test files declared, that head's package no longer declares anywhere, and
+// whose name holds the name of a package function the test also called
+// (referenceParse beside Parse, parseOld beside parse): the test pinned
+// the code to a copy of an earlier implementation, and the copy went with
+// it.
+func (a *pass) referenceGone(bt *model.TestFunc) (string, string) {
+	called := model.CalledNames(bt)
+	names := slices.Sorted(maps.Keys(called))
+	for _, ref := range names {
+		if a.Base.Declares(bt.Dir, ref) || !a.Base.DeclaresAnywhere(bt.Dir, ref) || a.Head.DeclaresAnywhere(bt.Dir, ref) {
+			continue
+		}
+		for _, fn := range names {
+			if fn != ref && len(fn) >= 5 && model.SpecificName(fn) && a.Base.Declares(bt.Dir, fn) &&
+				strings.Contains(strings.ToLower(ref), strings.ToLower(fn)) {
+				return ref, fn
+			}
+		}
+	}
+	return "", ""
+}
+
+// copyTwin finds a head test of the package whose name is the deleted
+// test's without a suffix that marks only a copy (_Coverage3, _Final,
+// Extra, V2, 2), which calls a function of the package the deleted test
+// called.
+func (a *pass) copyTwin(bt *model.TestFunc) string {
+	if bt.Parent != nil {
+		return ""
+	}
+	called := model.CalledNames(bt)
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent != nil || !ht.IsTest() || len(ht.Name) >= len(bt.Name) || !sameStem(bt.Name, ht.Name) || !copySuffix(bt.Name[len(ht.Name):]) {
+			continue
+		}
+		for fn := range model.CalledNames(ht) {
+			if called[fn] && model.SpecificName(fn) && a.Head.Declares(bt.Dir, fn) {
+				return ht.Name
+			}
+		}
+	}
+	return ""
+}
+
+// copySuffix reports whether a test name's suffix only marks a copy:
+// words such as Coverage, Final, Extra, More, Additional, Copy, Dup, and
+// version or sequence numbers.
+func copySuffix(s string) bool {
+	s = strings.Trim(s, "_")
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, "_") {
+		for _, w := range splitCamelDigits(part) {
+			if !copyWords[strings.ToLower(w)] && strings.Trim(w, "0123456789") != "" && !(len(w) > 1 && (w[0] == 'V' || w[0] == 'v') && strings.Trim(w[1:], "0123456789") == "") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var copyWords = model.SetOf("coverage", "cov", "final", "deeper", "deep", "extra", "more", "additional", "copy", "dup",
+	"duplicate", "again", "also", "v", "second", "third", "round", "finish", "boost", "gap", "gaps")
+
+// splitCamelDigits splits Coverage3 into Coverage, 3 and RoundTwo into Round, Two.
+func splitCamelDigits(s string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(s); i++ {
+		c, p := s[i], s[i-1]
+		upper := c >= 'A' && c <= 'Z'
+		digit, pdigit := c >= '0' && c <= '9', p >= '0' && p <= '9'
+		if upper || digit != pdigit {
+			out = append(out, s[start:i])
+			start = i
+		}
+	}
+	return append(out, s[start:])
+}
+
+// movedAway finds, for a deleted test, a test of the same name that the
+// range added or rewrote in another package and that calls a function the
+// deleted one called: a test moved to the package that owns its subject.
+// It returns that test's file and the shared function.
+func (a *pass) movedAway(bt *model.TestFunc) (string, string) {
+	if bt.Parent != nil {
+		return "", ""
+	}
+	name := model.ShortName(bt.Name)
+	called := model.CalledNames(bt)
+	for _, ht := range a.Head.Tests {
+		if ht.Parent != nil || ht.Dir == bt.Dir || !ht.IsTest() || model.ShortName(ht.Name) != name || !a.Reworked(ht) {
+			continue
+		}
+		for _, fn := range slices.Sorted(maps.Keys(model.CalledNames(ht))) {
+			if called[fn] && model.SpecificName(fn) {
+				return ht.File.Path, fn
+			}
+		}
+	}
+	return "", ""
+}
+
+// namedSubjectUntested finds the function a deleted test is named after
+// and calls (TestFinalizeBootstrapKeepsMode and finalizeBootstrap), when
+// the range left that function as it was and no test file of head's
+// package mentions it: the behaviour stands, and nothing checks it now.
+func (a *pass) namedSubjectUntested(bt *model.TestFunc) string {
+	if bt.Parent != nil {
+		return ""
+	}
+	subjects := model.TestSubjects(bt.Name)
+	for _, fn := range slices.Sorted(maps.Keys(model.CalledNames(bt))) {
+		if len(fn) < 6 || !model.SpecificName(fn) {
+			continue
+		}
+		named := false
+		for _, sub := range subjects {
+			if strings.EqualFold(sub, fn) {
+				named = true
+			}
+		}
+		if !named || !a.Base.Declares(bt.Dir, fn) || !a.Head.Declares(bt.Dir, fn) || a.FuncChanged(fn) || a.TestsMention(bt.Dir, fn) {
+			continue
+		}
+		return fn
+	}
+	return ""
 }
 
 // foldedByName finds, for a deleted subtest, a string of its parent's head
