@@ -156,19 +156,18 @@ func (a *pass) reportDeletedFile(path string, ms []*model.Match, sev finding.Sev
 
 // deletionGrade decides how serious a deletion is and says why.
 func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
-	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && !a.callsGoneFrom(bt, src) && a.subjectGone(bt) == "" {
-		return finding.Warning, "Its source file " + src + " was deleted with it, but the test used nothing that file declared and that is gone: what it checked may still be there. Check that it is, or that the removal was intended and reviewed."
-	}
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
-	nodes := []ast.Node{bt.Body}
-	for _, b := range bt.Setups() {
-		nodes = append(nodes, b)
-	}
-	s := a.SubjectOf(bt, true, nodes...)
+	s := a.subjectOf(bt)
 	if s.Followed() {
 		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
+	}
+	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && !a.callsGoneFrom(bt, src) {
+		if sib := a.siblingFollowed(bt); sib != "" {
+			return finding.Info, "Its source file " + src + " was deleted with it, and " + sib + ", deleted from the same test file, tested what that file removed: the file's tests went with the code they were written for. Confirm the removal was intended."
+		}
+		return finding.Warning, "Its source file " + src + " was deleted with it, but the test used nothing that file declared and that is gone: what it checked may still be there. Check that it is, or that the removal was intended and reviewed."
 	}
 	if a.suiteEmptied(bt) {
 		return finding.Info, "It only ran the package's ginkgo specs (RunSpecs), and head's package has none left to run: each spec is judged on its own."
@@ -189,7 +188,7 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Info, fmt.Sprintf("It called %s with %d arguments, and this range changed %s to take %d and updated the tests that still call it: the test could not compile against head, so it went with the change of the code it used. Confirm the removal was intended.", fn, had, fn, has)
 	}
 	if ref, fn := a.referenceGone(bt); ref != "" {
-		return finding.Info, "It compared " + fn + " with " + ref + ", a reference copy kept in the tests that this range removed with it: an equivalence harness retired with its reference. Check that the behaviour checks that matter live on in other tests."
+		return finding.Info, "It relied on " + ref + ", a reference copy of " + fn + " kept in the tests, which this range removed with it: an equivalence harness retired with its reference. Check that the behaviour checks that matter live on in other tests."
 	}
 	if twin := a.copyTwin(bt); twin != "" {
 		return finding.Info, "Its name is " + twin + "'s with a suffix that only marks a copy, and " + twin + " still tests what it called: this reads as a duplicate removed. Check that it covered no case of its own."
@@ -285,25 +284,47 @@ func (a *pass) retested(bt *model.TestFunc, fn string) bool {
 
 // referenceGone finds, in a deleted test, a call of a function that base's
 // test files declared, that head's package no longer declares anywhere, and
-// whose name holds the name of a package function the test also called
-// (referenceParse beside Parse, parseOld beside parse): the test pinned
-// the code to a copy of an earlier implementation, and the copy went with
-// it.
+// whose name is a production function's with a marker of a reference copy
+// (referenceParse or parseOld beside Parse): the test pinned the code, or
+// the old pipeline itself, to a copy of an earlier implementation, and the
+// copy went with it. It returns the copy and the function it copies.
 func (a *pass) referenceGone(bt *model.TestFunc) (string, string) {
-	called := model.CalledNames(bt)
-	names := slices.Sorted(maps.Keys(called))
-	for _, ref := range names {
+	for _, ref := range slices.Sorted(maps.Keys(model.CalledNames(bt))) {
 		if a.Base.Declares(bt.Dir, ref) || !a.Base.DeclaresAnywhere(bt.Dir, ref) || a.Head.DeclaresAnywhere(bt.Dir, ref) {
 			continue
 		}
-		for _, fn := range names {
-			if fn != ref && len(fn) >= 5 && model.SpecificName(fn) && a.Base.Declares(bt.Dir, fn) &&
-				strings.Contains(strings.ToLower(ref), strings.ToLower(fn)) {
-				return ref, fn
-			}
+		if fn := a.copiedFunc(bt.Dir, ref); fn != "" {
+			return ref, fn
 		}
 	}
 	return "", ""
+}
+
+// copiedFunc strips a reference-copy marker from a name (reference, ref,
+// old, legacy, naive, slow, orig, original, baseline) and returns the
+// production function of the package the rest names, or "".
+func (a *pass) copiedFunc(dir, name string) string {
+	lower := strings.ToLower(name)
+	for _, m := range []string{"reference", "original", "baseline", "legacy", "naive", "orig", "slow", "ref", "old"} {
+		var rest string
+		switch {
+		case strings.HasPrefix(lower, m):
+			rest = strings.TrimLeft(name[len(m):], "_")
+		case strings.HasSuffix(lower, m):
+			rest = strings.TrimRight(name[:len(name)-len(m)], "_")
+		default:
+			continue
+		}
+		if len(rest) < 4 {
+			continue
+		}
+		for _, cand := range []string{rest, strings.ToUpper(rest[:1]) + rest[1:], strings.ToLower(rest[:1]) + rest[1:]} {
+			if model.SpecificName(cand) && a.Base.Declares(dir, cand) {
+				return cand
+			}
+		}
+	}
+	return ""
 }
 
 // copyTwin finds a head test of the package whose name is the deleted
@@ -411,6 +432,31 @@ func (a *pass) namedSubjectUntested(bt *model.TestFunc) string {
 			continue
 		}
 		return fn
+	}
+	return ""
+}
+
+// subjectOf reads the subject of a deleted test: its body and the setup
+// blocks that feed it.
+func (a *pass) subjectOf(bt *model.TestFunc) model.Subject {
+	nodes := []ast.Node{bt.Body}
+	for _, b := range bt.Setups() {
+		nodes = append(nodes, b)
+	}
+	return a.SubjectOf(bt, true, nodes...)
+}
+
+// siblingFollowed finds another top-level test of bt's base file, gone
+// from head too, whose subject the range removed.
+func (a *pass) siblingFollowed(bt *model.TestFunc) string {
+	for _, m := range a.Matches {
+		o := m.Base
+		if m.Kind != model.MatchGone || o == bt || o.Parent != nil || o.File != bt.File || !o.IsTest() {
+			continue
+		}
+		if a.subjectGone(o) != "" || a.subjectOf(o).Followed() {
+			return o.Name
+		}
 	}
 	return ""
 }
