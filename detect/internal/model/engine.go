@@ -471,6 +471,7 @@ type Pass struct {
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 	removed    *removedCode                          // what the range removed from the code, computed once
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
+	start      *string                               // where base's branch left the default branch, computed once (branch.go)
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

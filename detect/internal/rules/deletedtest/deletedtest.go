@@ -196,6 +196,11 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if home, fn := a.movedAway(bt); home != "" {
 		return finding.Info, "A test of the same name that calls " + fn + " was added or rewritten in this range in another package (" + home + "): it reads as moved there, to the package that owns what it tests. Check that it covers the same cases."
 	}
+	if root := bt.Root(); root.Kind != model.KindSpec {
+		if start := a.AddedOnBranch(bt.Dir, root.Name); start != "" {
+			return finding.Info, "Its test " + model.ShortName(root.Name) + " was not in the package where this branch left the default branch (" + model.Short(start) + "): the branch added it and now deletes it, so against the default branch no test is lost. Check that what it was written to verify is covered."
+		}
+	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}
