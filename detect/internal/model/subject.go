@@ -583,3 +583,6 @@ func camelWords(s string) []string {
 	}
 	return append(out, string(rs[start:]))
 }
+
+// CamelWords splits ParseHTTPHeader into Parse, HTTP, Header.
+func CamelWords(s string) []string { return camelWords(s) }

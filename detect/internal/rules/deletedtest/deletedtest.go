@@ -210,6 +210,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if row := a.foldedByName(bt); row != "" {
 		return finding.Info, "Its parent test in head has a case named " + strconv.Quote(row) + ": it reads as folded into the parent's table under the same name. Check that the row checks what the subtest did."
 	}
+	if ht, row := a.rowNamedAfter(bt); row != "" {
+		return finding.Info, "A test this range added or rewrote in the package (" + ht + ") has a case named " + strconv.Quote(row) + ", which says in words what the deleted test's name says: it reads as folded into that table, perhaps with the behaviour changed on purpose. Check that the case checks what the test did."
+	}
 	if fn := a.namedSubjectUntested(bt); fn != "" {
 		return finding.Error, "It is named after " + fn + ", which this range did not change and which no test of the package mentions any more. Deleting a failing test is the quickest way to a green build: check that " + fn + " still does what the test verified, or that the removal was intended and reviewed."
 	}
@@ -412,6 +415,82 @@ func (a *pass) movedAway(bt *model.TestFunc) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// rowNamedAfter finds, for a deleted top-level test, a case name in a test
+// of its package that the range added or rewrote — a string of a few plain
+// words, such as a table row's name or a t.Run name — whose words are
+// nearly all words of the deleted test's name (TestBatchMixedRequests and
+// "mixed requests"): the test became a row of that table.
+func (a *pass) rowNamedAfter(bt *model.TestFunc) (string, string) {
+	if bt.Parent != nil || bt.Kind == model.KindSpec {
+		return "", ""
+	}
+	nameWords := map[string]bool{}
+	for _, part := range strings.Split(model.ShortName(bt.Name), "_") {
+		for _, w := range model.CamelWords(part) {
+			nameWords[stem(w)] = true
+		}
+	}
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name || ht.Body == nil || !a.Reworked(ht) {
+			continue
+		}
+		found := ""
+		ast.Inspect(ht.Body, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING || found != "" {
+				return found == ""
+			}
+			v, err := strconv.Unquote(lit.Value)
+			if err != nil || !caseName(v) {
+				return true
+			}
+			content, shared := 0, 0
+			for _, w := range strings.Fields(v) {
+				if len(w) < 4 {
+					continue
+				}
+				content++
+				if nameWords[stem(w)] {
+					shared++
+				}
+			}
+			if shared >= 2 && 3*shared >= 2*content {
+				found = v
+			}
+			return true
+		})
+		if found != "" {
+			return ht.Name, found
+		}
+	}
+	return "", ""
+}
+
+// caseName reports whether a string reads as the name of a test case: two
+// to eight words of letters and digits.
+func caseName(v string) bool {
+	ws := strings.Fields(v)
+	if len(ws) < 2 || len(ws) > 8 {
+		return false
+	}
+	for _, r := range v {
+		if !(r == ' ' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// stem lowers a word and drops a plural s: Notifications and notification
+// read alike.
+func stem(w string) string {
+	w = strings.ToLower(w)
+	if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		w = w[:len(w)-1]
+	}
+	return w
 }
 
 // namedSubjectUntested finds the function a deleted test is named after
