@@ -213,6 +213,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if ht, row := a.rowNamedAfter(bt); row != "" {
 		return finding.Info, "A test this range added or rewrote in the package (" + ht + ") has a case named " + strconv.Quote(row) + ", which says in words what the deleted test's name says: it reads as folded into that table, perhaps with the behaviour changed on purpose. Check that the case checks what the test did."
 	}
+	if file, n, all, ht := a.fileRewritten(bt); file != "" {
+		return finding.Info, fmt.Sprintf("Its test file was deleted and rewritten as %s, a file this range added: %d of its %d tests have a rewritten counterpart there, and %s there carries the words of its name. Check that its case is still covered.", file, n, all, ht)
+	}
 	if fn := a.namedSubjectUntested(bt); fn != "" {
 		return finding.Error, "It is named after " + fn + ", which this range did not change and which no test of the package mentions any more. Deleting a failing test is the quickest way to a green build: check that " + fn + " still does what the test verified, or that the removal was intended and reviewed."
 	}
@@ -466,6 +469,86 @@ func (a *pass) rowNamedAfter(bt *model.TestFunc) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// fileRewritten recognises a deleted test file rewritten as a new one,
+// often in another package (white-box tests turned black-box, tests moved
+// next to the code that loads what they checked): at least two of its tests
+// and a third of them moved (with edits) or were rewritten (RewrittenAs)
+// into tests of one file the range added. A test of the deleted file left without a counterpart of its
+// own is taken as rewritten there too when a test of that file shares two
+// words of its name. It returns the new file, how many tests it took, how
+// many the deleted file had, and the test sharing the name.
+func (a *pass) fileRewritten(bt *model.TestFunc) (string, int, int, string) {
+	if bt.Parent != nil || a.HeadFile(bt.File.Path) != nil {
+		return "", 0, 0, ""
+	}
+	heads := map[string]*model.TestFunc{}
+	for _, ht := range a.Head.Tests {
+		if ht.Parent == nil && ht.IsTest() {
+			heads[ht.Name] = ht
+		}
+	}
+	matched := map[string]*model.TestFunc{}
+	for _, m := range a.Matches {
+		if m.Head != nil && m.Base.File.Path == bt.File.Path {
+			matched[m.Base.Name] = m.Head
+		}
+	}
+	all := 0
+	took := map[string]int{}
+	for _, o := range a.Base.Pkg(bt.Dir).Tests {
+		if o.File != bt.File || o.Parent != nil || !o.IsTest() {
+			continue
+		}
+		all++
+		if o == bt {
+			continue
+		}
+		ht := matched[o.Name]
+		if ht == nil {
+			ht = heads[a.RewrittenAs(o)]
+		}
+		if ht != nil && a.Base.Files[ht.File.Path] == nil {
+			took[ht.File.Path]++
+		}
+	}
+	for _, file := range slices.Sorted(maps.Keys(took)) {
+		n := took[file]
+		if n < 2 || 3*n < all {
+			continue
+		}
+		words := nameWords(bt.Name)
+		for _, ht := range a.Head.Tests {
+			if ht.File.Path != file || ht.Parent != nil || !ht.IsTest() {
+				continue
+			}
+			shared := 0
+			for w := range nameWords(ht.Name) {
+				if words[w] {
+					shared++
+				}
+			}
+			if shared >= 2 {
+				return file, n, all, ht.Name
+			}
+		}
+	}
+	return "", 0, 0, ""
+}
+
+// nameWords lists the words of a test's name of four letters or more,
+// stemmed, without Test.
+func nameWords(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, part := range strings.Split(model.ShortName(name), "_") {
+		for _, w := range model.CamelWords(part) {
+			if len(w) >= 4 && w != "Test" {
+				out[stem(w)] = true
+			}
+		}
+	}
+	return out
 }
 
 // caseName reports whether a string reads as the name of a test case: two
