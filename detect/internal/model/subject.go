@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"maps"
@@ -372,6 +373,36 @@ func (a *Pass) FuncChanged(name string) bool { return a.removedCode().changed[na
 // TestsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) TestsMention(dir, v string) bool { return a.testsMention(dir, v) }
 
+// TestsMentionIdent reports whether a test file of head's package dir
+// holds the identifier name as a whole word: Sub in Sub(3, 1) or calc.Sub,
+// not in TestSub or Subtract.
+func (a *Pass) TestsMentionIdent(dir, name string) bool {
+	for _, f := range a.Head.text(dir).files {
+		if IsTestFile(f.path) && hasIdent(f.source(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasIdent(src []byte, name string) bool {
+	isIdent := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	}
+	for from := 0; ; {
+		i := bytes.Index(src[from:], []byte(name))
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(name)
+		if (i == 0 || !isIdent(src[i-1])) && (end == len(src) || !isIdent(src[end])) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
 // SpecificName reports whether a name says enough to resolve by name alone:
 // not Close, Run or a builtin.
 func SpecificName(n string) bool { return specificName(n) }
@@ -586,3 +617,7 @@ func camelWords(s string) []string {
 
 // CamelWords splits ParseHTTPHeader into Parse, HTTP, Header.
 func CamelWords(s string) []string { return camelWords(s) }
+
+// CommonName reports whether a name is declared by too many types, or is
+// too much a builtin, to tie a test to one function: Close, Run, len.
+func CommonName(n string) bool { return commonNames[n] || BuiltinTypes[n] || builtinNames[n] }

@@ -29,11 +29,29 @@ renamed; a nearly identical body was moved with small edits; a head test that
 contains the whole body absorbed it; a head test whose table holds its inputs and
 expected values folded it into a table. None of these is a finding.
 
-Severity is info, not error, when what the test exercised went with it (the
-function it is named after, or every package function it called, or the whole
-package), when the deleted test could not fail (its body was empty or only
-skipped), and when only people's commits deleted it. Deleting a benchmark is a
-warning: go test does not run benchmarks by default.
+Severity is error only with evidence that a check is now missing: a message
+the test expected is still in the code and no test of the package mentions it
+any more, or the function the test is named after and calls is unchanged and
+no test of the package mentions it. It is a warning when nothing explains the
+deletion but nothing shows its subject untested either (what it called is
+still tested, a message it expected is still checked elsewhere, its parent
+test was restructured, its source file went while it used nothing the file
+declared). It is info when the deletion is explained: what the test exercised
+went with it (the function it is named after, every package function it
+called, the whole package, the branch of a function it was written for, or a
+sibling test of the same deleted file tested what the file removed); the
+function it called changed its signature and the tests that still call it
+were updated; it compared the code with a reference copy kept in the tests
+and removed with it; a test of the same name that calls the same function
+was added in another package (moved to the owner of the code); its file was
+rewritten as a new file elsewhere; a new or rewritten table of its package
+has a case named in the words of its name; its name is a kept test's plus a
+suffix that only marks a copy (_Coverage3, _Final); the branch added it after
+leaving the default branch, so against that branch nothing is lost; it could
+not fail (its body was empty or only skipped) or compile; and when only
+people's commits deleted it. Literals as common as a header name or a file
+name prove nothing either way. Deleting a benchmark is info: go test does
+not run benchmarks by default.
 
 Example:
     -func TestParseNegative(t *testing.T) {
@@ -226,9 +244,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	if len(s.Kept) > 0 {
-		return finding.Error, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and other tests of the package still mention it; nothing in the range removed, moved or tested anew what it called. Check that what it verified still holds, or that the removal was intended and reviewed."
+		return finding.Warning, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and other tests of the package still mention it; nothing in the range removed, moved or tested anew what it called. Check that what it verified still holds, or that the removal was intended and reviewed."
 	}
-	return finding.Error, "Nothing in the range explains the deletion (what it called is still there, and no new test takes its place), but nothing shows its subject is left untested either. Check that what it verified still holds, or that the removal was intended and reviewed."
+	return finding.Warning, "Nothing in the range explains the deletion (what it called is still there, and no new test takes its place), but nothing shows its subject is left untested either. Check that what it verified still holds, or that the removal was intended and reviewed."
 }
 
 // signatureChanged finds a function of the package (test helpers
@@ -586,7 +604,7 @@ func (a *pass) namedSubjectUntested(bt *model.TestFunc) string {
 	}
 	subjects := model.TestSubjects(bt.Name)
 	for _, fn := range slices.Sorted(maps.Keys(model.CalledNames(bt))) {
-		if len(fn) < 6 || !model.SpecificName(fn) {
+		if len(fn) < 3 || model.CommonName(fn) {
 			continue
 		}
 		named := false
@@ -595,7 +613,7 @@ func (a *pass) namedSubjectUntested(bt *model.TestFunc) string {
 				named = true
 			}
 		}
-		if !named || !a.Base.Declares(bt.Dir, fn) || !a.Head.Declares(bt.Dir, fn) || a.FuncChanged(fn) || a.TestsMention(bt.Dir, fn) {
+		if !named || !a.Base.Declares(bt.Dir, fn) || !a.Head.Declares(bt.Dir, fn) || a.FuncChanged(fn) || a.TestsMentionIdent(bt.Dir, fn) {
 			continue
 		}
 		return fn
