@@ -65,12 +65,23 @@ see README, Accuracy): error: 1 right, 0 wrong; warning: 2 right, 2 wrong (a
 redesign whose subtests were rewritten for the new behaviour, and a fork synced
 to its upstream release). Before the severity followed the evidence: error 3
 right, 13 wrong.`,
-	Run: func(p *model.Pass) { runDeletedTest(&pass{p}) },
+	Run: func(p *model.Pass) { runDeletedTest(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis: the model's Pass, with the
 // rule's own steps as methods.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	homes    map[*model.SrcFile]fileHomes // per deleted test file, where its tests went (fileRewritten)
+	followed map[*model.SrcFile][]string  // per deleted test file, its gone tests that followed the code (siblingFollowed)
+}
+
+// fileHomes counts, for a base test file, its top-level tests (all) and,
+// per new head file, how many of them moved or were rewritten there.
+type fileHomes struct {
+	all  int
+	took map[string]int
+}
 
 func runDeletedTest(a *pass) {
 	byFile := map[string][]*model.Match{}
@@ -500,36 +511,8 @@ func (a *pass) fileRewritten(bt *model.TestFunc) (string, int, int, string) {
 	if bt.Parent != nil || a.HeadFile(bt.File.Path) != nil {
 		return "", 0, 0, ""
 	}
-	heads := map[string]*model.TestFunc{}
-	for _, ht := range a.Head.Tests {
-		if ht.Parent == nil && ht.IsTest() {
-			heads[ht.Name] = ht
-		}
-	}
-	matched := map[string]*model.TestFunc{}
-	for _, m := range a.Matches {
-		if m.Head != nil && m.Base.File.Path == bt.File.Path {
-			matched[m.Base.Name] = m.Head
-		}
-	}
-	all := 0
-	took := map[string]int{}
-	for _, o := range a.Base.Pkg(bt.Dir).Tests {
-		if o.File != bt.File || o.Parent != nil || !o.IsTest() {
-			continue
-		}
-		all++
-		if o == bt {
-			continue
-		}
-		ht := matched[o.Name]
-		if ht == nil {
-			ht = heads[a.RewrittenAs(o)]
-		}
-		if ht != nil && a.Base.Files[ht.File.Path] == nil {
-			took[ht.File.Path]++
-		}
-	}
+	h := a.homesOf(bt)
+	all, took := h.all, h.took
 	for _, file := range slices.Sorted(maps.Keys(took)) {
 		n := took[file]
 		if n < 2 || 3*n < all {
@@ -552,6 +535,47 @@ func (a *pass) fileRewritten(bt *model.TestFunc) (string, int, int, string) {
 		}
 	}
 	return "", 0, 0, ""
+}
+
+// homesOf counts, once per base test file, where its top-level tests went:
+// moved (with edits) or rewritten (RewrittenAs) into files the range added.
+// The deleted test asking is among them with no home of its own, or it
+// would not be graded here.
+func (a *pass) homesOf(bt *model.TestFunc) fileHomes {
+	if h, ok := a.homes[bt.File]; ok {
+		return h
+	}
+	heads := map[string]*model.TestFunc{}
+	for _, ht := range a.Head.Tests {
+		if ht.Parent == nil && ht.IsTest() {
+			heads[ht.Name] = ht
+		}
+	}
+	matched := map[string]*model.TestFunc{}
+	for _, m := range a.Matches {
+		if m.Head != nil && m.Base.File.Path == bt.File.Path {
+			matched[m.Base.Name] = m.Head
+		}
+	}
+	h := fileHomes{took: map[string]int{}}
+	for _, o := range a.Base.Pkg(bt.Dir).Tests {
+		if o.File != bt.File || o.Parent != nil || !o.IsTest() {
+			continue
+		}
+		h.all++
+		ht := matched[o.Name]
+		if ht == nil {
+			ht = heads[a.RewrittenAs(o)]
+		}
+		if ht != nil && a.Base.Files[ht.File.Path] == nil {
+			h.took[ht.File.Path]++
+		}
+	}
+	if a.homes == nil {
+		a.homes = map[*model.SrcFile]fileHomes{}
+	}
+	a.homes[bt.File] = h
+	return h
 }
 
 // nameWords lists the words of a test's name of four letters or more,
@@ -633,13 +657,25 @@ func (a *pass) subjectOf(bt *model.TestFunc) model.Subject {
 // siblingFollowed finds another top-level test of bt's base file, gone
 // from head too, whose subject the range removed.
 func (a *pass) siblingFollowed(bt *model.TestFunc) string {
-	for _, m := range a.Matches {
-		o := m.Base
-		if m.Kind != model.MatchGone || o == bt || o.Parent != nil || o.File != bt.File || !o.IsTest() {
-			continue
+	names, ok := a.followed[bt.File]
+	if !ok {
+		for _, m := range a.Matches {
+			o := m.Base
+			if m.Kind != model.MatchGone || o.Parent != nil || o.File != bt.File || !o.IsTest() {
+				continue
+			}
+			if a.subjectGone(o) != "" || a.subjectOf(o).Followed() {
+				names = append(names, o.Name)
+			}
 		}
-		if a.subjectGone(o) != "" || a.subjectOf(o).Followed() {
-			return o.Name
+		if a.followed == nil {
+			a.followed = map[*model.SrcFile][]string{}
+		}
+		a.followed[bt.File] = names
+	}
+	for _, n := range names {
+		if n != bt.Name {
+			return n
 		}
 	}
 	return ""
