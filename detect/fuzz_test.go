@@ -151,7 +151,7 @@ func TestLineRepoAttribution(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, f := range res.Findings {
-		if f.Severity == detect.Error {
+		if f.Severity >= detect.Warning {
 			got[f.Rule+" "+f.Symbol] = f.Commit
 		}
 	}

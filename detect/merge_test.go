@@ -228,8 +228,8 @@ func TestMergeResolutionDropsATest(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := blocking(res)
-		if len(got) != 1 || got[0].Symbol != "TestTwo" || got[0].Commit != merge || got[0].Severity != detect.Error || got[0].Agent != "claude-code" {
-			t.Errorf("want TestTwo's deletion, an error of the merge's:\n%s", dump(res))
+		if len(got) != 1 || got[0].Symbol != "TestTwo" || got[0].Commit != merge || got[0].Severity != detect.Warning || got[0].Agent != "claude-code" {
+			t.Errorf("want TestTwo's deletion, an alarm (the rule's fallback, a warning) of the merge's:\n%s", dump(res))
 		}
 		if len(res.Findings) != 2 || res.Findings[1].Symbol != "TestThree" || res.Findings[1].Commit != m1 || res.Findings[1].Severity != detect.Info {
 			t.Errorf("want TestThree's deletion on main's %s, at info:\n%s", m1[:7], dump(res))
@@ -279,8 +279,8 @@ func TestBranchThatMergedMain(t *testing.T) {
 			t.Fatalf("want TestThree and TestTwo, nothing else:\n%s", dump(res))
 		}
 		for _, f := range got {
-			if want[f.Symbol] != f.Commit || f.Severity != detect.Error {
-				t.Errorf("%s attributed to %s at %v, want %s at error", f.Symbol, f.Commit, f.Severity, want[f.Symbol])
+			if want[f.Symbol] != f.Commit || f.Severity != detect.Warning {
+				t.Errorf("%s attributed to %s at %v, want %s at warning (the rule's own level here)", f.Symbol, f.Commit, f.Severity, want[f.Symbol])
 			}
 		}
 	})
@@ -370,7 +370,7 @@ func TestApply(t *testing.T) {
 			commit string
 			want   detect.Severity
 		}{
-			{"the revert of a test alone", revertTest, detect.Error},
+			{"the revert of a test alone", revertTest, detect.Warning},
 			{"the revert of a feature with its tests", revertFeature, detect.Info},
 		} {
 			c, err := repo.Commit(tc.commit)

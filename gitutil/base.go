@@ -29,3 +29,22 @@ func DefaultBase(r Repo, head string) (ref string, hash string, err error) {
 	}
 	return "", "", ErrNoBase
 }
+
+// BranchStart returns where the branch holding base left the default
+// branch: the merge base of base and the first of BaseCandidates that
+// resolves. It returns "" when base is on the default branch (an ancestor
+// of it), when none resolves, or when they share no history.
+func BranchStart(r Repo, base string) string {
+	for _, ref := range BaseCandidates {
+		h, err := r.Resolve(ref)
+		if err != nil {
+			continue
+		}
+		mb, err := r.MergeBase(base, h)
+		if err != nil || mb == "" || mb == base {
+			return ""
+		}
+		return mb
+	}
+	return ""
+}

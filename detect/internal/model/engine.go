@@ -560,6 +560,7 @@ type Pass struct {
 	removed    *removedCode                          // what the range removed from the code, computed once
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
 	bounded    bool                                  // a large change: what rules read is let go (release)
+	start      *string                               // where base's branch left the default branch, computed once (branch.go)
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

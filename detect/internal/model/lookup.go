@@ -582,3 +582,12 @@ func identLen(s string) int {
 func identStart(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
+
+// FuncDecl finds a function (not a method) of the package by name, test
+// files included, or nil.
+func (s *Snapshot) FuncDecl(dir, name string) *ast.FuncDecl {
+	if h := s.funcDecl(dir, name); h != nil {
+		return h.decl
+	}
+	return nil
+}

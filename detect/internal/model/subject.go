@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"maps"
@@ -51,7 +52,7 @@ type Subject struct {
 // removed, or what it called was deliberately changed and tested anew,
 // with none of the messages it expected left in the code.
 func (s Subject) Followed() bool {
-	return len(s.Gone) > 0 || (len(s.PathGone) > 0 && len(s.Kept) == 0) ||
+	return len(s.Gone) > 0 || (len(s.PathGone) > 0 && len(s.Untested) == 0) ||
 		(len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0)
 }
 
@@ -60,7 +61,7 @@ func (s Subject) Why() string {
 	switch {
 	case len(s.Gone) > 0:
 		return "what it exercised was removed in this range (" + ListNames(s.Gone, 3) + ")"
-	case len(s.PathGone) > 0 && len(s.Kept) == 0:
+	case len(s.PathGone) > 0 && len(s.Untested) == 0:
 		return "the branch it was written for was removed in this range (" + ListNames(s.PathGone, 2) + ")"
 	case len(s.Changed) > 0 && s.Retested && len(s.Kept) == 0:
 		return "the code it exercised was changed in this range (" + ListNames(s.Changed, 3) + ") and other tests of it were added or updated, which reads as an intended change of behaviour"
@@ -322,7 +323,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 		switch {
 		case had && !has:
 			s.Gone = append(s.Gone, "the message "+strconv.Quote(v))
-		case had && has:
+		case had && has && !CommonLiteral(v) && !slices.Contains(s.Kept, strconv.Quote(v)):
 			s.Kept = append(s.Kept, strconv.Quote(v))
 		}
 	}
@@ -364,6 +365,51 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	slices.Sort(s.Changed)
 	return s
 }
+
+// FuncChanged reports whether the range changed the declaration of a
+// function or method of that name (one it added does not count).
+func (a *Pass) FuncChanged(name string) bool { return a.removedCode().changed[name] }
+
+// TestsMention reports whether a test file of head's package dir holds v.
+func (a *Pass) TestsMention(dir, v string) bool { return a.testsMention(dir, v) }
+
+// TestsMentionIdent reports whether a test file of head's package dir
+// holds the identifier name as a whole word: Sub in Sub(3, 1) or calc.Sub,
+// not in TestSub or Subtract.
+func (a *Pass) TestsMentionIdent(dir, name string) bool {
+	for _, f := range a.Head.text(dir).files {
+		if IsTestFile(f.path) && hasIdent(f.source(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasIdent(src []byte, name string) bool {
+	isIdent := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	}
+	for from := 0; ; {
+		i := bytes.Index(src[from:], []byte(name))
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(name)
+		if (i == 0 || !isIdent(src[i-1])) && (end == len(src) || !isIdent(src[end])) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// SpecificName reports whether a name says enough to resolve by name alone:
+// not Close, Run or a builtin.
+func SpecificName(n string) bool { return specificName(n) }
+
+// TestSubjects splits a test's name into the names it may be named after
+// (see testSubjects).
+func TestSubjects(name string) []string { return testSubjects(name) }
 
 // Reworked reports whether a test of head is new in the range or its body
 // changed, reading the whole package on both sides.
@@ -473,6 +519,51 @@ func distinctiveMessage(v string) bool {
 	return letters >= 6
 }
 
+// CommonLiteral reports whether a string names something many unrelated
+// parts of a program mention — an HTTP header ("Content-Type",
+// "X-Request-Id") or a file name ("config.yaml") — rather than a behaviour
+// of one piece of code: finding it still in the code says nothing about
+// whether what a removed test checked is still there.
+func CommonLiteral(v string) bool {
+	if headerName(v) {
+		return true
+	}
+	base, ext, ok := cutLastDot(v)
+	return ok && base != "" && fileExts[strings.ToLower(ext)] && !strings.ContainsAny(v, " /:")
+}
+
+func cutLastDot(v string) (string, string, bool) {
+	i := strings.LastIndexByte(v, '.')
+	if i < 0 {
+		return v, "", false
+	}
+	return v[:i], v[i+1:], true
+}
+
+// headerName matches the Title-Case, hyphen-joined words of HTTP header
+// names: Content-Type, Mcp-Session-Id, X-Forwarded-For.
+func headerName(v string) bool {
+	parts := strings.Split(v, "-")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || !unicode.IsUpper(rune(p[0])) {
+			return false
+		}
+		for _, r := range p {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var fileExts = SetOf("yaml", "yml", "json", "toml", "ini", "conf", "cfg", "env", "txt", "md", "go", "mod", "sum",
+	"lock", "xml", "html", "css", "js", "ts", "py", "sh", "log", "pem", "key", "crt", "tar", "gz", "tgz", "zip",
+	"bicep", "tf", "hcl", "proto", "sql", "db", "csv", "png", "svg", "jpg", "exe", "dll", "so", "bin", "out")
+
 // codeHas reports whether the changed non-test files of a side hold v.
 // Only changed files can gain or lose it, so the two sides' answers tell
 // whether the range removed it.
@@ -523,3 +614,10 @@ func camelWords(s string) []string {
 	}
 	return append(out, string(rs[start:]))
 }
+
+// CamelWords splits ParseHTTPHeader into Parse, HTTP, Header.
+func CamelWords(s string) []string { return camelWords(s) }
+
+// CommonName reports whether a name is declared by too many types, or is
+// too much a builtin, to tie a test to one function: Close, Run, len.
+func CommonName(n string) bool { return commonNames[n] || BuiltinTypes[n] || builtinNames[n] }

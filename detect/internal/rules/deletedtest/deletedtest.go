@@ -29,11 +29,29 @@ renamed; a nearly identical body was moved with small edits; a head test that
 contains the whole body absorbed it; a head test whose table holds its inputs and
 expected values folded it into a table. None of these is a finding.
 
-Severity is info, not error, when what the test exercised went with it (the
-function it is named after, or every package function it called, or the whole
-package), when the deleted test could not fail (its body was empty or only
-skipped), and when only people's commits deleted it. Deleting a benchmark is a
-warning: go test does not run benchmarks by default.
+Severity is error only with evidence that a check is now missing: a message
+the test expected is still in the code and no test of the package mentions it
+any more, or the function the test is named after and calls is unchanged and
+no test of the package mentions it. It is a warning when nothing explains the
+deletion but nothing shows its subject untested either (what it called is
+still tested, a message it expected is still checked elsewhere, its parent
+test was restructured, its source file went while it used nothing the file
+declared). It is info when the deletion is explained: what the test exercised
+went with it (the function it is named after, every package function it
+called, the whole package, the branch of a function it was written for, or a
+sibling test of the same deleted file tested what the file removed); the
+function it called changed its signature and the tests that still call it
+were updated; it compared the code with a reference copy kept in the tests
+and removed with it; a test of the same name that calls the same function
+was added in another package (moved to the owner of the code); its file was
+rewritten as a new file elsewhere; a new or rewritten table of its package
+has a case named in the words of its name; its name is a kept test's plus a
+suffix that only marks a copy (_Coverage3, _Final); the branch added it after
+leaving the default branch, so against that branch nothing is lost; it could
+not fail (its body was empty or only skipped) or compile; and when only
+people's commits deleted it. Literals as common as a header name or a file
+name prove nothing either way. Deleting a benchmark is info: go test does
+not run benchmarks by default.
 
 Example:
     -func TestParseNegative(t *testing.T) {
@@ -43,17 +61,27 @@ Example:
     -}
 
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
-see README, Accuracy): error: 3 right, 13 wrong; warning: 0 right, 3 wrong. Below
-the bar an error promises: what it still raises falsely is tests rewritten
-elsewhere with other inputs, redesigns whose tests went with a branch of a
-function that keeps its name, a test deleted a commit after its branch added
-it, and a fork synced to upstream.`,
-	Run: func(p *model.Pass) { runDeletedTest(&pass{p}) },
+see README, Accuracy): error: 1 right, 0 wrong; warning: 2 right, 2 wrong (a
+redesign whose subtests were rewritten for the new behaviour, and a fork synced
+to its upstream release). Before the severity followed the evidence: error 3
+right, 13 wrong.`,
+	Run: func(p *model.Pass) { runDeletedTest(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis: the model's Pass, with the
 // rule's own steps as methods.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	homes    map[*model.SrcFile]fileHomes // per deleted test file, where its tests went (fileRewritten)
+	followed map[*model.SrcFile][]string  // per deleted test file, its gone tests that followed the code (siblingFollowed)
+}
+
+// fileHomes counts, for a base test file, its top-level tests (all) and,
+// per new head file, how many of them moved or were rewritten there.
+type fileHomes struct {
+	all  int
+	took map[string]int
+}
 
 func runDeletedTest(a *pass) {
 	byFile := map[string][]*model.Match{}
@@ -156,19 +184,18 @@ func (a *pass) reportDeletedFile(path string, ms []*model.Match, sev finding.Sev
 
 // deletionGrade decides how serious a deletion is and says why.
 func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
-	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && !a.callsGoneFrom(bt, src) && a.subjectGone(bt) == "" {
-		return finding.Warning, "Its source file " + src + " was deleted with it, but the test used nothing that file declared and that is gone: what it checked may still be there. Check that it is, or that the removal was intended and reviewed."
-	}
 	if reason := a.subjectGone(bt); reason != "" {
 		return finding.Info, "What it tested was removed too (" + reason + "): this looks like a feature removed with its tests. Confirm the removal was intended."
 	}
-	nodes := []ast.Node{bt.Body}
-	for _, b := range bt.Setups() {
-		nodes = append(nodes, b)
-	}
-	s := a.SubjectOf(bt, true, nodes...)
+	s := a.subjectOf(bt)
 	if s.Followed() {
 		return finding.Info, "It followed the code: " + s.Why() + ". Confirm the removal was intended."
+	}
+	if src := strings.TrimSuffix(bt.File.Path, "_test.go") + ".go"; a.Deleted[bt.File.Path] && a.Deleted[src] && !a.callsGoneFrom(bt, src) {
+		if sib := a.siblingFollowed(bt); sib != "" {
+			return finding.Info, "Its source file " + src + " was deleted with it, and " + sib + ", deleted from the same test file, tested what that file removed: the file's tests went with the code they were written for. Confirm the removal was intended."
+		}
+		return finding.Warning, "Its source file " + src + " was deleted with it, but the test used nothing that file declared and that is gone: what it checked may still be there. Check that it is, or that the removal was intended and reviewed."
 	}
 	if a.suiteEmptied(bt) {
 		return finding.Info, "It only ran the package's ginkgo specs (RunSpecs), and head's package has none left to run: each spec is judged on its own."
@@ -185,6 +212,23 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if ht := a.RewrittenAs(bt); ht != "" {
 		return finding.Info, "A test this range added or rewrote (" + ht + ") feeds the same inputs and expects the same values: it reads as this test rewritten under another name or in another style. Check that it checks as much."
 	}
+	if fn, had, has := a.signatureChanged(bt); fn != "" {
+		return finding.Info, fmt.Sprintf("It called %s with %d arguments, and this range changed %s to take %d and updated the tests that still call it: the test could not compile against head, so it went with the change of the code it used. Confirm the removal was intended.", fn, had, fn, has)
+	}
+	if ref, fn := a.referenceGone(bt); ref != "" {
+		return finding.Info, "It relied on " + ref + ", a reference copy of " + fn + " kept in the tests, which this range removed with it: an equivalence harness retired with its reference. Check that the behaviour checks that matter live on in other tests."
+	}
+	if twin := a.copyTwin(bt); twin != "" {
+		return finding.Info, "Its name is " + twin + "'s with a suffix that only marks a copy, and " + twin + " still tests what it called: this reads as a duplicate removed. Check that it covered no case of its own."
+	}
+	if home, fn := a.movedAway(bt); home != "" {
+		return finding.Info, "A test of the same name that calls " + fn + " was added or rewritten in this range in another package (" + home + "): it reads as moved there, to the package that owns what it tests. Check that it covers the same cases."
+	}
+	if root := bt.Root(); root.Kind != model.KindSpec {
+		if start := a.AddedOnBranch(bt.Dir, root.Name); start != "" {
+			return finding.Info, "Its test " + model.ShortName(root.Name) + " was not in the package where this branch left the default branch (" + model.Short(start) + "): the branch added it and now deletes it, so against the default branch no test is lost. Check that what it was written to verify is covered."
+		}
+	}
 	if len(s.Untested) > 0 {
 		return finding.Error, "What it checked is still in the code — " + model.ListNames(s.Untested, 3) + " — and no test of the package checks it any more. Deleting a failing test is the quickest way to a green build: check that the behaviour still holds, or that the removal was intended and reviewed."
 	}
@@ -194,6 +238,15 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if row := a.foldedByName(bt); row != "" {
 		return finding.Info, "Its parent test in head has a case named " + strconv.Quote(row) + ": it reads as folded into the parent's table under the same name. Check that the row checks what the subtest did."
 	}
+	if ht, row := a.rowNamedAfter(bt); row != "" {
+		return finding.Info, "A test this range added or rewrote in the package (" + ht + ") has a case named " + strconv.Quote(row) + ", which says in words what the deleted test's name says: it reads as folded into that table, perhaps with the behaviour changed on purpose. Check that the case checks what the test did."
+	}
+	if file, n, all, ht := a.fileRewritten(bt); file != "" {
+		return finding.Info, fmt.Sprintf("Its test file was deleted and rewritten as %s, a file this range added: %d of its %d tests have a rewritten counterpart there, and %s there carries the words of its name. Check that its case is still covered.", file, n, all, ht)
+	}
+	if fn := a.namedSubjectUntested(bt); fn != "" {
+		return finding.Error, "It is named after " + fn + ", which this range did not change and which no test of the package mentions any more. Deleting a failing test is the quickest way to a green build: check that " + fn + " still does what the test verified, or that the removal was intended and reviewed."
+	}
 	if len(s.CoveredBy) > 0 {
 		return finding.Info, "The code it called is exercised by tests this range added or changed (" + model.ListNames(s.CoveredBy, 3) + "), which reads as tests reworked rather than dropped. Check that its cases are still covered."
 	}
@@ -201,9 +254,431 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 		return finding.Warning, "Its parent test was restructured and makes at least as many checks as before, so its cases may live on in another form (a table, computed subtest names). Check that they are still covered."
 	}
 	if len(s.Kept) > 0 {
-		return finding.Error, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and nothing in the range removed, moved or tested anew what it called. Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+		return finding.Warning, "What it expected is still in the code (" + model.ListNames(s.Kept, 3) + "), and other tests of the package still mention it; nothing in the range removed, moved or tested anew what it called. Check that what it verified still holds, or that the removal was intended and reviewed."
 	}
-	return finding.Error, "Deleting a failing test is the quickest way to a green build. Check that what it verified still holds, or that the removal was intended and reviewed."
+	return finding.Warning, "Nothing in the range explains the deletion (what it called is still there, and no new test takes its place), but nothing shows its subject is left untested either. Check that what it verified still holds, or that the removal was intended and reviewed."
+}
+
+// signatureChanged finds a function of the package (test helpers
+// included) that the deleted test called with as many arguments as base's
+// declaration takes, whose head declaration takes another number, and that
+// a test the range added or rewrote still calls: the API the test was
+// written against changed, and the tests kept were brought along.
+func (a *pass) signatureChanged(bt *model.TestFunc) (string, int, int) {
+	if bt.Body == nil {
+		return "", 0, 0
+	}
+	var fn string
+	var had, has int
+	ast.Inspect(bt.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || fn != "" {
+			return fn == ""
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		if !ok || call.Ellipsis.IsValid() {
+			return true
+		}
+		bd, hd := a.Base.FuncDecl(bt.Dir, id.Name), a.Head.FuncDecl(bt.Dir, id.Name)
+		if bd == nil || hd == nil || variadic(bd) || variadic(hd) {
+			return true
+		}
+		b, h := paramCount(bd), paramCount(hd)
+		if b == h || len(call.Args) != b || !a.retested(bt, id.Name) {
+			return true
+		}
+		fn, had, has = id.Name, b, h
+		return false
+	})
+	return fn, had, has
+}
+
+func variadic(fd *ast.FuncDecl) bool {
+	ps := fd.Type.Params.List
+	if len(ps) == 0 {
+		return false
+	}
+	_, ok := ps[len(ps)-1].Type.(*ast.Ellipsis)
+	return ok
+}
+
+func paramCount(fd *ast.FuncDecl) int {
+	n := 0
+	for _, f := range fd.Type.Params.List {
+		n += max(1, len(f.Names))
+	}
+	return n
+}
+
+// retested reports whether a test of head's package other than bt, that
+// the range added or rewrote, calls fn.
+func (a *pass) retested(bt *model.TestFunc, fn string) bool {
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent == nil && ht.Name != bt.Name && model.CalledNames(ht)[fn] && a.Reworked(ht) {
+			return true
+		}
+	}
+	return false
+}
+
+// referenceGone finds, in a deleted test, a call of a function that base's
+// test files declared, that head's package no longer declares anywhere, and
+// whose name is a production function's with a marker of a reference copy
+// (referenceParse or parseOld beside Parse): the test pinned the code, or
+// the old pipeline itself, to a copy of an earlier implementation, and the
+// copy went with it. It returns the copy and the function it copies.
+func (a *pass) referenceGone(bt *model.TestFunc) (string, string) {
+	for _, ref := range slices.Sorted(maps.Keys(model.CalledNames(bt))) {
+		if a.Base.Declares(bt.Dir, ref) || !a.Base.DeclaresAnywhere(bt.Dir, ref) || a.Head.DeclaresAnywhere(bt.Dir, ref) {
+			continue
+		}
+		if fn := a.copiedFunc(bt.Dir, ref); fn != "" {
+			return ref, fn
+		}
+	}
+	return "", ""
+}
+
+// copiedFunc strips a reference-copy marker from a name (reference, ref,
+// old, legacy, naive, slow, orig, original, baseline) and returns the
+// production function of the package the rest names, or "".
+func (a *pass) copiedFunc(dir, name string) string {
+	lower := strings.ToLower(name)
+	for _, m := range []string{"reference", "original", "baseline", "legacy", "naive", "orig", "slow", "ref", "old"} {
+		var rest string
+		switch {
+		case strings.HasPrefix(lower, m):
+			rest = strings.TrimLeft(name[len(m):], "_")
+		case strings.HasSuffix(lower, m):
+			rest = strings.TrimRight(name[:len(name)-len(m)], "_")
+		default:
+			continue
+		}
+		if len(rest) < 4 {
+			continue
+		}
+		for _, cand := range []string{rest, strings.ToUpper(rest[:1]) + rest[1:], strings.ToLower(rest[:1]) + rest[1:]} {
+			if model.SpecificName(cand) && a.Base.Declares(dir, cand) {
+				return cand
+			}
+		}
+	}
+	return ""
+}
+
+// copyTwin finds a head test of the package whose name is the deleted
+// test's without a suffix that marks only a copy (_Coverage3, _Final,
+// Extra, V2, 2), which calls a function of the package the deleted test
+// called.
+func (a *pass) copyTwin(bt *model.TestFunc) string {
+	if bt.Parent != nil {
+		return ""
+	}
+	called := model.CalledNames(bt)
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent != nil || !ht.IsTest() || len(ht.Name) >= len(bt.Name) || !sameStem(bt.Name, ht.Name) || !copySuffix(bt.Name[len(ht.Name):]) {
+			continue
+		}
+		for fn := range model.CalledNames(ht) {
+			if called[fn] && model.SpecificName(fn) && a.Head.Declares(bt.Dir, fn) {
+				return ht.Name
+			}
+		}
+	}
+	return ""
+}
+
+// copySuffix reports whether a test name's suffix only marks a copy:
+// words such as Coverage, Final, Extra, More, Additional, Copy, Dup, and
+// version or sequence numbers.
+func copySuffix(s string) bool {
+	s = strings.Trim(s, "_")
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, "_") {
+		for _, w := range splitCamelDigits(part) {
+			if !copyWords[strings.ToLower(w)] && strings.Trim(w, "0123456789") != "" && !(len(w) > 1 && (w[0] == 'V' || w[0] == 'v') && strings.Trim(w[1:], "0123456789") == "") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var copyWords = model.SetOf("coverage", "cov", "final", "deeper", "deep", "extra", "more", "additional", "copy", "dup",
+	"duplicate", "again", "also", "v", "second", "third", "round", "finish", "boost", "gap", "gaps")
+
+// splitCamelDigits splits Coverage3 into Coverage, 3 and RoundTwo into Round, Two.
+func splitCamelDigits(s string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(s); i++ {
+		c, p := s[i], s[i-1]
+		upper := c >= 'A' && c <= 'Z'
+		digit, pdigit := c >= '0' && c <= '9', p >= '0' && p <= '9'
+		if upper || digit != pdigit {
+			out = append(out, s[start:i])
+			start = i
+		}
+	}
+	return append(out, s[start:])
+}
+
+// movedAway finds, for a deleted test, a test of the same name that the
+// range added or rewrote in another package and that calls a function the
+// deleted one called: a test moved to the package that owns its subject.
+// It returns that test's file and the shared function.
+func (a *pass) movedAway(bt *model.TestFunc) (string, string) {
+	if bt.Parent != nil {
+		return "", ""
+	}
+	name := model.ShortName(bt.Name)
+	called := model.CalledNames(bt)
+	for _, ht := range a.Head.Tests {
+		if ht.Parent != nil || ht.Dir == bt.Dir || !ht.IsTest() || model.ShortName(ht.Name) != name || !a.Reworked(ht) {
+			continue
+		}
+		for _, fn := range slices.Sorted(maps.Keys(model.CalledNames(ht))) {
+			if called[fn] && model.SpecificName(fn) {
+				return ht.File.Path, fn
+			}
+		}
+	}
+	return "", ""
+}
+
+// rowNamedAfter finds, for a deleted top-level test, a case name in a test
+// of its package that the range added or rewrote — a string of a few plain
+// words, such as a table row's name or a t.Run name — whose words are
+// nearly all words of the deleted test's name (TestBatchMixedRequests and
+// "mixed requests"): the test became a row of that table.
+func (a *pass) rowNamedAfter(bt *model.TestFunc) (string, string) {
+	if bt.Parent != nil || bt.Kind == model.KindSpec {
+		return "", ""
+	}
+	nameWords := map[string]bool{}
+	for _, part := range strings.Split(model.ShortName(bt.Name), "_") {
+		for _, w := range model.CamelWords(part) {
+			nameWords[stem(w)] = true
+		}
+	}
+	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
+		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name || ht.Body == nil || !a.Reworked(ht) {
+			continue
+		}
+		found := ""
+		ast.Inspect(ht.Body, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING || found != "" {
+				return found == ""
+			}
+			v, err := strconv.Unquote(lit.Value)
+			if err != nil || !caseName(v) {
+				return true
+			}
+			content, shared := 0, 0
+			for _, w := range strings.Fields(v) {
+				if len(w) < 4 {
+					continue
+				}
+				content++
+				if nameWords[stem(w)] {
+					shared++
+				}
+			}
+			if shared >= 2 && 3*shared >= 2*content {
+				found = v
+			}
+			return true
+		})
+		if found != "" {
+			return ht.Name, found
+		}
+	}
+	return "", ""
+}
+
+// fileRewritten recognises a deleted test file rewritten as a new one,
+// often in another package (white-box tests turned black-box, tests moved
+// next to the code that loads what they checked): at least two of its tests
+// and a third of them moved (with edits) or were rewritten (RewrittenAs)
+// into tests of one file the range added. A test of the deleted file left without a counterpart of its
+// own is taken as rewritten there too when a test of that file shares two
+// words of its name. It returns the new file, how many tests it took, how
+// many the deleted file had, and the test sharing the name.
+func (a *pass) fileRewritten(bt *model.TestFunc) (string, int, int, string) {
+	if bt.Parent != nil || a.HeadFile(bt.File.Path) != nil {
+		return "", 0, 0, ""
+	}
+	h := a.homesOf(bt)
+	all, took := h.all, h.took
+	for _, file := range slices.Sorted(maps.Keys(took)) {
+		n := took[file]
+		if n < 2 || 3*n < all {
+			continue
+		}
+		words := nameWords(bt.Name)
+		for _, ht := range a.Head.Tests {
+			if ht.File.Path != file || ht.Parent != nil || !ht.IsTest() {
+				continue
+			}
+			shared := 0
+			for w := range nameWords(ht.Name) {
+				if words[w] {
+					shared++
+				}
+			}
+			if shared >= 2 {
+				return file, n, all, ht.Name
+			}
+		}
+	}
+	return "", 0, 0, ""
+}
+
+// homesOf counts, once per base test file, where its top-level tests went:
+// moved (with edits) or rewritten (RewrittenAs) into files the range added.
+// The deleted test asking is among them with no home of its own, or it
+// would not be graded here.
+func (a *pass) homesOf(bt *model.TestFunc) fileHomes {
+	if h, ok := a.homes[bt.File]; ok {
+		return h
+	}
+	heads := map[string]*model.TestFunc{}
+	for _, ht := range a.Head.Tests {
+		if ht.Parent == nil && ht.IsTest() {
+			heads[ht.Name] = ht
+		}
+	}
+	matched := map[string]*model.TestFunc{}
+	for _, m := range a.Matches {
+		if m.Head != nil && m.Base.File.Path == bt.File.Path {
+			matched[m.Base.Name] = m.Head
+		}
+	}
+	h := fileHomes{took: map[string]int{}}
+	for _, o := range a.Base.Pkg(bt.Dir).Tests {
+		if o.File != bt.File || o.Parent != nil || !o.IsTest() {
+			continue
+		}
+		h.all++
+		ht := matched[o.Name]
+		if ht == nil {
+			ht = heads[a.RewrittenAs(o)]
+		}
+		if ht != nil && a.Base.Files[ht.File.Path] == nil {
+			h.took[ht.File.Path]++
+		}
+	}
+	if a.homes == nil {
+		a.homes = map[*model.SrcFile]fileHomes{}
+	}
+	a.homes[bt.File] = h
+	return h
+}
+
+// nameWords lists the words of a test's name of four letters or more,
+// stemmed, without Test.
+func nameWords(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, part := range strings.Split(model.ShortName(name), "_") {
+		for _, w := range model.CamelWords(part) {
+			if len(w) >= 4 && w != "Test" {
+				out[stem(w)] = true
+			}
+		}
+	}
+	return out
+}
+
+// caseName reports whether a string reads as the name of a test case: two
+// to eight words of letters and digits.
+func caseName(v string) bool {
+	ws := strings.Fields(v)
+	if len(ws) < 2 || len(ws) > 8 {
+		return false
+	}
+	for _, r := range v {
+		if !(r == ' ' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// stem lowers a word and drops a plural s: Notifications and notification
+// read alike.
+func stem(w string) string {
+	w = strings.ToLower(w)
+	if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+// namedSubjectUntested finds the function a deleted test is named after
+// and calls (TestFinalizeBootstrapKeepsMode and finalizeBootstrap), when
+// the range left that function as it was and no test file of head's
+// package mentions it: the behaviour stands, and nothing checks it now.
+func (a *pass) namedSubjectUntested(bt *model.TestFunc) string {
+	if bt.Parent != nil {
+		return ""
+	}
+	subjects := model.TestSubjects(bt.Name)
+	for _, fn := range slices.Sorted(maps.Keys(model.CalledNames(bt))) {
+		if len(fn) < 3 || model.CommonName(fn) {
+			continue
+		}
+		named := false
+		for _, sub := range subjects {
+			if strings.EqualFold(sub, fn) {
+				named = true
+			}
+		}
+		if !named || !a.Base.Declares(bt.Dir, fn) || !a.Head.Declares(bt.Dir, fn) || a.FuncChanged(fn) || a.TestsMentionIdent(bt.Dir, fn) {
+			continue
+		}
+		return fn
+	}
+	return ""
+}
+
+// subjectOf reads the subject of a deleted test: its body and the setup
+// blocks that feed it.
+func (a *pass) subjectOf(bt *model.TestFunc) model.Subject {
+	nodes := []ast.Node{bt.Body}
+	for _, b := range bt.Setups() {
+		nodes = append(nodes, b)
+	}
+	return a.SubjectOf(bt, true, nodes...)
+}
+
+// siblingFollowed finds another top-level test of bt's base file, gone
+// from head too, whose subject the range removed.
+func (a *pass) siblingFollowed(bt *model.TestFunc) string {
+	names, ok := a.followed[bt.File]
+	if !ok {
+		for _, m := range a.Matches {
+			o := m.Base
+			if m.Kind != model.MatchGone || o.Parent != nil || o.File != bt.File || !o.IsTest() {
+				continue
+			}
+			if a.subjectGone(o) != "" || a.subjectOf(o).Followed() {
+				names = append(names, o.Name)
+			}
+		}
+		if a.followed == nil {
+			a.followed = map[*model.SrcFile][]string{}
+		}
+		a.followed[bt.File] = names
+	}
+	for _, n := range names {
+		if n != bt.Name {
+			return n
+		}
+	}
+	return ""
 }
 
 // foldedByName finds, for a deleted subtest, a string of its parent's head
