@@ -2,6 +2,7 @@ package removedtestcase
 
 import (
 	"fmt"
+	"go/ast"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,9 +187,16 @@ func unmatchedRows(base, head []model.TableRow) []model.TableRow {
 	}
 	passes := []func(b, h model.TableRow) bool{
 		func(b, h model.TableRow) bool { return b.Name != "" && h.Name == b.Name },
-		func(b, h model.TableRow) bool { return h.Text == b.Text || h.Body == b.Body },
+		func(b, h model.TableRow) bool {
+			return h.Text == b.Text || (h.Body == b.Body && !bareLiteral(b) && !bareLiteral(h))
+		},
 		func(b, h model.TableRow) bool { return b.First != "" && h.First == b.First },
 		func(b, h model.TableRow) bool {
+			if bareLiteral(b) || bareLiteral(h) {
+				// a row that is only its value: its words are all it has
+				// (its body without the name is empty, alike in every row)
+				return bareLiteral(b) && bareLiteral(h) && model.RowSimilarity(b.Name, h.Name) >= 0.8
+			}
 			if b.Name != "" && h.Name != "" {
 				return model.RowSimilarity(b.Body, h.Body) >= 0.7
 			}
@@ -229,14 +237,23 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 
 // renamedLonger drops the lost rows whose name a new row of head starts
 // with: "custom name only" → "custom name only via translator", the same
-// case rewritten for a new way of setting it up.
+// case rewritten for a new way of setting it up. A row that is only its
+// value and lost a prefix or suffix of it ("container_port_list" →
+// "port_list") is the same case with a renamed value: the key or option
+// it names was renamed.
 func renamedLonger(lost, fresh []model.TableRow) []model.TableRow {
 	var out []model.TableRow
 	used := make([]bool, len(fresh))
 	for _, r := range lost {
 		hit := false
 		for i, h := range fresh {
-			if !used[i] && len(r.Name) >= 8 && h.Name != r.Name && strings.HasPrefix(h.Name, r.Name) {
+			if used[i] || h.Name == r.Name {
+				continue
+			}
+			rn, hn := strings.Trim(r.Name, `"'`+"`"), strings.Trim(h.Name, `"'`+"`")
+			shortened := bareLiteral(r) && bareLiteral(h) && len(hn) >= 8 && len(hn) < len(rn) &&
+				(strings.HasSuffix(rn, hn) || strings.HasPrefix(rn, hn))
+			if shortened || (len(r.Name) >= 8 && strings.HasPrefix(h.Name, r.Name)) {
 				used[i], hit = true, true
 				break
 			}
@@ -246,4 +263,11 @@ func renamedLonger(lost, fresh []model.TableRow) []model.TableRow {
 		}
 	}
 	return out
+}
+
+// bareLiteral reports whether a row is a lone literal ("input", 42): a
+// table of inputs, each row named by its value.
+func bareLiteral(r model.TableRow) bool {
+	_, ok := r.Expr.(*ast.BasicLit)
+	return ok
 }
