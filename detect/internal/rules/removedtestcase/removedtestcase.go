@@ -70,7 +70,12 @@ func runRemovedTestCase(a *pass) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
 		}
 		var kept, followed []model.TableRow
-		why := ""
+		var whys []string
+		because := func(w string) {
+			if !slices.Contains(whys, w) && len(whys) < 2 {
+				whys = append(whys, w)
+			}
+		}
 		bf, hf, hk := structFields(m.Base.File), structFields(m.Head.File), rowKeys(headRows)
 		var keptBase []model.TableRow
 		for _, r := range baseRows {
@@ -82,16 +87,22 @@ func runRemovedTestCase(a *pass) {
 		for _, r := range lost {
 			if f := goneField(r, bf, hf, hk, kk); f != "" && len(keptBase) > 0 {
 				followed = append(followed, r)
-				if why == "" {
-					why = "They set the field " + f + ", which the table no longer has: they went with what that field exercised."
-				}
+				because("They set the field " + f + ", which the table no longer has: they went with what that field exercised.")
 				continue
 			}
 			if s := a.SubjectOf(m.Base, false, r.Expr); s.Followed() {
 				followed = append(followed, r)
-				if why == "" {
-					why = "They went with the code they exercised: " + s.Why() + "."
-				}
+				because("They went with the code they exercised: " + s.Why() + ".")
+				continue
+			}
+			if d, ok := a.Delegated(m.Base, r.Expr, m.Base.Body); ok {
+				followed = append(followed, r)
+				because("They went with the code they exercised: " + d.Why() + ".")
+				continue
+			}
+			if t, vals := a.rehomed(m, r, keptBase); t != "" {
+				followed = append(followed, r)
+				because("They moved: their values (" + quoteList(vals, 3) + ") are in " + t + ", which this range added or changed.")
 				continue
 			}
 			kept = append(kept, r)
@@ -101,20 +112,20 @@ func runRemovedTestCase(a *pass) {
 			// range changed, read as the behaviour changing on purpose.
 			if s := a.SubjectOf(m.Base, false, m.Base.Body); len(s.Changed) > 0 && len(unmatchedRows(headRows, baseRows)) > 0 {
 				followed, kept = append(followed, kept...), nil
-				why = "The code the table exercises changed in this range (" + model.ListNames(s.Changed, 3) + ") and the table gained or rewrote other rows with it, which reads as an intended change of behaviour."
+				because("The code the table exercises changed in this range (" + model.ListNames(s.Changed, 3) + ") and the table gained or rewrote other rows with it, which reads as an intended change of behaviour.")
 			}
 		}
 		if len(kept) > 0 && strings.HasPrefix(model.ShortName(m.Base.Name), "Fuzz") {
 			// A fuzz target's table seeds the corpus; the fuzz body checks
 			// every input, seeded or not.
 			followed, kept = append(followed, kept...), nil
-			why = "They seeded a fuzz target's corpus, whose body checks every input alike: fewer seeds is no lost check."
+			because("They seeded a fuzz target's corpus, whose body checks every input alike: fewer seeds is no lost check.")
 		}
 		if len(kept) > 0 {
 			a.reportLostRows(m, kept, finding.Warning, "Dropping the case that fails is the table-driven way to delete a test. Check whether these cases were failing, and why they were removed.")
 		}
 		if len(followed) > 0 {
-			a.reportLostRows(m, followed, finding.Info, why+" Confirm the change was intended.")
+			a.reportLostRows(m, followed, finding.Info, strings.Join(whys, " ")+" Confirm the change was intended.")
 		}
 	}
 }
@@ -134,8 +145,8 @@ func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow, sev finding
 		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
 		File: ht.File.Path, Line: ht.Line(), OldFile: m.Base.File.Path, OldLine: lost[0].Line,
 		Excerpt: excerpt,
-		Message: fmt.Sprintf("The case table of %s lost %d %s nowhere else in head: %s. %s",
-			ht.Name, len(lost), model.Plural(len(lost), "entry that appears", "entries that appear"), strings.Join(names, ", "), why),
+		Message: fmt.Sprintf("The case table of %s lost %d %s: %s. %s",
+			ht.Name, len(lost), lostWhat(sev, len(lost)), strings.Join(names, ", "), why),
 	})
 }
 
@@ -270,4 +281,19 @@ func renamedLonger(lost, fresh []model.TableRow) []model.TableRow {
 func bareLiteral(r model.TableRow) bool {
 	_, ok := r.Expr.(*ast.BasicLit)
 	return ok
+}
+
+func quoteList(vals []string, max int) string {
+	q := make([]string, 0, len(vals))
+	for _, v := range vals {
+		q = append(q, strconv.Quote(shorten(v, 40)))
+	}
+	return model.ListNames(q, max)
+}
+
+func lostWhat(sev finding.Severity, n int) string {
+	if sev == finding.Info {
+		return model.Plural(n, "entry", "entries")
+	}
+	return model.Plural(n, "entry that appears", "entries that appear") + " nowhere else in head"
 }

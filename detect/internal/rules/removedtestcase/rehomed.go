@@ -1,0 +1,111 @@
+package removedtestcase
+
+import (
+	"go/ast"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+)
+
+// A row is re-homed, not lost, when what set it apart from the rows the
+// table kept re-appears in a test the same range added or changed: another
+// table, another test function, another test file of the module. What sets
+// a row apart is its literals (inputs and expected values) that no kept
+// row has; its name does not count, since moved rows are often renamed.
+
+// rehomed names the new or changed test of head (other than the table's
+// own) whose source holds every distinguishing literal of the lost row r,
+// and those literals; "" when no test does or the row has no literal of
+// its own worth finding.
+func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) (test string, vals []string) {
+	vals = distinguishing(r, kept)
+	if len(vals) == 0 {
+		return "", nil
+	}
+	long := 0
+	for _, v := range vals {
+		if len(v) >= 6 {
+			long++
+		}
+	}
+	if long == 0 && len(vals) < 2 {
+		return "", nil // one short value ("42", "abc") proves nothing
+	}
+	own := model.ShortName(m.Head.Root().Name)
+	for _, ht := range a.Head.Tests {
+		if !ht.IsTest() || ht.Parent != nil || ht.Body == nil || model.ShortName(ht.Name) == own {
+			continue
+		}
+		if !a.Reworked(ht) {
+			continue
+		}
+		src := ht.File.Text(ht.Body)
+		if !slices.ContainsFunc(vals, func(v string) bool { return !inSource(src, v) }) {
+			return ht.Name, vals
+		}
+	}
+	return "", nil
+}
+
+// distinguishing lists the literal values of a row, unquoted, that no kept
+// row of its table holds, leaving out its name and values too short or
+// too common to find it by.
+func distinguishing(r model.TableRow, kept []model.TableRow) []string {
+	have := map[string]bool{}
+	for _, k := range kept {
+		for _, v := range rowValues(k.Expr) {
+			have[v] = true
+		}
+	}
+	var out []string
+	for _, v := range rowValues(r.Expr) {
+		if !have[v] && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// rowValues lists the string and number literals of a row, unquoted, but
+// a name field's (a positional first string may be the input itself), and
+// values of fewer than three characters or that only say yes, no or
+// nothing.
+func rowValues(e ast.Expr) []string {
+	var out []string
+	ast.Inspect(e, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && nameFields[strings.ToLower(id.Name)] {
+				return false
+			}
+		}
+		l, ok := n.(*ast.BasicLit)
+		if !ok {
+			return true
+		}
+		v := l.Value
+		if s, err := strconv.Unquote(v); err == nil {
+			v = s
+		}
+		v = strings.TrimSpace(v)
+		if len(v) < 3 || commonValues[strings.ToLower(v)] {
+			return true
+		}
+		out = append(out, v)
+		return true
+	})
+	return out
+}
+
+var commonValues = model.SetOf("true", "false", "nil", "none", "null", "test", "foo", "bar", "baz", "yes", "100", "1000")
+
+// inSource reports whether Go source holds a value, as written or escaped
+// as a Go string would escape it.
+func inSource(src, v string) bool {
+	if strings.Contains(src, v) {
+		return true
+	}
+	q := strconv.Quote(v)
+	return strings.Contains(src, q[1:len(q)-1])
+}
