@@ -523,3 +523,11 @@ func camelWords(s string) []string {
 	}
 	return append(out, string(rs[start:]))
 }
+
+// CodeDropped reports whether the range removed v from the code: a changed
+// non-test file of base holds it and none of head's does. A test value the
+// code no longer mentions (a version a removed pattern matched, a key a
+// removed branch read) went with that code.
+func (a *Pass) CodeDropped(v string) bool {
+	return a.codeHas(a.Base, v) && !a.codeHas(a.Head, v)
+}

@@ -109,3 +109,46 @@ func inSource(src, v string) bool {
 	q := strconv.Quote(v)
 	return strings.Contains(src, q[1:len(q)-1])
 }
+
+// droppedFromCode finds the distinguishing part of a lost row that the
+// range removed from the code: a value of the row, or a word of one
+// ("mongo/v8.0.0/linux" → "v8.0.0"), that no kept row holds, specific
+// enough to tie the row to that code, which base's changed code mentions
+// and head's no longer does. "" when none.
+func (a *pass) droppedFromCode(r model.TableRow, kept []model.TableRow) string {
+	var keptVals []string
+	for _, k := range kept {
+		keptVals = append(keptVals, rowValues(k.Expr)...)
+	}
+	inKept := func(w string) bool {
+		return slices.ContainsFunc(keptVals, func(v string) bool { return strings.Contains(v, w) })
+	}
+	for _, v := range distinguishing(r, kept) {
+		words := strings.FieldsFunc(v, func(c rune) bool { return c == '/' || c == ' ' || c == ',' || c == '=' })
+		if len(words) > 1 {
+			words = append([]string{v}, words...)
+		}
+		for _, w := range words {
+			if specificValue(w) && !inKept(w) && a.CodeDropped(w) {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// specificValue reports whether a value says enough to be found by: a
+// version or identifier mixing letters and digits ("v8.0.0", "sha256"), or
+// a word of eight characters or more.
+func specificValue(w string) bool {
+	letters, digits := 0, 0
+	for _, c := range w {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letters++
+		}
+	}
+	return (len(w) >= 5 && letters > 0 && digits > 0) || (len(w) >= 8 && letters >= 6)
+}

@@ -90,9 +90,19 @@ func runRemovedTestCase(a *pass) {
 				because("They set the field " + f + ", which the table no longer has: they went with what that field exercised.")
 				continue
 			}
+			if f, twin := onlyGoneField(m.Base.File, r, bf, hf, keptBase); f != "" {
+				followed = append(followed, r)
+				because("They differed from a kept row (" + strconv.Quote(twin) + ") only in the field " + f + ", which the table no longer has: the case they made went with that field.")
+				continue
+			}
 			if s := a.SubjectOf(m.Base, false, r.Expr); s.Followed() {
 				followed = append(followed, r)
 				because("They went with the code they exercised: " + s.Why() + ".")
+				continue
+			}
+			if w := a.droppedFromCode(r, keptBase); w != "" {
+				followed = append(followed, r)
+				because("They went with the code they exercised: the code no longer mentions " + strconv.Quote(w) + ", which set them apart from the rows kept.")
 				continue
 			}
 			if d, ok := a.Delegated(m.Base, r.Expr, m.Base.Body); ok {
