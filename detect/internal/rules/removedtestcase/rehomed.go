@@ -15,8 +15,9 @@ import (
 // a row apart is its literals (inputs and expected values) that no kept
 // row has; its name does not count, since moved rows are often renamed.
 
-// rehomed names the new or changed test of head (other than the table's
-// own) whose source holds every distinguishing literal of the lost row r,
+// rehomed names the new or changed test of head (the table's own test
+// included: a table folded into the rows of another) whose source holds
+// every distinguishing literal of the lost row r,
 // and those literals; "" when no test does or the row has no literal of
 // its own worth finding.
 func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) (test string, vals []string) {
@@ -33,12 +34,12 @@ func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) 
 	if long == 0 && len(vals) < 2 {
 		return "", nil // one short value ("42", "abc") proves nothing
 	}
-	own := model.ShortName(m.Head.Root().Name)
+	own := m.Head.Root()
 	for _, ht := range a.Head.Tests {
-		if !ht.IsTest() || ht.Parent != nil || ht.Body == nil || model.ShortName(ht.Name) == own {
+		if !ht.IsTest() || ht.Parent != nil || ht.Body == nil {
 			continue
 		}
-		if !a.Reworked(ht) {
+		if ht != own && !a.Reworked(ht) {
 			continue
 		}
 		src := ht.File.Text(ht.Body)

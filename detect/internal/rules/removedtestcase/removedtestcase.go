@@ -70,7 +70,7 @@ func runRemovedTestCase(a *pass) {
 			lost = namedOnly(lost) // the table was reshaped, not shrunk
 		}
 		var kept, followed []model.TableRow
-		var whys []string
+		var whys, movedVals, movedTo []string
 		because := func(w string) {
 			if !slices.Contains(whys, w) && len(whys) < 2 {
 				whys = append(whys, w)
@@ -112,10 +112,20 @@ func runRemovedTestCase(a *pass) {
 			}
 			if t, vals := a.rehomed(m, r, keptBase); t != "" {
 				followed = append(followed, r)
-				because("They moved: their values (" + quoteList(vals, 3) + ") are in " + t + ", which this range added or changed.")
+				for _, v := range vals {
+					if !slices.Contains(movedVals, v) {
+						movedVals = append(movedVals, v)
+					}
+				}
+				if !slices.Contains(movedTo, t) {
+					movedTo = append(movedTo, t)
+				}
 				continue
 			}
 			kept = append(kept, r)
+		}
+		if len(movedVals) > 0 {
+			because("They moved: their values (" + quoteList(movedVals, 3) + ") are in " + model.ListNames(movedTo, 2) + ", added or changed in this range.")
 		}
 		if len(kept) > 0 {
 			// Rows dropped from a table the range also rewrote, for code the
@@ -216,7 +226,8 @@ func unmatchedRows(base, head []model.TableRow) []model.TableRow {
 			if bareLiteral(b) || bareLiteral(h) {
 				// a row that is only its value: its words are all it has
 				// (its body without the name is empty, alike in every row)
-				return bareLiteral(b) && bareLiteral(h) && model.RowSimilarity(b.Name, h.Name) >= 0.8
+				// ("extension upgrade" → "extension update": half its words kept)
+				return bareLiteral(b) && bareLiteral(h) && model.RowSimilarity(b.Name, h.Name) >= 0.5
 			}
 			if b.Name != "" && h.Name != "" {
 				return model.RowSimilarity(b.Body, h.Body) >= 0.7
