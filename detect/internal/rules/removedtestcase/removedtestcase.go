@@ -35,7 +35,17 @@ Not flagged: a Go table moved to a testdata file the head test reads, its
 values all there (moved, then trimmed in a later commit, is flagged: judged on
 the net change); rows that set a field the table's struct no longer has (info:
 they went with the option they exercised); a data file whose rows were
-renamed or reworded without shrinking.
+renamed or reworded without shrinking; a row that is only its value
+reworded in place (half its words kept, or renamed to its own prefix or
+suffix).
+
+Info, with the evidence: a row whose distinguishing values (those no kept
+row has, its name field aside) all re-appear in a test the range added or
+changed, its own included (moved); a row whose distinguishing value the
+code no longer mentions (its pattern or key removed); a row that differed
+from a kept row only in a field the table no longer has; rows of code that
+now delegates to a function the range added, which a new or changed test
+calls directly.
 
 Example:
      {"positive", "42", 42},
