@@ -27,54 +27,66 @@ func (d Delegation) Why() string {
 		ListNames(d.Tests, 2) + " " + Plural(len(d.Tests), "tests", "test") + " directly"
 }
 
-// Delegated reads the functions nodes of base's test tf call and returns
+// Delegated reads the functions nodes of a base test call and returns
 // the first that the range changed to call a function it added, named by
 // a new or changed test of head; ok is false when none does.
-func (a *Pass) Delegated(tf *TestFunc, nodes ...ast.Node) (Delegation, bool) {
-	called := map[string]bool{}
+func (a *Pass) Delegated(nodes ...ast.Node) (Delegation, bool) {
+	dl := a.delegations()
+	if len(dl) == 0 {
+		return Delegation{}, false
+	}
+	var found []string
 	for _, n := range nodes {
 		if n == nil {
 			continue
 		}
 		ast.Inspect(n, func(x ast.Node) bool {
 			if call, ok := x.(*ast.CallExpr); ok {
-				if _, fn := CallName(call); specificName(fn) {
-					called[fn] = true
+				if _, fn := CallName(call); dl[fn].Helper != "" {
+					found = append(found, fn)
 				}
 			}
 			return true
 		})
 	}
-	if len(called) == 0 {
+	if len(found) == 0 {
 		return Delegation{}, false
 	}
+	slices.Sort(found)
+	return dl[found[0]], true
+}
+
+// delegations maps each function the range changed to call a function it
+// added, which a new or changed test names, to that evidence; computed
+// once per analysis.
+func (a *Pass) delegations() map[string]Delegation {
+	if a.delegates != nil {
+		return a.delegates
+	}
+	a.delegates = map[string]Delegation{}
 	rc := a.removedCode()
 	added := a.addedFuncs()
 	for _, pf := range a.ChangedFuncs() {
 		name := pf.Decl.Name.Name
-		if pf.Old == nil || !called[name] {
+		if pf.Old == nil || !specificName(name) || a.delegates[name].Helper != "" {
 			continue
 		}
-		var d Delegation
 		ast.Inspect(pf.Decl.Body, func(x ast.Node) bool {
 			call, ok := x.(*ast.CallExpr)
-			if !ok || d.Helper != "" {
-				return d.Helper == ""
+			if !ok || a.delegates[name].Helper != "" {
+				return a.delegates[name].Helper == ""
 			}
 			_, fn := CallName(call)
 			if fn == name || !added[fn] || !specificName(fn) {
 				return true
 			}
 			if tests := rc.retest[fn]; len(tests) > 0 {
-				d = Delegation{Caller: name, Helper: fn, Tests: slices.Sorted(slices.Values(dedupe(tests)))}
+				a.delegates[name] = Delegation{Caller: name, Helper: fn, Tests: slices.Sorted(slices.Values(dedupe(tests)))}
 			}
 			return true
 		})
-		if d.Helper != "" {
-			return d, true
-		}
 	}
-	return Delegation{}, false
+	return a.delegates
 }
 
 // addedFuncs lists the functions and methods head's changed non-test files

@@ -471,6 +471,8 @@ type Pass struct {
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 	removed    *removedCode                          // what the range removed from the code, computed once
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
+	delegates  map[string]Delegation                 // changed functions that now delegate to a new, retested helper (delegation.go)
+	dropped    map[string]bool                       // values asked of CodeDropped, answered once
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

@@ -529,5 +529,13 @@ func camelWords(s string) []string {
 // code no longer mentions (a version a removed pattern matched, a key a
 // removed branch read) went with that code.
 func (a *Pass) CodeDropped(v string) bool {
-	return a.codeHas(a.Base, v) && !a.codeHas(a.Head, v)
+	if d, ok := a.dropped[v]; ok {
+		return d
+	}
+	if a.dropped == nil {
+		a.dropped = map[string]bool{}
+	}
+	d := a.codeHas(a.Base, v) && !a.codeHas(a.Head, v)
+	a.dropped[v] = d
+	return d
 }

@@ -35,19 +35,39 @@ func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) 
 		return "", nil // one short value ("42", "abc") proves nothing
 	}
 	own := m.Head.Root()
-	for _, ht := range a.Head.Tests {
-		if !ht.IsTest() || ht.Parent != nil || ht.Body == nil {
-			continue
+	if own.Body != nil {
+		if src := own.File.Text(own.Body); !slices.ContainsFunc(vals, func(v string) bool { return !inSource(src, v) }) {
+			return own.Name, vals
 		}
-		if ht != own && !a.Reworked(ht) {
-			continue
-		}
-		src := ht.File.Text(ht.Body)
-		if !slices.ContainsFunc(vals, func(v string) bool { return !inSource(src, v) }) {
-			return ht.Name, vals
+	}
+	for _, h := range a.reworkedTests() {
+		if h.test != own && !slices.ContainsFunc(vals, func(v string) bool { return !inSource(h.src, v) }) {
+			return h.test.Name, vals
 		}
 	}
 	return "", nil
+}
+
+// home is a test of head the range added or changed, with its body's source.
+type home struct {
+	test *model.TestFunc
+	src  string
+}
+
+// reworkedTests lists the top-level tests of head that the range added or
+// changed, computed once per analysis.
+func (a *pass) reworkedTests() []home {
+	if a.homes != nil {
+		return *a.homes
+	}
+	var out []home
+	for _, ht := range a.Head.Tests {
+		if ht.IsTest() && ht.Parent == nil && ht.Body != nil && a.Reworked(ht) {
+			out = append(out, home{ht, ht.File.Text(ht.Body)})
+		}
+	}
+	a.homes = &out
+	return out
 }
 
 // distinguishing lists the literal values of a row, unquoted, that no kept

@@ -54,12 +54,15 @@ Example:
 
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
 see README, Accuracy): warning: 2 right, 17 wrong.`,
-	Run: func(p *model.Pass) { runRemovedTestCase(&pass{p}) },
+	Run: func(p *model.Pass) { runRemovedTestCase(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis: the model's Pass, with the
 // rule's own steps as methods.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	homes *[]home // the tests the range added or changed (rehomed.go), listed once
+}
 
 func runRemovedTestCase(a *pass) {
 	a.checkDataFiles()
@@ -115,7 +118,7 @@ func runRemovedTestCase(a *pass) {
 				because("They went with the code they exercised: the code no longer mentions " + strconv.Quote(w) + ", which set them apart from the rows kept.")
 				continue
 			}
-			if d, ok := a.Delegated(m.Base, r.Expr, m.Base.Body); ok {
+			if d, ok := a.Delegated(r.Expr, m.Base.Body); ok {
 				followed = append(followed, r)
 				because("They went with the code they exercised: " + d.Why() + ".")
 				continue
