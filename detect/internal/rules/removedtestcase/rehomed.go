@@ -36,7 +36,7 @@ func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) 
 	}
 	own := m.Head.Root()
 	if own.Body != nil {
-		if src := own.File.Text(own.Body); !slices.ContainsFunc(vals, func(v string) bool { return !inSource(src, v) }) {
+		if src := literalText(own.Body); !slices.ContainsFunc(vals, func(v string) bool { return !inSource(src, v) }) {
 			return own.Name, vals
 		}
 	}
@@ -48,10 +48,30 @@ func (a *pass) rehomed(m *model.Match, r model.TableRow, kept []model.TableRow) 
 	return "", nil
 }
 
-// home is a test of head the range added or changed, with its body's source.
+// home is a test of head the range added or changed, with the literals of
+// its body.
 type home struct {
 	test *model.TestFunc
 	src  string
+}
+
+// literalText joins the literal values a body holds, unquoted: what the
+// code of a test feeds and expects, never its comments (a row commented
+// out is not re-homed).
+func literalText(body ast.Node) string {
+	var b strings.Builder
+	ast.Inspect(body, func(n ast.Node) bool {
+		if l, ok := n.(*ast.BasicLit); ok {
+			v := l.Value
+			if s, err := strconv.Unquote(v); err == nil {
+				v = s
+			}
+			b.WriteString(v)
+			b.WriteByte(0)
+		}
+		return true
+	})
+	return b.String()
 }
 
 // reworkedTests lists the top-level tests of head that the range added or
@@ -63,7 +83,7 @@ func (a *pass) reworkedTests() []home {
 	var out []home
 	for _, ht := range a.Head.Tests {
 		if ht.IsTest() && ht.Parent == nil && ht.Body != nil && a.Reworked(ht) {
-			out = append(out, home{ht, ht.File.Text(ht.Body)})
+			out = append(out, home{ht, literalText(ht.Body)})
 		}
 	}
 	a.homes = &out
@@ -121,15 +141,9 @@ func rowValues(e ast.Expr) []string {
 
 var commonValues = model.SetOf("true", "false", "nil", "none", "null", "test", "foo", "bar", "baz", "yes", "100", "1000")
 
-// inSource reports whether Go source holds a value, as written or escaped
-// as a Go string would escape it.
-func inSource(src, v string) bool {
-	if strings.Contains(src, v) {
-		return true
-	}
-	q := strconv.Quote(v)
-	return strings.Contains(src, q[1:len(q)-1])
-}
+// inSource reports whether the literals of a body (literalText) hold a
+// value, whole or within a longer one (a line of a multi-line input).
+func inSource(src, v string) bool { return strings.Contains(src, v) }
 
 // droppedFromCode finds the distinguishing part of a lost row that the
 // range removed from the code: a value of the row, or a word of one

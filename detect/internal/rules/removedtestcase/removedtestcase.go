@@ -75,6 +75,7 @@ func runRemovedTestCase(a *pass) {
 			continue
 		}
 		headRows := model.CaseRows(a.Head, m.Head)
+
 		lost := duplicatesKept(unmatchedRows(baseRows, headRows), headRows)
 		lost = a.notElsewhere(m, lost)
 		lost = a.movedToData(m, lost)
