@@ -220,6 +220,13 @@ func namedOnly(rows []model.TableRow) []model.TableRow {
 // changed), then a renamed or reworded row with a similar body — and
 // returns the base rows left.
 func unmatchedRows(base, head []model.TableRow) []model.TableRow {
+	return pairRows(base, head, false)
+}
+
+// pairRows is unmatchedRows; across tables (elsewhere), a reworded row
+// must also share what it holds besides punctuation: two small rows of
+// another test ({"", "x"} and {"", "y"}) look alike by shape alone.
+func pairRows(base, head []model.TableRow, elsewhere bool) []model.TableRow {
 	used := make([]bool, len(head))
 	take := func(pred func(h model.TableRow) bool) bool {
 		for i, h := range head {
@@ -242,6 +249,9 @@ func unmatchedRows(base, head []model.TableRow) []model.TableRow {
 				// (its body without the name is empty, alike in every row)
 				// ("extension upgrade" → "extension update": half its words kept)
 				return bareLiteral(b) && bareLiteral(h) && model.RowSimilarity(b.Name, h.Name) >= 0.5
+			}
+			if elsewhere && model.RowSimilarity(contentOf(b.Body), contentOf(h.Body)) < 0.7 {
+				return false
 			}
 			if b.Name != "" && h.Name != "" {
 				return model.RowSimilarity(b.Body, h.Body) >= 0.7
@@ -278,7 +288,7 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		}
 		elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
 	}
-	return unmatchedRows(lost, elsewhere)
+	return pairRows(lost, elsewhere, true)
 }
 
 // renamedLonger drops the lost rows whose name a new row of head starts
@@ -331,4 +341,18 @@ func lostWhat(sev finding.Severity, n int) string {
 		return model.Plural(n, "entry", "entries")
 	}
 	return model.Plural(n, "entry that appears", "entries that appear") + " nowhere else in head"
+}
+
+// contentOf keeps the tokens of a row's collapsed text that carry a value:
+// no brackets, commas, colons or empty strings.
+func contentOf(text string) string {
+	var out []string
+	for _, t := range strings.Fields(text) {
+		switch t {
+		case "{", "}", "(", ")", "[", "]", ",", ":", `""`, "&":
+			continue
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, " ")
 }
