@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -244,21 +245,6 @@ func pairRows(base, head []model.TableRow, elsewhere bool) []model.TableRow {
 			return h.Text == b.Text || (h.Body == b.Body && !bareLiteral(b) && !bareLiteral(h))
 		},
 		func(b, h model.TableRow) bool { return b.First != "" && h.First == b.First },
-		func(b, h model.TableRow) bool {
-			if bareLiteral(b) || bareLiteral(h) {
-				// a row that is only its value: its words are all it has
-				// (its body without the name is empty, alike in every row)
-				// ("extension upgrade" → "extension update": half its words kept)
-				return bareLiteral(b) && bareLiteral(h) && model.RowSimilarity(b.Name, h.Name) >= 0.5
-			}
-			if elsewhere && model.RowSimilarity(contentOf(b.Body), contentOf(h.Body)) < 0.7 {
-				return false
-			}
-			if b.Name != "" && h.Name != "" {
-				return model.RowSimilarity(b.Body, h.Body) >= 0.7
-			}
-			return model.RowSimilarity(b.Text, h.Text) >= 0.8
-		},
 	}
 	left := base
 	for _, match := range passes {
@@ -270,7 +256,60 @@ func pairRows(base, head []model.TableRow, elsewhere bool) []model.TableRow {
 		}
 		left = next
 	}
-	return left
+	// Reworded rows last, the closest pairs first: a dropped row must not
+	// take the rewrite of the row next to it because it came first.
+	type pair struct {
+		b, h  int
+		score float64
+	}
+	var pairs []pair
+	for bi, b := range left {
+		for hi, h := range head {
+			if !used[hi] {
+				if sc, ok := reworded(b, h, elsewhere); ok {
+					pairs = append(pairs, pair{bi, hi, sc})
+				}
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].score > pairs[j].score })
+	taken := make([]bool, len(left))
+	for _, p := range pairs {
+		if !taken[p.b] && !used[p.h] {
+			taken[p.b], used[p.h] = true, true
+		}
+	}
+	var out []model.TableRow
+	for bi, b := range left {
+		if !taken[bi] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// reworded scores how alike a base row and a head row are, and reports
+// whether they are alike enough to be one row reworded.
+func reworded(b, h model.TableRow, elsewhere bool) (float64, bool) {
+	if bareLiteral(b) || bareLiteral(h) {
+		// a row that is only its value: its words are all it has (its
+		// body without the name is empty, alike in every row);
+		// "extension upgrade" → "extension update" kept half its words
+		if !bareLiteral(b) || !bareLiteral(h) {
+			return 0, false
+		}
+		sc := model.RowSimilarity(b.Name, h.Name)
+		return sc, sc >= 0.5
+	}
+	if elsewhere && model.RowSimilarity(contentOf(b.Body), contentOf(h.Body)) < 0.7 {
+		return 0, false
+	}
+	if b.Name != "" && h.Name != "" {
+		sc := model.RowSimilarity(b.Body, h.Body)
+		return sc, sc >= 0.7
+	}
+	sc := model.RowSimilarity(b.Text, h.Text)
+	return sc, sc >= 0.8
 }
 
 // notElsewhere drops the lost rows that another new or changed test of the
