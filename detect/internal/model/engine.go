@@ -561,6 +561,8 @@ type Pass struct {
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
 	bounded    bool                                  // a large change: what rules read is let go (release)
 	start      *string                               // where base's branch left the default branch, computed once (branch.go)
+	delegates  map[string]Delegation                 // changed functions that now delegate to a new, retested helper (delegation.go)
+	dropped    map[string]bool                       // values asked of CodeDropped, answered once
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

@@ -621,3 +621,19 @@ func CamelWords(s string) []string { return camelWords(s) }
 // CommonName reports whether a name is declared by too many types, or is
 // too much a builtin, to tie a test to one function: Close, Run, len.
 func CommonName(n string) bool { return commonNames[n] || BuiltinTypes[n] || builtinNames[n] }
+
+// CodeDropped reports whether the range removed v from the code: a changed
+// non-test file of base holds it and none of head's does. A test value the
+// code no longer mentions (a version a removed pattern matched, a key a
+// removed branch read) went with that code.
+func (a *Pass) CodeDropped(v string) bool {
+	if d, ok := a.dropped[v]; ok {
+		return d
+	}
+	if a.dropped == nil {
+		a.dropped = map[string]bool{}
+	}
+	d := a.codeHas(a.Base, v) && !a.codeHas(a.Head, v)
+	a.dropped[v] = d
+	return d
+}

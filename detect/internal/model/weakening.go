@@ -445,6 +445,9 @@ func (a *Pass) Weakenings(m *Match) []Weakening {
 	var out []Weakening
 	for _, w := range d.Weakened {
 		if !a.stillChecked(m, w) && !conjoined(w) && !a.ignoresNewFields(m, w) {
+			if why := a.restructured(m, w); why != "" {
+				w.Sev, w.What = finding.Info, w.What+", but "+why
+			}
 			out = append(out, w)
 		}
 	}

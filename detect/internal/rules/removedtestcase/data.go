@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"sort"
@@ -434,4 +435,60 @@ func caseLike(list []any) bool {
 		}
 	}
 	return len(list) > 0 && 2*n > len(list)
+}
+
+// onlyGoneField finds a lost keyed row that differs from a kept row only
+// in fields the table no longer has, besides its name and its expected
+// results: with those fields gone, the case it made can no longer be
+// written (a row with a nil credential, once the credential went). It
+// returns the gone field and the kept row's name; "" when there is none.
+func onlyGoneField(f *model.SrcFile, r model.TableRow, base, head map[string]bool, kept []model.TableRow) (field, twin string) {
+	inputs := func(e ast.Expr) (map[string]string, []string, bool) {
+		cl, ok := e.(*ast.CompositeLit)
+		if !ok || f == nil {
+			return nil, nil, false
+		}
+		out := map[string]string{}
+		var gone []string
+		for _, el := range cl.Elts {
+			kv, ok := el.(*ast.KeyValueExpr)
+			if !ok {
+				return nil, nil, false
+			}
+			id, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				return nil, nil, false
+			}
+			low := strings.ToLower(id.Name)
+			switch {
+			case nameFields[low] || expectation(low):
+			case base[id.Name] && !head[id.Name]:
+				gone = append(gone, id.Name)
+			default:
+				out[id.Name] = strings.Join(strings.Fields(f.Text(kv.Value)), " ")
+			}
+		}
+		return out, gone, true
+	}
+	lost, gone, ok := inputs(r.Expr)
+	if !ok || len(gone) == 0 {
+		return "", ""
+	}
+	for _, k := range kept {
+		in, _, ok := inputs(k.Expr)
+		if ok && maps.Equal(in, lost) {
+			return gone[0], k.Name
+		}
+	}
+	return "", ""
+}
+
+// expectation recognises a field holding a row's expected result.
+func expectation(low string) bool {
+	for _, p := range []string{"want", "expect", "exp", "err", "result", "should", "fail", "ok", "golden"} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return false
 }
