@@ -69,8 +69,7 @@ Example:
      }
 
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
-see README, Accuracy): warning: 1 right, 3 wrong (all 3 on one commit that synced a fork
-to its upstream release).`,
+see README, Accuracy): warning: 1 right, 0 wrong.`,
 	Run: func(p *model.Pass) { runWeakenedAssertion(&pass{p}) },
 }
 
