@@ -349,6 +349,16 @@ func (a *Pass) rewrittenInPlace(bt *TestFunc, fresh []*TestFunc) *TestFunc {
 // TestParseOverflow to TestParseOK and feeding it "1" instead of an
 // overflowing number is a deletion, however alike the code looks.
 func keepsData(bt, ht *TestFunc) bool {
+	if set := fieldsSet(bt.Decl); len(set) > 0 {
+		kept := fieldsSet(ht.Decl)
+		any := false
+		for f := range set {
+			any = any || kept[f]
+		}
+		if !any {
+			return false // it sets other fields now: cfg.Flags = bad became cfg.LocalDomain = bad
+		}
+	}
 	want := bt.Fingerprint().literals
 	if len(want) == 0 {
 		return true
@@ -361,6 +371,23 @@ func keepsData(bt, ht *TestFunc) bool {
 		}
 	}
 	return 2*n >= len(want)
+}
+
+// fieldsSet collects the fields a test's own statements assign
+// (ctx.Config.Builds[0].Flags = … sets Flags): the input a scenario varies.
+func fieldsSet(n ast.Node) map[string]bool {
+	out := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+			for _, l := range as.Lhs {
+				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
+					out[sel.Sel.Name] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // literalsIn collects every literal value of a node.
