@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"maps"
@@ -449,7 +450,7 @@ func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
 // testsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) testsMention(dir, v string) bool {
 	for _, f := range a.Head.text(dir).files {
-		if IsTestFile(f.path) && strings.Contains(string(f.source()), v) {
+		if IsTestFile(f.path) && bytes.Contains(f.source(), []byte(v)) {
 			return true
 		}
 	}
@@ -478,7 +479,7 @@ func distinctiveMessage(v string) bool {
 // whether the range removed it.
 func (a *Pass) codeHas(s *Snapshot, v string) bool {
 	for path, f := range s.Files {
-		if !IsTestFile(path) && !f.Generated && strings.Contains(string(f.Src), v) {
+		if !IsTestFile(path) && !f.Generated && bytes.Contains(f.Src, []byte(v)) {
 			return true
 		}
 	}
