@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"go/scanner"
 	"go/token"
 	"regexp"
@@ -46,7 +47,7 @@ var hashWaiverRE = regexp.MustCompile(`(?:^|\s)#\s?goodhart:allow\b(.*)$`)
 // Waivers lists the waivers of a file: in comments for Go files, after a
 // "#" for any other file.
 func Waivers(path string, src []byte) []Waiver {
-	if !strings.Contains(string(src), Marker) {
+	if !bytes.Contains(src, []byte(Marker)) {
 		return nil
 	}
 	var out []Waiver

@@ -556,6 +556,8 @@ type Pass struct {
 	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers
 	diffs      map[*Match]*AssertDiff                // assertion comparisons, shared by the assertion rules
 	checks     map[*TestFunc][]*Site                 // each test's checks, computed once
+	called     map[*TestFunc]map[string]bool         // head tests' called names, for rowsHold
+	rows       map[*TestFunc][][]string              // head tests' table rows, for rowsHold
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
 	removed    *removedCode                          // what the range removed from the code, computed once
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
@@ -726,6 +728,7 @@ func (a *Pass) release() {
 		}
 		s.dirs, s.texts, s.fileTests = map[string]*pkgInfo{}, nil, nil
 	}
+	a.called, a.rows = nil, nil // keyed by the tests of the views let go
 	newViewBudget(a.Base, a.Head)
 	l := a.Loader
 	l.mu.Lock()

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"regexp"
 	"strings"
@@ -106,7 +107,7 @@ func (a *Pass) CISetenvs() map[string]*TestLit {
 			if had[name] || a.ciEnv[name] != nil {
 				continue
 			}
-			line := 1 + strings.Count(string(head[:m[2]]), "\n")
+			line := 1 + bytes.Count(head[:m[2]], []byte("\n"))
 			a.ciEnv[name] = &TestLit{file: c.To.Path, line: line, Owner: "ci"}
 		}
 	}

@@ -16,25 +16,14 @@ import (
 // or moved), inside a kept assertion (an Eventually predicate), in the
 // rows of a table, or gone with the API it checked.
 func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
-	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
-		if ht == m.Head || !ht.IsTest() {
-			continue
-		}
-		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
-			continue // unchanged: it did not receive anything
-		}
-		checks := a.ChecksIn(a.Head, ht)
-		if findSite(checks, func(h *Site) bool { return h.key == b.key }) >= 0 {
-			return true
-		}
-	}
+	// The questions about the test itself come first; those that read the
+	// package's other tests (every test's checks, every table's rows) only
+	// when they leave the check unexplained. The answer is the same in
+	// either order.
 	for _, h := range hs {
 		if h.Kind == SiteAssert && holdsOperands(h.callFile.Text(h.call), b.operands) {
 			return true
 		}
-	}
-	if a.rowsHold(m, b) {
-		return true
 	}
 	if lits := siteLiterals(b); len(lits) > 0 {
 		have := a.Head.tableLiterals(m.Head)
@@ -48,7 +37,22 @@ func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
 			return true
 		}
 	}
-	return a.operandVanished(m, b) || a.apiRemoved(m, b) || setupGone(m, b)
+	if a.operandVanished(m, b) || a.apiRemoved(m, b) || setupGone(m, b) {
+		return true
+	}
+	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
+		if ht == m.Head || !ht.IsTest() {
+			continue
+		}
+		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
+			continue // unchanged: it did not receive anything
+		}
+		checks := a.ChecksIn(a.Head, ht)
+		if findSite(checks, func(h *Site) bool { return h.key == b.key }) >= 0 {
+			return true
+		}
+	}
+	return a.rowsHold(m, b)
 }
 
 // setupGone recognises a check of a test's own setup — an error from the
@@ -330,9 +334,42 @@ func (a *Pass) rowsHold(m *Match, b *Site) bool {
 			args[i] = types.ExprString(arg)
 		}
 		for _, ht := range a.Head.PkgTests(m.Head.Dir) {
-			if ht.IsTest() && (ht == m.Head || ht.Kind != KindSubtest) && CalledNames(ht)[name] && a.Head.hasRow(ht, args) {
+			if ht.IsTest() && (ht == m.Head || ht.Kind != KindSubtest) && a.calledNames(ht)[name] && a.hasRow(ht, args) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// calledNames is CalledNames of a head test, computed once a pass.
+func (a *Pass) calledNames(tf *TestFunc) map[string]bool {
+	if c, ok := a.called[tf]; ok {
+		return c
+	}
+	if a.called == nil {
+		a.called = map[*TestFunc]map[string]bool{}
+	}
+	c := CalledNames(tf)
+	a.called[tf] = c
+	return c
+}
+
+// hasRow reports whether a table in the head test (or a package variable
+// it reads) has a row whose elements include args, in order and adjacent.
+// The rows of each test are read once a pass.
+func (a *Pass) hasRow(tf *TestFunc, args []string) bool {
+	rows, ok := a.rows[tf]
+	if !ok {
+		rows = a.Head.tableRows(tf)
+		if a.rows == nil {
+			a.rows = map[*TestFunc][][]string{}
+		}
+		a.rows[tf] = rows
+	}
+	for _, elems := range rows {
+		if hasRun(elems, args) {
+			return true
 		}
 	}
 	return false
@@ -353,37 +390,39 @@ func checkedNodes(s *Site) []ast.Node {
 	return out
 }
 
-// hasRow reports whether a table in the test (or a package variable it
-// reads) has a row whose elements include args, in order and adjacent.
-func (s *Snapshot) hasRow(tf *TestFunc, args []string) bool {
-	found := false
+// tableRows lists the elements of every composite literal in the test (or
+// in a package variable it reads), as text: the rows hasRow looks in.
+func (s *Snapshot) tableRows(tf *TestFunc) [][]string {
+	var rows [][]string
 	visit := func(n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			row, ok := n.(*ast.CompositeLit)
-			if !ok || found {
-				return !found
+			if !ok || len(row.Elts) == 0 {
+				return true
 			}
-			var elems []string
-			for _, e := range row.Elts {
+			elems := make([]string, len(row.Elts))
+			for i, e := range row.Elts {
 				if kv, ok := e.(*ast.KeyValueExpr); ok {
 					e = kv.Value
 				}
-				elems = append(elems, types.ExprString(e))
+				elems[i] = types.ExprString(e)
 			}
-			found = hasRun(elems, args)
-			return !found
+			rows = append(rows, elems)
+			return true
 		})
 	}
 	visit(tf.Decl)
+	seen := map[string]bool{}
 	ast.Inspect(tf.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && !found {
+		if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+			seen[id.Name] = true
 			if vs := s.valueSpec(tf.Dir, token.VAR, id.Name); vs != nil {
 				visit(vs)
 			}
 		}
-		return !found
+		return true
 	})
-	return found
+	return rows
 }
 
 // hasRun reports whether run occurs in xs as adjacent elements.

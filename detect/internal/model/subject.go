@@ -495,7 +495,7 @@ func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
 // testsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) testsMention(dir, v string) bool {
 	for _, f := range a.Head.text(dir).files {
-		if IsTestFile(f.path) && strings.Contains(string(f.source()), v) {
+		if IsTestFile(f.path) && bytes.Contains(f.source(), []byte(v)) {
 			return true
 		}
 	}
@@ -569,7 +569,7 @@ var fileExts = SetOf("yaml", "yml", "json", "toml", "ini", "conf", "cfg", "env",
 // whether the range removed it.
 func (a *Pass) codeHas(s *Snapshot, v string) bool {
 	for path, f := range s.Files {
-		if !IsTestFile(path) && !f.Generated && strings.Contains(string(f.Src), v) {
+		if !IsTestFile(path) && !f.Generated && bytes.Contains(f.Src, []byte(v)) {
 			return true
 		}
 	}

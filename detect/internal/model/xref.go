@@ -58,10 +58,11 @@ type PkgXref struct {
 	lits     map[string][]*TestLit // literal value → its uses in test files
 
 	graphOnce sync.Once
-	mentions  map[string]map[string]bool // top-level name → the names its body or initializer mentions
+	decls     map[string][]ast.Node      // top-level name → its bodies and initializers, in file order
+	mentions  map[string]map[string]bool // top-level name → the names its decls mention, read on first use
 	testDecl  map[string]bool            // top-level names declared in test files
 	funcs     map[string]bool            // top-level names that are functions or methods
-	mu        sync.Mutex                 // guards reached
+	mu        sync.Mutex                 // guards mentions and reached
 	reached   map[string]bool            // memo of reaches
 }
 
@@ -193,12 +194,13 @@ func (x *PkgXref) loadFiles() {
 	})
 }
 
-// graph records, on first use, what each top-level declaration of the
-// package mentions, for reaches.
+// graph records, on first use, the top-level declarations of the package,
+// for reaches; what each mentions is read when reaches first comes to it
+// (mentioned), as most questions follow a few declarations of many.
 func (x *PkgXref) graph() {
 	x.graphOnce.Do(func() {
 		x.loadFiles()
-		x.mentions, x.testDecl, x.funcs, x.reached = map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+		x.decls, x.mentions, x.testDecl, x.funcs, x.reached = map[string][]ast.Node{}, map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, f := range x.files {
 			if f.AST != nil && !IgnoredDir(f.Path) {
 				x.mentionsOf(f)
@@ -255,7 +257,7 @@ func (x *xrefDecls) declare(f *SrcFile) {
 	}
 }
 
-// mentionsOf records what a file's declarations mention.
+// mentionsOf records a file's declarations, their bodies and initializers.
 func (x *PkgXref) mentionsOf(f *SrcFile) {
 	test := IsTestFile(f.Path)
 	for _, d := range f.AST.Decls {
@@ -300,17 +302,32 @@ func (x *PkgXref) mention(name string, n ast.Node) {
 	if n == nil {
 		return
 	}
-	m := x.mentions[name]
-	if m == nil {
-		m = map[string]bool{}
-		x.mentions[name] = m
+	x.decls[name] = append(x.decls[name], n)
+}
+
+// mentioned returns the names the declarations named name mention, nil
+// when none has a body or an initializer. It reads them on first use.
+func (x *PkgXref) mentioned(name string) map[string]bool {
+	nodes := x.decls[name]
+	if len(nodes) == 0 {
+		return nil
 	}
-	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			m[id.Name] = true
-		}
-		return true
-	})
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if m, ok := x.mentions[name]; ok {
+		return m
+	}
+	m := map[string]bool{}
+	for _, n := range nodes {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				m[id.Name] = true
+			}
+			return true
+		})
+	}
+	x.mentions[name] = m
+	return m
 }
 
 // reaches reports whether the test-file declaration owner can exercise the
@@ -328,8 +345,8 @@ func (x *PkgXref) reaches(owner, fn string) bool {
 	}
 	start := []string{owner}
 	if !x.funcs[owner] {
-		for name, m := range x.mentions {
-			if x.testDecl[name] && x.funcs[name] && m[owner] {
+		for name := range x.decls {
+			if x.testDecl[name] && x.funcs[name] && x.mentioned(name)[owner] {
 				start = append(start, name)
 			}
 		}
@@ -343,11 +360,11 @@ func (x *PkgXref) reaches(owner, fn string) bool {
 				continue
 			}
 			seen[name] = true
-			for m := range x.mentions[name] {
+			for m := range x.mentioned(name) {
 				if m == fn {
 					found = true
 				}
-				if _, ok := x.mentions[m]; ok && !seen[m] {
+				if len(x.decls[m]) > 0 && !seen[m] {
 					next = append(next, m)
 				}
 			}

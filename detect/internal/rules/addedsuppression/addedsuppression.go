@@ -347,16 +347,21 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 		if headGen && (s.base == nil || model.IsGenerated(s.base.src)) {
 			continue // generated code: regenerated, not written
 		}
-		var old []string
-		if s.base != nil {
-			old = s.base.codes()
-		}
-		changed := changedLines(old, s.head.codes())
+		// Which lines the change touched is worked out for the first
+		// directive base did not have: most files have none.
+		var changed []bool
 		for _, p := range s.head.directives() {
 			k := p.kind + "\x00" + p.code
 			if i := slices.IndexFunc(had[k], func(b *directive) bool { return covers(b, p.directive) }); i >= 0 {
 				had[k] = slices.Delete(had[k], i, i+1)
 				continue // base had it, or a broader one, on the same code
+			}
+			if changed == nil {
+				var old []string
+				if s.base != nil {
+					old = s.base.codes()
+				}
+				changed = changedLines(old, s.head.codes())
 			}
 			var touched []int
 			for l := p.from; l <= p.to && l <= len(changed); l++ {

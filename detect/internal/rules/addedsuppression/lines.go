@@ -1,6 +1,7 @@
 package addedsuppression
 
 import (
+	"bytes"
 	"go/scanner"
 	"go/token"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // lines with the same code compare equal whatever their comments and
 // layout.
 func codeLines(src []byte) []string {
-	n := strings.Count(string(src), "\n") + 1
+	n := bytes.Count(src, []byte("\n")) + 1
 	out := make([]string, n)
 	fset := token.NewFileSet()
 	file := fset.AddFile("", fset.Base(), len(src))
