@@ -59,6 +59,12 @@ type SrcFile struct {
 
 	TestingName string            // local name of the "testing" import: "testing", an alias, "." or ""
 	imports     map[string]string // local name → import path ("." entries listed under ".path")
+
+	// version names the text a Loader parsed (blob, path, whether masked),
+	// and prints is that Loader's store of its tests' fingerprints: the
+	// replays of a check parse the same versions again (printStore).
+	version string
+	prints  *printStore
 }
 
 // importPath returns the import path a file's local package name refers to.
