@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"maps"
@@ -448,8 +449,9 @@ func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
 
 // testsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) testsMention(dir, v string) bool {
+	b := []byte(v)
 	for _, f := range a.Head.text(dir).files {
-		if IsTestFile(f.path) && strings.Contains(string(f.source()), v) {
+		if IsTestFile(f.path) && bytes.Contains(f.source(), b) {
 			return true
 		}
 	}
@@ -477,8 +479,9 @@ func distinctiveMessage(v string) bool {
 // Only changed files can gain or lose it, so the two sides' answers tell
 // whether the range removed it.
 func (a *Pass) codeHas(s *Snapshot, v string) bool {
+	b := []byte(v)
 	for path, f := range s.Files {
-		if !IsTestFile(path) && !f.Generated && strings.Contains(string(f.Src), v) {
+		if !IsTestFile(path) && !f.Generated && bytes.Contains(f.Src, b) {
 			return true
 		}
 	}
