@@ -17,19 +17,21 @@ import (
 // Loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type Loader struct {
-	Exhaustive  bool                // parse every changed file whole: no prefilter, no masks
-	raws        map[string][]byte   // blobs read for planning, by hash
-	maskedFiles map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
-	mu          sync.Mutex          // guards parsed and notes: prefetch parses in parallel
-	repo        gitutil.Repo
-	parsed      map[string]*SrcFile // blob + path
-	dirs        map[string][]gitutil.File
-	texts       map[string]*textFile // unchanged files as text, by blob and path
-	Cache       *Cache               // what a scan keeps across commits; may be nil
-	notes       map[string]bool
-	handWritten map[string]bool // head versions (blob + path) whose generated-code header the range added
-	kept        int             // bytes of source behind what the maps above hold (see trim)
-	prints      *printStore     // tests' fingerprints by file version, kept across analyses
+	Exhaustive    bool                // parse every changed file whole: no prefilter, no masks
+	raws          map[string][]byte   // blobs read for planning, by hash
+	maskedFiles   map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
+	mu            sync.Mutex          // guards parsed and notes: prefetch parses in parallel
+	repo          gitutil.Repo
+	parsed        map[string]*SrcFile // blob + path
+	dirs          map[string][]gitutil.File
+	texts         map[string]*textFile // unchanged files as text, by blob and path
+	Cache         *Cache               // what a scan keeps across commits; may be nil
+	notes         map[string]bool
+	handWritten   map[string]bool   // head versions (blob + path) whose generated-code header the range added
+	kept          int               // bytes of source behind what the maps above hold (see trim)
+	prints        *printStore       // tests' fingerprints by file version, kept across analyses
+	tokenKeys     map[string]string // declarations' tokens by their text (tokenKey)
+	tokenKeyBytes int
 }
 
 // keepBudget bounds the source whose reads, parses and listings a Loader
