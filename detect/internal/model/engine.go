@@ -17,18 +17,21 @@ import (
 // Loader reads and parses blobs for an analysis, once per blob and path:
 // the replays of attribution see the same blobs again and reuse the trees.
 type Loader struct {
-	Exhaustive  bool                // parse every changed file whole: no prefilter, no masks
-	raws        map[string][]byte   // blobs read for planning, by hash
-	maskedFiles map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
-	mu          sync.Mutex          // guards parsed and notes: prefetch parses in parallel
-	repo        gitutil.Repo
-	parsed      map[string]*SrcFile // blob + path
-	dirs        map[string][]gitutil.File
-	texts       map[string]*textFile // unchanged files as text, by blob and path
-	Cache       *Cache               // what a scan keeps across commits; may be nil
-	notes       map[string]bool
-	handWritten map[string]bool // head versions (blob + path) whose generated-code header the range added
-	kept        int             // bytes of source behind what the maps above hold (see trim)
+	Exhaustive    bool                // parse every changed file whole: no prefilter, no masks
+	raws          map[string][]byte   // blobs read for planning, by hash
+	maskedFiles   map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
+	mu            sync.Mutex          // guards parsed and notes: prefetch parses in parallel
+	repo          gitutil.Repo
+	parsed        map[string]*SrcFile // blob + path
+	dirs          map[string][]gitutil.File
+	texts         map[string]*textFile // unchanged files as text, by blob and path
+	Cache         *Cache               // what a scan keeps across commits; may be nil
+	notes         map[string]bool
+	handWritten   map[string]bool   // head versions (blob + path) whose generated-code header the range added
+	kept          int               // bytes of source behind what the maps above hold (see trim)
+	prints        *printStore       // tests' fingerprints by file version, kept across analyses
+	tokenKeys     map[string]string // declarations' tokens by their text (tokenKey)
+	tokenKeyBytes int
 }
 
 // keepBudget bounds the source whose reads, parses and listings a Loader
@@ -38,6 +41,21 @@ type Loader struct {
 // check holds does not grow with the length of its range. An analysis
 // itself keeps what it reads until it ends.
 const keepBudget = 8 << 20
+
+// keepPrints lets the tests of sf, the version key, keep their fingerprints
+// in the loader's printStore, which outlives trim. Not with a Cache: a
+// scan's trees go from one commit's Loader to the next.
+func (l *Loader) keepPrints(sf *SrcFile, key string) {
+	if l.Cache != nil {
+		return
+	}
+	l.mu.Lock()
+	if l.prints == nil {
+		l.prints = &printStore{}
+	}
+	sf.version, sf.prints = key, l.prints
+	l.mu.Unlock()
+}
 
 // trim drops what the loader keeps once it is past keepBudget. Only
 // between analyses: within one, base and head share their trees.
@@ -83,6 +101,9 @@ func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
 		n := 0
 		if src, err := l.raw(f.Blob); err == nil {
 			mf, n = maskedFile(f.Path, src, m), len(src)
+			if mf != nil {
+				l.keepPrints(mf, k+"\x00masked")
+			}
 		}
 		l.mu.Lock()
 		if l.maskedFiles == nil {
@@ -144,6 +165,7 @@ func (l *Loader) file(f *gitutil.File, rev string) *SrcFile {
 		l.note("%s: skipped at %s (%s)", f.Path, Short(rev), skipReason(f.Path, src))
 	default:
 		sf = parseFile(f.Path, src)
+		l.keepPrints(sf, k)
 		if sf.Err != nil && strings.HasSuffix(f.Path, ".go") {
 			l.note("%s: does not parse at %s (%s); analysed as far as possible", f.Path, Short(rev), FirstLine(sf.Err.Error()))
 		} else {

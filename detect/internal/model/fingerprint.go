@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // fingerprint is a test body with formatting, comments, its own name and the
@@ -24,9 +25,82 @@ type fingerprint struct {
 
 func (tf *TestFunc) Fingerprint() *fingerprint {
 	if tf.print == nil {
+		ps, key := tf.File.prints, ""
+		if ps != nil {
+			key = tf.printKey()
+			if fp := ps.get(key); fp != nil {
+				tf.print = fp
+				return fp
+			}
+		}
 		tf.print = makeFingerprint(tf)
+		if ps != nil && key != "" {
+			ps.put(key, tf.print)
+		}
 	}
 	return tf.print
+}
+
+// printKey names a test of a file version parsed by a Loader: what its
+// fingerprint is made of (its body's text, its file's imports, its name, the
+// name of its *testing.T, its kind and its root's) is the same for the same
+// key. "" when the file carries no version.
+func (tf *TestFunc) printKey() string {
+	f := tf.File
+	if f.version == "" || tf.Body == nil {
+		return ""
+	}
+	tok := f.Fset.File(tf.Body.Pos())
+	if tok == nil {
+		return ""
+	}
+	return f.version + "\x00" + tf.Name + "\x00" + tf.Param + "\x00" + strconv.Itoa(int(tf.Kind)) + "," +
+		strconv.Itoa(int(tf.Root().Kind)) + "," + strconv.Itoa(tok.Offset(tf.Body.Lbrace))
+}
+
+// printStore keeps tests' fingerprints by printKey across a Loader's
+// analyses, within a byte budget (emptied when past it). A test's
+// fingerprint is a tenth of the time of a check's replays, which read the
+// same test files commit after commit. It hands out copies: the bigrams a
+// fingerprint builds on first use are its own.
+type printStore struct {
+	mu    sync.Mutex
+	m     map[string]*fingerprint
+	bytes int
+}
+
+// printBudget bounds printStore: the fingerprints it holds are mostly those
+// the analysis under way holds anyway.
+const printBudget = 16 << 20
+
+func (ps *printStore) get(key string) *fingerprint {
+	ps.mu.Lock()
+	fp := ps.m[key]
+	ps.mu.Unlock()
+	if fp == nil {
+		return nil
+	}
+	return &fingerprint{Hash: fp.Hash, tokens: fp.tokens, literals: fp.literals}
+}
+
+func (ps *printStore) put(key string, fp *fingerprint) {
+	n := len(key) + 64 + 16*len(fp.tokens) + 48*len(fp.literals)
+	for _, t := range fp.tokens {
+		n += len(t)
+	}
+	for l := range fp.literals {
+		n += len(l)
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.bytes+n > printBudget {
+		ps.m, ps.bytes = nil, 0
+	}
+	if ps.m == nil {
+		ps.m = map[string]*fingerprint{}
+	}
+	ps.m[key] = &fingerprint{Hash: fp.Hash, tokens: fp.tokens, literals: fp.literals}
+	ps.bytes += n
 }
 
 func makeFingerprint(tf *TestFunc) *fingerprint {

@@ -57,6 +57,7 @@ type fileDecls struct {
 type chunkNamesOf struct {
 	names       []string
 	group, sure bool
+	tok         token.Token // what the declaration is, when sure: FUNC, TYPE, VAR or CONST
 }
 
 func cutDecls(src []byte, generated bool) *fileDecls {
@@ -73,6 +74,9 @@ func cutDecls(src []byte, generated bool) *fileDecls {
 			continue
 		}
 		n.names, n.group, n.sure = chunkDeclares(c.text)
+		if n.sure {
+			n.tok = declToken(c.text)
+		}
 		for j, name := range n.names {
 			n.names[j] = strings.Clone(name) // not a window on the text
 		}
@@ -329,6 +333,9 @@ func (s *Snapshot) valueSpec(dir string, tok token.Token, name string) *ast.Valu
 	}
 	var found *ast.ValueSpec
 	for _, r := range s.text(dir).candidates(name) {
+		if t := r.f.names[r.c].tok; t != token.ILLEGAL && t != tok {
+			continue // a function, a type or the other kind of spec: no parse can find one there
+		}
 		decls, _ := r.decls()
 		if vs, _ := specNamed(decls, tok, name, false); vs != nil {
 			found = vs
@@ -541,6 +548,30 @@ func chunkDeclares(text string) (names []string, group, sure bool) {
 		return names, false, true
 	}
 	return nil, false, false
+}
+
+// declToken returns the keyword a declaration's text starts with, after its
+// doc comment: token.FUNC, TYPE, VAR or CONST, or ILLEGAL.
+func declToken(text string) token.Token {
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
+		if line != "" && !strings.HasPrefix(line, "//") {
+			kw, _, _ := strings.Cut(line, " ")
+			switch kw {
+			case "func":
+				return token.FUNC
+			case "type":
+				return token.TYPE
+			case "var":
+				return token.VAR
+			case "const":
+				return token.CONST
+			}
+			return token.ILLEGAL
+		}
+		text = rest
+	}
+	return token.ILLEGAL
 }
 
 // identList reads "a, b, c" at the start of a spec, up to a space, "=",

@@ -264,7 +264,7 @@ func (l *Loader) planMasks(changes []gitutil.Change) (plan maskPlan, code bool) 
 		p.oc, p.nc = oc, nc
 		gone, came := differing(oc, nc), differing(nc, oc)
 		if !IsTestFile(c.To.Path) || namesKept(oc, nc) {
-			p.alike = commentsOnly(gone, came)
+			p.alike = commentsOnlyBy(gone, came, l.tokenKey)
 		}
 		touched := false
 		for _, ch := range append(gone, came...) {
@@ -316,7 +316,10 @@ func differing(a, b []chunk) []chunk {
 // one exception: a test commented out becomes a comment on the next
 // declaration, which disabled-test looks for. planMasks therefore pairs
 // the declarations of a test file only when it lost none of its names.
-func commentsOnly(gone, came []chunk) map[string]bool {
+func commentsOnly(gone, came []chunk) map[string]bool { return commentsOnlyBy(gone, came, tokensOf) }
+
+// commentsOnlyBy is commentsOnly with tokens, tokensOf or a memo of it.
+func commentsOnlyBy(gone, came []chunk, tokens func(string) string) map[string]bool {
 	if len(gone) == 0 || len(came) == 0 {
 		return nil
 	}
@@ -324,8 +327,39 @@ func commentsOnly(gone, came []chunk) map[string]bool {
 	// Comment lines first, which is cheap and the usual edit; then what is
 	// left by tokens (a comment at the end of a line, a line broken anew).
 	gone, came = pairBy(linesOf, gone, came, alike)
-	pairBy(tokensOf, gone, came, alike)
+	pairBy(tokens, gone, came, alike)
 	return alike
+}
+
+// tokenKeyBudget bounds the declarations' texts and tokens Loader.tokenKey
+// keeps (emptied when past it).
+const tokenKeyBudget = 8 << 20
+
+// tokenKey is tokensOf, kept by the declaration's text across the loader's
+// analyses: the replays of a check compare the range's base with each
+// commit, and the declarations the range changed with their tokens at every
+// one.
+func (l *Loader) tokenKey(text string) string {
+	l.mu.Lock()
+	k, ok := l.tokenKeys[text]
+	l.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = tokensOf(text)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := 2*len(text) + len(k) + 64; l.tokenKeyBytes+n <= tokenKeyBudget {
+		if l.tokenKeys == nil {
+			l.tokenKeys = map[string]string{}
+		}
+		// The text is a window on a blob the loader may let go: a copy.
+		l.tokenKeys[strings.Clone(text)] = k
+		l.tokenKeyBytes += n
+	} else {
+		l.tokenKeys, l.tokenKeyBytes = nil, 0
+	}
+	return k
 }
 
 // pairBy pairs the chunks of gone and came whose keys are equal, adds their

@@ -59,6 +59,12 @@ type SrcFile struct {
 
 	TestingName string            // local name of the "testing" import: "testing", an alias, "." or ""
 	imports     map[string]string // local name → import path ("." entries listed under ".path")
+
+	// version names the text a Loader parsed (blob, path, whether masked),
+	// and prints is that Loader's store of its tests' fingerprints: the
+	// replays of a check parse the same versions again (printStore).
+	version string
+	prints  *printStore
 }
 
 // importPath returns the import path a file's local package name refers to.
@@ -195,16 +201,20 @@ func (f *SrcFile) Line(pos token.Pos) int {
 }
 
 // Text returns the source text of a node.
-func (f *SrcFile) Text(n ast.Node) string {
+func (f *SrcFile) Text(n ast.Node) string { return string(f.textBytes(n)) }
+
+// textBytes is Text as a window on the file's source, not a copy: nil
+// where Text is "".
+func (f *SrcFile) textBytes(n ast.Node) []byte {
 	tf := f.Fset.File(n.Pos())
 	if tf == nil {
-		return ""
+		return nil
 	}
 	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
 	if start < 0 || end > len(f.Src) || start > end {
-		return ""
+		return nil
 	}
-	return string(f.Src[start:end])
+	return f.Src[start:end]
 }
 
 // Lines returns up to max source lines starting at the line of pos, each

@@ -63,10 +63,21 @@ type pkgFacts struct {
 }
 
 // pkgFile is one file of a package's facts: its version in the tree, and
-// the SrcFile Pkg would hold when the facts had it at hand.
+// the text of the SrcFile Pkg would hold when the facts had it at hand
+// (with had). Not the tree: the facts outlive the rule that asked for them,
+// and the trees of a package's unchanged files are most of what a large
+// change's analysis would otherwise hold to its end.
 type pkgFile struct {
-	f  gitutil.File
-	sf *SrcFile
+	f   gitutil.File
+	src []byte
+	had bool
+}
+
+func pkgFileOf(f gitutil.File, sf *SrcFile) pkgFile {
+	if sf == nil {
+		return pkgFile{f: f}
+	}
+	return pkgFile{f: f, src: sf.Src, had: true}
 }
 
 // factsIn returns the facts of the Go files of dir at the snapshot's
@@ -116,7 +127,7 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 			ff := factsOf(cf, isGenerated(cf.Src))
 			s.ld.Cache.putFileFacts(f.Blob+"\x00"+f.Path, ff)
 			add(f.Path, ff, cf.Generated)
-			pf.files = append(pf.files, pkgFile{*f, cf})
+			pf.files = append(pf.files, pkgFileOf(*f, cf))
 			continue
 		}
 		ff, generated, sf := s.ld.fileFacts(f, s.Rev) // loaded as Pkg loads it, notes included
@@ -127,13 +138,13 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 			ff, generated, sf = factsOf(cf, isGenerated(cf.Src)), cf.Generated, cf
 		}
 		add(f.Path, ff, generated)
-		pf.files = append(pf.files, pkgFile{*f, sf})
+		pf.files = append(pf.files, pkgFileOf(*f, sf))
 	}
 	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
 		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") {
 			ff := f.full()
 			add(path, factsOf(ff, isGenerated(ff.Src)), ff.Generated)
-			pf.files = append(pf.files, pkgFile{gitutil.File{Path: path}, ff})
+			pf.files = append(pf.files, pkgFileOf(gitutil.File{Path: path}, ff))
 		}
 	}
 	d.size = d.estimate()
@@ -270,8 +281,8 @@ func (s *Snapshot) PkgSources(dir string) [][]byte {
 		return out
 	}
 	for _, pf := range s.factsIn(dir).files {
-		if pf.sf != nil {
-			out = append(out, pf.sf.Src)
+		if pf.had {
+			out = append(out, pf.src)
 			continue
 		}
 		// Facts from the cache: a clean parse of this blob, which the

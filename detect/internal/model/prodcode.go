@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/scanner"
 	"go/token"
@@ -129,7 +130,7 @@ func findFunc(f *SrcFile, key string) *ast.FuncDecl {
 // sameBody compares two bodies token by token, ignoring formatting and
 // comments.
 func sameBody(bf *SrcFile, bd *ast.FuncDecl, hf *SrcFile, hd *ast.FuncDecl) bool {
-	if bf.Text(bd.Body) == hf.Text(hd.Body) {
+	if bytes.Equal(bf.textBytes(bd.Body), hf.textBytes(hd.Body)) {
 		return true // the common case, without tokenizing
 	}
 	return tokenText(bf, bd.Body) == tokenText(hf, hd.Body)
@@ -138,7 +139,7 @@ func sameBody(bf *SrcFile, bd *ast.FuncDecl, hf *SrcFile, hd *ast.FuncDecl) bool
 // tokenText is the source of a node as a string of tokens, without comments
 // or layout.
 func tokenText(f *SrcFile, n ast.Node) string {
-	src := []byte(f.Text(n))
+	src := f.textBytes(n) // read, never written, by the scanner
 	var s scanner.Scanner
 	fs := token.NewFileSet()
 	s.Init(fs.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)

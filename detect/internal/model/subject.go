@@ -494,8 +494,9 @@ func isIdentExpr(e ast.Expr) bool { _, ok := e.(*ast.Ident); return ok }
 
 // testsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) testsMention(dir, v string) bool {
+	b := []byte(v)
 	for _, f := range a.Head.text(dir).files {
-		if IsTestFile(f.path) && bytes.Contains(f.source(), []byte(v)) {
+		if IsTestFile(f.path) && bytes.Contains(f.source(), b) {
 			return true
 		}
 	}
@@ -568,8 +569,9 @@ var fileExts = SetOf("yaml", "yml", "json", "toml", "ini", "conf", "cfg", "env",
 // Only changed files can gain or lose it, so the two sides' answers tell
 // whether the range removed it.
 func (a *Pass) codeHas(s *Snapshot, v string) bool {
+	b := []byte(v)
 	for path, f := range s.Files {
-		if !IsTestFile(path) && !f.Generated && bytes.Contains(f.Src, []byte(v)) {
+		if !IsTestFile(path) && !f.Generated && bytes.Contains(f.Src, b) {
 			return true
 		}
 	}
