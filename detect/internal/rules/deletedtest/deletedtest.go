@@ -61,7 +61,7 @@ Example:
     -}
 
 Field precision (findings on 264 labelled real agent commits of thirteen repositories;
-see README, Accuracy): error: 1 right, 0 wrong; warning: 2 right, 2 wrong (a
+see README, Accuracy): error: 1 right, 0 wrong; warning: 3 right, 2 wrong (a
 redesign whose subtests were rewritten for the new behaviour, and a fork synced
 to its upstream release). Before the severity followed the evidence: error 3
 right, 13 wrong.`,
