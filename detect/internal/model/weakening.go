@@ -278,22 +278,20 @@ func checkedNodesAndCtx(s *Site) []ast.Node {
 	return out
 }
 
-// siteCalls reports whether a check calls recv.name in what it compares.
-func siteCalls(s *Site, recv, name string) bool {
-	found := false
+// comparedCalls calls visit on every call in what a check compares: an
+// assertion's call, or a failure's conditions and the statements feeding them.
+func comparedCalls(s *Site, visit func(*ast.CallExpr)) {
 	look := func(node ast.Node) {
 		ast.Inspect(node, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				if r, f := CallName(call); r == recv && f == name {
-					found = true
-				}
+				visit(call)
 			}
-			return !found
+			return true
 		})
 	}
 	if s.Kind == SiteAssert {
 		look(s.call)
-		return found
+		return
 	}
 	for _, g := range s.Gates {
 		if g.Cond != nil {
@@ -303,36 +301,29 @@ func siteCalls(s *Site, recv, name string) bool {
 			look(c)
 		}
 	}
+}
+
+// siteCalls reports whether a check calls recv.name in what it compares.
+func siteCalls(s *Site, recv, name string) bool {
+	found := false
+	comparedCalls(s, func(call *ast.CallExpr) {
+		if r, f := CallName(call); r == recv && f == name {
+			found = true
+		}
+	})
 	return found
 }
 
 func countIgnores(s *Site) int {
 	n := 0
-	count := func(node ast.Node) {
-		ast.Inspect(node, func(n2 ast.Node) bool {
-			if call, ok := n2.(*ast.CallExpr); ok {
-				// IgnoreUnexported is what cmp needs to compare a struct with
-				// unexported fields (generated protobuf types) at all: it
-				// skips nothing a test could have compared with cmp before.
-				if recv, name := CallName(call); recv == "cmpopts" && strings.HasPrefix(name, "Ignore") && name != "IgnoreUnexported" {
-					n++
-				}
-			}
-			return true
-		})
-	}
-	if s.Kind == SiteAssert {
-		count(s.call)
-		return n
-	}
-	for _, g := range s.Gates {
-		if g.Cond != nil {
-			count(g.Cond)
+	comparedCalls(s, func(call *ast.CallExpr) {
+		// IgnoreUnexported is what cmp needs to compare a struct with
+		// unexported fields (generated protobuf types) at all: it skips
+		// nothing a test could have compared with cmp before.
+		if recv, name := CallName(call); recv == "cmpopts" && strings.HasPrefix(name, "Ignore") && name != "IgnoreUnexported" {
+			n++
 		}
-		for _, c := range g.ctx {
-			count(c)
-		}
-	}
+	})
 	return n
 }
 
