@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // shellState is how a shell treats failures where a script starts: the
@@ -35,6 +37,27 @@ var ghExpr = regexp.MustCompile(`\$\{\{[^}]*\}\}`)
 
 // parseShell parses a script; GitHub expressions become plain words of
 // the same line.
+// parseScript returns the syntax of a script's text, nil when it does not
+// parse. The trees are kept by text across the analyses of a process (the
+// same steps and recipes come back on both sides of every commit that
+// changes CI) and are only read, never changed.
+func parseScript(src string) *syntax.File {
+	if f, ok := parsedScripts.Get(src); ok {
+		return f
+	}
+	f, err := parseShell(src)
+	if err != nil {
+		f = nil
+	}
+	parsedScripts.Put(src, f, scriptCost*len(src)+64)
+	return f
+}
+
+var parsedScripts = lru.New[*syntax.File](4 << 20)
+
+// scriptCost estimates the memory of a script's syntax tree from its text.
+const scriptCost = 40
+
 func parseShell(src string) (*syntax.File, error) {
 	src = ghExpr.ReplaceAllStringFunc(src, func(s string) string {
 		return "GHEXPR" + strings.Repeat("_", max(0, len(s)-6)-strings.Count(s, "\n"))

@@ -8,6 +8,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // place is a line of a file of one side.
@@ -152,13 +153,31 @@ func (s *side) loadWorkflows() {
 		if !isWorkflow(f.Path) {
 			continue
 		}
-		if src, ok := s.snap.ReadFile(f.Path); ok {
-			if w := parseWorkflow(f.Path, src); w != nil {
-				s.workflows[f.Path] = w
+		key := f.Blob + "\x00" + f.Path
+		w, ok := parsedWorkflows.Get(key)
+		if !ok {
+			src, read := s.snap.ReadFile(f.Path)
+			if !read {
+				continue // not cached either: a later reading may succeed
 			}
+			w = parseWorkflow(f.Path, src)
+			parsedWorkflows.Put(key, w, workflowCost*len(src)+len(key))
+		}
+		if w != nil {
+			s.workflows[f.Path] = w
 		}
 	}
 }
+
+// parsedWorkflows keeps the workflows read, by blob and path, across the
+// analyses of a process: a scan meets the same workflow files in most of
+// the commits that change CI, on both sides of each. A workflow is never
+// changed once read, so one value serves every analysis at once.
+var parsedWorkflows = lru.New[*workflow](8 << 20)
+
+// workflowCost estimates the memory of a read workflow, which holds the
+// YAML nodes of its steps, from the size of its text.
+const workflowCost = 24
 
 // filterSamples makes a Go file's path out of each path filter of the
 // workflows, so that a workflow limited to cli/** is seen to run for Go
@@ -410,10 +429,7 @@ func (s *side) shellText(src, file string, first int, wd string, st shellState, 
 	}
 	f, ok := s.parsed[src]
 	if !ok {
-		var err error
-		if f, err = parseShell(src); err != nil {
-			f = nil
-		}
+		f = parseScript(src)
 		s.parsed[src] = f
 	}
 	if f == nil {
