@@ -272,8 +272,23 @@ type walk struct {
 type replays struct {
 	w     *walk
 	dirs  map[string]bool // nil: the whole change
+	focus map[string]bool // the tests the findings followed name (focusOf)
 	holds []map[string]bool
 	ran   []map[string]bool
+}
+
+// focusOf is the tests fs names (as model.FocusKey), for replays that ask
+// after fs only: a rule that reports on each test under its own name may
+// pass over the others there. The findings that name no test are not
+// reported that way, so the rules that report them look at everything.
+func focusOf(fs []*finding.Finding) map[string]bool {
+	focus := map[string]bool{}
+	for _, f := range fs {
+		if f != nil && f.Symbol != "" {
+			focus[model.FocusKey(f.Pkg, f.Symbol)] = true
+		}
+	}
+	return focus
 }
 
 func (r *replays) holding(i int, fs []*finding.Finding) (map[string]bool, error) {
@@ -284,7 +299,7 @@ func (r *replays) holding(i int, fs []*finding.Finding) (map[string]bool, error)
 		}
 	}
 	if len(run) > 0 {
-		a, err := model.AnalyzeIn(r.w.ld, r.w.base, r.w.commits[i].Hash, run, r.dirs)
+		a, err := model.AnalyzeFocused(r.w.ld, r.w.base, r.w.commits[i].Hash, run, r.dirs, r.focus)
 		var tooLarge *model.TooLargeError
 		if errors.As(err, &tooLarge) {
 			// An intermediate state with a file too large to read (the
@@ -310,7 +325,7 @@ func (r *replays) holding(i int, fs []*finding.Finding) (map[string]bool, error)
 // placeable keeps in fs the findings that their folders alone show at
 // head, and returns the others, which only the whole change explains.
 func (w *walk) placeable(fs []*finding.Finding, dirs map[string]bool) ([]*finding.Finding, error) {
-	a, err := model.AnalyzeIn(w.ld, w.base, w.commits[len(w.commits)-1].Hash, rulesOf(fs), dirs)
+	a, err := model.AnalyzeFocused(w.ld, w.base, w.commits[len(w.commits)-1].Hash, rulesOf(fs), dirs, focusOf(fs))
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +381,7 @@ func (w *walk) run(all []*finding.Finding, dirs map[string]bool) error {
 	if len(at[last]) == 0 {
 		return nil
 	}
-	r := &replays{w: w, dirs: dirs, holds: make([]map[string]bool, len(commits)), ran: make([]map[string]bool, len(commits))}
+	r := &replays{w: w, dirs: dirs, focus: focusOf(all), holds: make([]map[string]bool, len(commits)), ran: make([]map[string]bool, len(commits))}
 	// deepest bisects the first-parent line down from j, a commit another
 	// line brought in where f holds, for the oldest commit of it from which
 	// on f holds: a line merged in answers for its own findings (they are

@@ -587,6 +587,7 @@ type Pass struct {
 	start      *string                               // where base's branch left the default branch, computed once (branch.go)
 	delegates  map[string]Delegation                 // changed functions that now delegate to a new, retested helper (delegation.go)
 	dropped    map[string]bool                       // values asked of CodeDropped, answered once
+	focus      map[string]bool                       // a replay's tests of interest (focus.go); nil: all
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and
@@ -609,6 +610,14 @@ func Analyze(ld *Loader, base, head string, run []*Rule) (*Pass, error) {
 // every folder. Attribution replays a finding's folders through the
 // commits of a range, not the whole change at each.
 func AnalyzeIn(ld *Loader, base, head string, run []*Rule, dirs map[string]bool) (*Pass, error) {
+	return AnalyzeFocused(ld, base, head, run, dirs, nil)
+}
+
+// AnalyzeFocused is AnalyzeIn for a replay that asks after some findings
+// only: focus holds Focus keys (FocusKey) of the tests they name, and a
+// rule that reports on a test under the test's own name and package may
+// pass over the others (see Pass.Focused). nil focuses on everything.
+func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[string]bool) (*Pass, error) {
 	ld.trim()
 	changes, err := ld.repo.Changes(base, head)
 	if err != nil {
@@ -636,7 +645,7 @@ func AnalyzeIn(ld *Loader, base, head string, run []*Rule, dirs map[string]bool)
 	}
 	ld.markHandWritten(changes)
 	masks, code := ld.planMasks(changes)
-	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all}
+	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all, focus: focus}
 	if a.bounded = ld.changedSource(changes) >= boundFrom; a.bounded {
 		newViewBudget(a.Base, a.Head)
 	}

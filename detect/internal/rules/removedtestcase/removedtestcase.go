@@ -69,7 +69,9 @@ type pass struct {
 func runRemovedTestCase(a *pass) {
 	a.checkDataFiles()
 	for _, m := range a.Matches {
-		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
+		// reportLostRows names the match's head test, under its package: a
+		// focused replay needs no other.
+		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) || !a.Focused(m.Head.Dir, m.Head.Name) {
 			continue
 		}
 		baseRows := model.CaseRows(a.Base, m.Base)

@@ -89,8 +89,13 @@ commit that synced a fork to its upstream release).`,
 type pass struct{ *model.Pass }
 
 func runSkippedTest(a *pass) {
+	// Every finding of the rule names the head test of the match it comes
+	// from, under that test's package: a focused replay needs no other.
 	for _, m := range a.Matches {
 		if m.Kind == model.MatchGone || m.Kind == model.MatchFolded || !m.Head.IsTest() || m.Head.Kind == model.KindMain {
+			continue
+		}
+		if !a.Focused(m.Head.Dir, m.Head.Name) {
 			continue
 		}
 		if m.Base.Kind == model.KindSpec && m.Head.Kind == model.KindSpec {
@@ -102,10 +107,14 @@ func runSkippedTest(a *pass) {
 		}
 	}
 	for _, m := range a.Helpers {
-		a.checkSkips(m)
+		if a.Focused(m.Head.Dir, m.Head.Name) {
+			a.checkSkips(m)
+		}
 	}
 	for _, m := range a.SupportHelpers() {
-		a.checkSkips(m)
+		if a.Focused(m.Head.Dir, m.Head.Name) {
+			a.checkSkips(m)
+		}
 	}
 }
 

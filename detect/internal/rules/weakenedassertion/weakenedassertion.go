@@ -78,13 +78,18 @@ see README, Accuracy): warning: 1 right, 0 wrong.`,
 type pass struct{ *model.Pass }
 
 func runWeakenedAssertion(a *pass) {
+	// Every finding names the head test or helper of its match, under its
+	// package: a focused replay needs no other.
 	for _, m := range append(append([]*model.Match(nil), a.Helpers...), a.SupportHelpers()...) {
+		if !a.Focused(m.Head.Dir, m.Head.Name) {
+			continue
+		}
 		for _, w := range a.Weakenings(m) {
 			a.reportWeakened(m, w)
 		}
 	}
 	for _, m := range a.Matches {
-		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) {
+		if !model.Comparable(m) || !m.Head.Runs() || a.Untouched(m) || !a.Focused(m.Head.Dir, m.Head.Name) {
 			continue
 		}
 		for _, w := range a.Weakenings(m) {

@@ -1,0 +1,85 @@
+package detect_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/goodhart-dev/goodhart/detect"
+	"github.com/goodhart-dev/goodhart/detect/finding"
+	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/gitutil"
+)
+
+// A replay focused on some tests passes over the others in the rules that
+// report each test under its own name, and gives the findings it asks
+// after as the full analysis does; the rules whose findings name no test
+// look at everything.
+func TestFocusedReplay(t *testing.T) {
+	h := calcRepo(t, "Add", "Sub", "Mul")
+	workflow := "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n"
+	h.write(".github/workflows/ci.yml", workflow)
+	base := h.commit("ci")
+	// Each test now skips before its check, and CI stops failing on test
+	// failures.
+	h.write("calc/calc_test.go", strings.ReplaceAll(calcTests("Add", "Sub", "Mul"), "(t *testing.T) {\n", "(t *testing.T) {\n\tt.Skip(\"flaky\")\n"))
+	h.write(".github/workflows/ci.yml", strings.Replace(workflow, "./...", "./... || true", 1))
+	head := h.commit("skip" + agentTrailer)
+	h.eachBackend(func(t *testing.T, repo gitutil.Repo) {
+		analyze := func(focus map[string]bool) []string {
+			a, err := model.AnalyzeFocused(model.NewLoader(repo), base, head, detect.Rules(), nil, focus)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, f := range a.Findings {
+				keys = append(keys, f.Rule+" "+f.Symbol+" "+f.Message)
+			}
+			return keys
+		}
+		all := analyze(nil)
+		skips := func(keys []string) []string {
+			var out []string
+			for _, k := range keys {
+				if strings.HasPrefix(k, "skipped-test ") {
+					out = append(out, strings.Fields(k)[1])
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := skips(all); !slices.Equal(got, []string{"TestAdd", "TestMul", "TestSub"}) {
+			t.Fatalf("skipped-test findings of the full analysis: %v", got)
+		}
+		focused := analyze(map[string]bool{model.FocusKey("calc", "TestSub"): true})
+		if got := skips(focused); !slices.Equal(got, []string{"TestSub"}) {
+			t.Errorf("skipped-test findings focused on TestSub: %v, want TestSub's only", got)
+		}
+		for _, k := range focused {
+			if !slices.Contains(all, k) {
+				t.Errorf("the focused replay found %q, which the full analysis did not", k)
+			}
+		}
+		if !slices.ContainsFunc(focused, func(k string) bool { return strings.HasPrefix(k, "weakened-ci ") }) {
+			t.Errorf("the focus kept weakened-ci (which names no test) from looking: %v", focused)
+		}
+		// And the check, whose replays are focused, says the same as before
+		// of each test and commit.
+		res, err := detect.Check(repo, base, head, detect.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range res.Findings {
+			if f.Rule == "skipped-test" {
+				n++
+				if f.Commit != head || f.Severity == finding.Info {
+					t.Errorf("%s: commit %s severity %v, want the agent's %s", f.Symbol, f.Commit, f.Severity, head)
+				}
+			}
+		}
+		if n != 3 {
+			t.Errorf("%d skipped-test findings from the check, want 3", n)
+		}
+	})
+}
