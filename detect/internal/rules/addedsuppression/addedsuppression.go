@@ -16,6 +16,7 @@ import (
 	"github.com/goodhart-dev/goodhart/detect/finding"
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
 	"github.com/goodhart-dev/goodhart/gitutil"
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // ID is the rule's stable identifier: users filter and accept findings by it.
@@ -104,22 +105,51 @@ func vendored(p string) bool {
 	return strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/")
 }
 
-// goFile is one version of a changed Go file, read for its directives.
+// goFile is one version of a changed Go file, read for its directives. It
+// is made whole by readGoFile and only read after: the versions read are
+// kept across analyses (goFiles).
 type goFile struct {
 	path  string
 	src   []byte
-	fset  *token.FileSet
-	ast   *ast.File
-	code  []string // code of each line, comments removed
+	code  []string // code of each line, comments removed; nil for a file without directives
 	lines []string // each line as written
+	dirs  []placed // its directives, in the order of its comments
 }
 
+// goFiles keeps the Go file versions read, by blob and path, across the
+// analyses of a process: attribution's replays and a scan's commits read
+// the same versions again and again, and finding a file's directives
+// takes a parse.
+var goFiles = lru.New[*goFile](16 << 20)
+
+// readGo reads a version of a changed Go file, nil when it cannot be read,
+// is too large to judge or does not parse.
 func (a *pass) readGo(f *gitutil.File) *goFile {
+	if f == nil {
+		return nil
+	}
+	key := f.Blob + "\x00" + f.Path
+	if g, ok := goFiles.Get(key); ok {
+		return g
+	}
 	src := a.readSrc(f)
 	if src == nil {
 		return nil
 	}
-	return parseGo(f.Path, src)
+	g := parseGo(f.Path, src)
+	if g != nil {
+		goFiles.Put(key, g, g.size()+len(key))
+	}
+	return g
+}
+
+// size estimates the memory a goFile holds.
+func (g *goFile) size() int {
+	n := 2*len(g.src) + 16*len(g.lines) + 64*len(g.dirs)
+	if g.code != nil {
+		n += len(g.src) + 16*len(g.code)
+	}
+	return n
 }
 
 // readSrc returns the text of a version of a Go file, nil when it cannot be
@@ -167,24 +197,28 @@ func holdsDirective(src []byte) bool {
 	}
 }
 
+// parseGo reads a Go file's directives. Only a file that holds one is
+// parsed: nothing reads the tree of a file without directives, and the
+// tree of one that has them is read around its directives only, here.
 func parseGo(path string, src []byte) *goFile {
-	g := &goFile{path: path, src: src, fset: token.NewFileSet()}
+	g := &goFile{path: path, src: src, lines: strings.Split(string(src), "\n")}
 	if !holdsDirective(src) {
-		// Nothing reads the tree of a file without directives: its
-		// directives are none, and the rest of the tree is read only
-		// around a directive.
-		g.ast = &ast.File{}
-	} else if g.ast, _ = parser.ParseFile(g.fset, path, src, parser.ParseComments|parser.SkipObjectResolution); g.ast == nil {
+		return g
+	}
+	fset := token.NewFileSet()
+	f, _ := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	if f == nil {
 		return nil
 	}
-	g.lines = strings.Split(string(src), "\n")
+	g.code = codeLines(src)
+	g.dirs = directives(fset, f, g.code)
 	return g
 }
 
-// codes returns the code of each line (codeLines), made on first use.
+// codes returns the code of each line (codeLines).
 func (g *goFile) codes() []string {
 	if g.code == nil {
-		g.code = codeLines(g.src)
+		return codeLines(g.src) // not kept: the goFile may be shared
 	}
 	return g.code
 }
@@ -196,22 +230,36 @@ type placed struct {
 	from, to int    // the lines it silences
 	code     string // the code of the first line it silences, to pair base and head
 	symbol   string // the function or type around it
+	// deferClose is whether its first line is a deferred Close call,
+	// whose error a read-only file or a response body rarely has anything
+	// to say about.
+	deferClose bool
 }
 
 // directives lists a file's suppression directives with what they silence.
-func (g *goFile) directives() []placed {
+func (g *goFile) directives() []placed { return g.dirs }
+
+// tree is a parsed version of a Go file, read around its directives.
+type tree struct {
+	fset *token.FileSet
+	f    *ast.File
+}
+
+// directives lists the suppression directives of a parsed file whose code
+// lines are code, with what they silence.
+func directives(fset *token.FileSet, f *ast.File, code []string) []placed {
 	var out []placed
-	if len(g.ast.Comments) == 0 {
+	if len(f.Comments) == 0 {
 		return nil
 	}
-	code := g.codes()
-	for _, cg := range g.ast.Comments {
+	g := tree{fset, f}
+	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			d, ok := parseDirective(c.Text)
 			if !ok {
 				continue
 			}
-			line := g.fset.Position(c.Slash).Line
+			line := fset.Position(c.Slash).Line
 			p := placed{directive: d, line: line}
 			switch {
 			case d.kind == "lint:file-ignore":
@@ -230,6 +278,7 @@ func (g *goFile) directives() []placed {
 			}
 			p.code = code[p.from-1]
 			p.symbol = g.symbolAt(p.from)
+			p.deferClose = g.deferredClose(p.from)
 			out = append(out, p)
 		}
 	}
@@ -239,12 +288,12 @@ func (g *goFile) directives() []placed {
 // nodeEnd returns the last line a directive on line silences. golangci-lint
 // applies a //nolint to the whole declaration or statement that starts on
 // its line; the other tools to the line alone.
-func (g *goFile) nodeEnd(line int, whole bool) int {
+func (g tree) nodeEnd(line int, whole bool) int {
 	end := line
 	if !whole {
 		return end
 	}
-	ast.Inspect(g.ast, func(n ast.Node) bool {
+	ast.Inspect(g.f, func(n ast.Node) bool {
 		if n == nil {
 			return false
 		}
@@ -264,8 +313,8 @@ func (g *goFile) nodeEnd(line int, whole bool) int {
 }
 
 // symbolAt names the top-level declaration holding a line: Func, Type.Method.
-func (g *goFile) symbolAt(line int) string {
-	for _, d := range g.ast.Decls {
+func (g tree) symbolAt(line int) string {
+	for _, d := range g.f.Decls {
 		if g.fset.Position(d.Pos()).Line > line || g.fset.Position(d.End()).Line < line {
 			continue
 		}
@@ -323,7 +372,7 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 			s.base = a.readGo(c.From)
 		}
 		if need {
-			s.head = parseGo(c.To.Path, heads[i])
+			s.head = a.readGo(c.To)
 		}
 		if s.base != nil {
 			for _, p := range s.base.directives() {
@@ -445,7 +494,7 @@ func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 		return finding.Info, fmt.Sprintf("it names %s without a reason; these linters' false positives (a file path or command from a variable, an ignored error of telemetry or cleanup) are routinely silenced", checksOf(d))
 	case d.reason == "":
 		return finding.Warning, fmt.Sprintf("it silences %s and gives no reason why the finding is wrong", checksOf(d))
-	case d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && deferredClose(g, p.from):
+	case d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && p.deferClose:
 		return -1, ""
 	}
 	return finding.Info, fmt.Sprintf("it silences %s with a reason (%q)", checksOf(d), clip(d.reason))
@@ -492,9 +541,9 @@ func clip(s string) string {
 
 // deferredClose reports whether a line is a deferred Close call, whose error
 // a read-only file or a response body rarely has anything to say about.
-func deferredClose(g *goFile, line int) bool {
+func (g tree) deferredClose(line int) bool {
 	found := false
-	ast.Inspect(g.ast, func(n ast.Node) bool {
+	ast.Inspect(g.f, func(n ast.Node) bool {
 		if found || n == nil {
 			return false
 		}
