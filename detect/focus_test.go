@@ -19,10 +19,14 @@ func TestFocusedReplay(t *testing.T) {
 	h := calcRepo(t, "Add", "Sub", "Mul")
 	workflow := "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n"
 	h.write(".github/workflows/ci.yml", workflow)
+	h.write("calc/div_test.go", calcTests("Div"))
 	base := h.commit("ci")
 	// Each test now skips before its check, and CI stops failing on test
 	// failures.
-	h.write("calc/calc_test.go", strings.ReplaceAll(calcTests("Add", "Sub", "Mul"), "(t *testing.T) {\n", "(t *testing.T) {\n\tt.Skip(\"flaky\")\n"))
+	// TestDiv, which does not skip, now expects another sum.
+	skipped := strings.ReplaceAll(calcTests("Add", "Sub", "Mul"), "(t *testing.T) {\n", "(t *testing.T) {\n\tt.Skip(\"flaky\")\n")
+	h.write("calc/div_test.go", strings.Replace(calcTests("Div"), "got != 293", "got != 294", 1))
+	h.write("calc/calc_test.go", skipped)
 	h.write(".github/workflows/ci.yml", strings.Replace(workflow, "./...", "./... || true", 1))
 	head := h.commit("skip" + agentTrailer)
 	h.eachBackend(func(t *testing.T, repo gitutil.Repo) {
@@ -56,9 +60,27 @@ func TestFocusedReplay(t *testing.T) {
 			t.Errorf("skipped-test findings focused on TestSub: %v, want TestSub's only", got)
 		}
 		for _, k := range focused {
-			if !slices.Contains(all, k) {
+			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") {
 				t.Errorf("the focused replay found %q, which the full analysis did not", k)
 			}
+		}
+		// A replay weighs no grading: rewritten-expectation says only that
+		// TestDiv's expectation changed, which the full analysis grades.
+		rewritten := func(keys []string) []string {
+			var out []string
+			for _, k := range keys {
+				if strings.HasPrefix(k, "rewritten-expectation ") {
+					out = append(out, k)
+				}
+			}
+			return out
+		}
+		if got := rewritten(all); len(got) != 1 || !strings.HasPrefix(got[0], "rewritten-expectation TestDiv TestDiv now expects") {
+			t.Fatalf("rewritten-expectation of the full analysis: %q", got)
+		}
+		onDiv := rewritten(analyze(map[string]bool{model.FocusKey("calc", "TestDiv"): true}))
+		if len(onDiv) != 1 || onDiv[0] != "rewritten-expectation TestDiv " {
+			t.Errorf("rewritten-expectation of a replay focused on TestDiv: %q, want the finding, ungraded", onDiv)
 		}
 		if !slices.ContainsFunc(focused, func(k string) bool { return strings.HasPrefix(k, "weakened-ci ") }) {
 			t.Errorf("the focus kept weakened-ci (which names no test) from looking: %v", focused)

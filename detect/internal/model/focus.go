@@ -17,3 +17,9 @@ func FocusKey(dir, name string) string { return dir + "\x00" + name }
 func (a *Pass) Focused(dir, name string) bool {
 	return a.focus == nil || a.focus[FocusKey(dir, name)]
 }
+
+// HoldsOnly reports whether the analysis is a replay, asked only which
+// findings hold (their keys: rule, package or file, symbol), not how they
+// grade: a rule that reports a finding whatever its grading may leave the
+// severity and message unweighed there.
+func (a *Pass) HoldsOnly() bool { return a.focus != nil }
