@@ -221,13 +221,15 @@ func (a *Pass) folded(bt *TestFunc, fresh []*TestFunc) *TestFunc {
 		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 {
 			had = a.Base.tableLiterals(olds[0])
 		}
-		n, gained := 0, 0
+		n, gained, missed := 0, 0, 0
 		for v := range want {
 			if hv, ok := findLiteral(v, have); ok {
 				n++
 				if !had[hv] {
 					gained++
 				}
+			} else if missed++; float64(len(want)-missed) < foldedShare*float64(len(want)) {
+				break // the rest cannot make up the share
 			}
 		}
 		if float64(n) >= foldedShare*float64(len(want)) && gained > 0 {
