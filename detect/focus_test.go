@@ -19,7 +19,7 @@ func TestFocusedReplay(t *testing.T) {
 	h := calcRepo(t, "Add", "Sub", "Mul")
 	workflow := "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n"
 	h.write(".github/workflows/ci.yml", workflow)
-	h.write("calc/div_test.go", calcTests("Div"))
+	h.write("calc/div_test.go", calcTests("Div", "Gone"))
 	base := h.commit("ci")
 	// Each test now skips before its check, and CI stops failing on test
 	// failures.
@@ -60,7 +60,7 @@ func TestFocusedReplay(t *testing.T) {
 			t.Errorf("skipped-test findings focused on TestSub: %v, want TestSub's only", got)
 		}
 		for _, k := range focused {
-			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") {
+			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") && !strings.HasPrefix(k, "deleted-test ") {
 				t.Errorf("the focused replay found %q, which the full analysis did not", k)
 			}
 		}
@@ -81,6 +81,14 @@ func TestFocusedReplay(t *testing.T) {
 		onDiv := rewritten(analyze(map[string]bool{model.FocusKey("calc", "TestDiv"): true}))
 		if len(onDiv) != 1 || onDiv[0] != "rewritten-expectation TestDiv " {
 			t.Errorf("rewritten-expectation of a replay focused on TestDiv: %q, want the finding, ungraded", onDiv)
+		}
+		// Nor deleted-test's, for a test gone from a file that is still
+		// there.
+		if !slices.ContainsFunc(all, func(k string) bool { return strings.HasPrefix(k, "deleted-test TestGone The test TestGone") }) {
+			t.Errorf("the full analysis has no graded deletion of TestGone: %q", all)
+		}
+		if onGone := analyze(map[string]bool{model.FocusKey("calc", "TestGone"): true}); !slices.Contains(onGone, "deleted-test TestGone ") {
+			t.Errorf("a replay focused on TestGone: %q, want its deletion, ungraded", onGone)
 		}
 		if !slices.ContainsFunc(focused, func(k string) bool { return strings.HasPrefix(k, "weakened-ci ") }) {
 			t.Errorf("the focus kept weakened-ci (which names no test) from looking: %v", focused)

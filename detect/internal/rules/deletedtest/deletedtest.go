@@ -114,6 +114,15 @@ func (a *pass) reportDeleted(path string, ms []*model.Match) {
 		sev finding.Severity
 		why string
 	}
+	if a.HoldsOnly() && a.HeadFile(path) != nil {
+		// A replay asks which findings hold. The file is still there, so
+		// each test gone from it is a finding of its own whatever its
+		// grade (only a file deleted with its tests is graded together).
+		for _, m := range ms {
+			a.Report(finding.Finding{Rule: ID, Severity: finding.Info, Symbol: m.Base.Name, Pkg: m.Base.Dir, OldFile: m.Base.File.Path, OldLine: m.Base.Line()})
+		}
+		return
+	}
 	var all []graded
 	for _, m := range ms {
 		sev, why := a.deletionGrade(m.Base)
