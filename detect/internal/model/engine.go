@@ -681,7 +681,9 @@ func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[
 			}
 		}
 	}
-	a.matchTests()
+	if paired(run) {
+		a.matchTests()
+	}
 	for _, r := range run {
 		if a.bounded {
 			a.release()

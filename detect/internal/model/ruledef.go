@@ -15,5 +15,21 @@ type Rule struct {
 	Severity finding.Severity // default severity of its findings
 	Doc      string
 
+	// Unpaired says the rule reads no pairing of base's tests with head's
+	// (Pass.Matches, Pass.Helpers, nor the model's answers that rest on
+	// them): an analysis that runs only such rules, as attribution's
+	// replays of their findings do, does not pair the tests.
+	Unpaired bool
+
 	Run func(*Pass) // reads the pass and reports through it
+}
+
+// paired reports whether one of the rules reads the pairing of tests.
+func paired(run []*Rule) bool {
+	for _, r := range run {
+		if !r.Unpaired {
+			return true
+		}
+	}
+	return false
 }

@@ -60,7 +60,8 @@ Field precision (4,751 commits that touch CI files, of thirteen real
 repositories; 28 findings labelled in fixtures/field/weakened-ci.tsv): error:
 4 right, 1 wrong; warning: 3 right, 1 wrong; info: 19, all benign, none shown
 as an alarm.`,
-	Run: func(p *model.Pass) { run1(&pass{Pass: p}) },
+	Unpaired: true, // it reads CI files and the names of tests, not their pairing
+	Run:      func(p *model.Pass) { run1(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis.
