@@ -644,6 +644,14 @@ func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[
 		changes = kept
 	}
 	ld.markHandWritten(changes)
+	if !syntactic(run) {
+		a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all, focus: focus}
+		for _, r := range run {
+			a.runRule(r)
+		}
+		sort.SliceStable(a.Findings, func(i, j int) bool { return findingLess(&a.Findings[i], &a.Findings[j]) })
+		return a, nil
+	}
 	masks, code := ld.planMasks(changes)
 	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all, focus: focus}
 	if a.bounded = ld.changedSource(changes) >= boundFrom; a.bounded {

@@ -20,14 +20,29 @@ type Rule struct {
 	// them): an analysis that runs only such rules, as attribution's
 	// replays of their findings do, does not pair the tests.
 	Unpaired bool
+	// Textual says the rule reads the changed files as text only
+	// (Changes, Read, Snapshot.ReadFile and PkgSources), never the syntax
+	// of the change's Go files (Snapshot.Tests, Files, …): an analysis that
+	// runs only such rules loads none. A Textual rule is Unpaired.
+	Textual bool
 
 	Run func(*Pass) // reads the pass and reports through it
+}
+
+// syntactic reports whether one of the rules reads the change's Go syntax.
+func syntactic(run []*Rule) bool {
+	for _, r := range run {
+		if !r.Textual {
+			return true
+		}
+	}
+	return false
 }
 
 // paired reports whether one of the rules reads the pairing of tests.
 func paired(run []*Rule) bool {
 	for _, r := range run {
-		if !r.Unpaired {
+		if !r.Unpaired && !r.Textual {
 			return true
 		}
 	}

@@ -66,8 +66,8 @@ Field precision (findings on 264 labelled real agent commits of thirteen reposit
 see README, Accuracy): no error (the one it raised, a
 generated header on a file base already generated, is info now); warning: 0 right, 4
 wrong — all on one commit that synced a fork to its upstream release.`,
-	Unpaired: true, // it reads changed files' text, not tests
-	Run:      func(p *model.Pass) { run(&pass{p}) },
+	Textual: true, // it reads changed files' text, not their syntax nor tests
+	Run:     func(p *model.Pass) { run(&pass{p}) },
 }
 
 // pass is the rule's view of one analysis.
