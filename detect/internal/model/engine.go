@@ -40,16 +40,7 @@ type Loader struct {
 // comparisons reuse them, and beyond it they are dropped, so that what a
 // check holds does not grow with the length of its range. An analysis
 // itself keeps what it reads until it ends.
-//
-// The count is of source, once per map that keeps something of a version
-// (its read, its masked parse, its cut text, its whole parse): a replay of
-// one large package counts its source two to four times. Prometheus's tsdb
-// (2.3 MB of Go a side, 19 files changed in a 200-commit range) counts
-// 8.3 MB a replay: at 8 MB each replay of it dropped what the one before
-// had read and started over, at 16 MB the next reuses it (the replays of
-// that check took 0.5 s instead of 1.2 s, their live heap at most 124 MB,
-// below the analysis of the net change's).
-const keepBudget = 16 << 20
+const keepBudget = 8 << 20
 
 // keepPrints lets the tests of sf, the version key, keep their fingerprints
 // in the loader's printStore, which outlives trim. Not with a Cache: a
