@@ -19,7 +19,7 @@ import (
 type Loader struct {
 	Exhaustive    bool                // parse every changed file whole: no prefilter, no masks
 	raws          map[string][]byte   // blobs read for planning, by hash
-	maskedFiles   map[string]*SrcFile // masked parses, by blob and path (nil: did not parse)
+	maskedFiles   map[string]*SrcFile // masked parses, by blob, path and mask (nil: did not parse)
 	mu            sync.Mutex          // guards parsed and notes: prefetch parses in parallel
 	repo          gitutil.Repo
 	parsed        map[string]*SrcFile // blob + path
@@ -94,8 +94,9 @@ func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
 	if !ok {
 		return l.file(f, rev)
 	}
+	mk := k + "\x00" + m.id()
 	l.mu.Lock()
-	mf, done := l.maskedFiles[k]
+	mf, done := l.maskedFiles[mk]
 	l.mu.Unlock()
 	if !done {
 		n := 0
@@ -109,7 +110,7 @@ func (l *Loader) version(f *gitutil.File, rev string, masks maskPlan) *SrcFile {
 		if l.maskedFiles == nil {
 			l.maskedFiles = map[string]*SrcFile{}
 		}
-		l.maskedFiles[k] = mf
+		l.maskedFiles[mk] = mf
 		l.kept += n
 		l.mu.Unlock()
 	}
@@ -270,10 +271,10 @@ func (l *Loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 	}
 	var jobs []job
 	for _, c := range changes {
-		if c.From != nil && Relevant(c.From.Path) && !l.has(c.From) {
+		if c.From != nil && Relevant(c.From.Path) && !l.has(c.From, masks) {
 			jobs = append(jobs, job{c.From, base})
 		}
-		if c.To != nil && Relevant(c.To.Path) && !l.has(c.To) {
+		if c.To != nil && Relevant(c.To.Path) && !l.has(c.To, masks) {
 			jobs = append(jobs, job{c.To, head})
 		}
 	}
@@ -298,13 +299,16 @@ func (l *Loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 	wg.Wait()
 }
 
-func (l *Loader) has(f *gitutil.File) bool {
+func (l *Loader) has(f *gitutil.File, masks maskPlan) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := f.Blob + "\x00" + f.Path
+	if m, ok := masks[k]; ok {
+		_, masked := l.maskedFiles[k+"\x00"+m.id()]
+		return masked
+	}
 	_, ok := l.parsed[k]
-	_, masked := l.maskedFiles[k]
-	return ok || masked
+	return ok
 }
 
 // dir parses the Go files directly inside dir at a revision.

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"hash/fnv"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,9 +16,15 @@ import (
 // fingerprint is a test body with formatting, comments, its own name and the
 // name of its *testing.T normalised away: two tests with equal hashes do the
 // same thing, and the bigram counts measure how alike two bodies are.
+//
+// The tokens are kept back to back in one string with their ends beside
+// it, not as a string each: a large check holds the fingerprints of every
+// changed test of both sides at once, and a slice of strings costs four to
+// five times the text it names.
 type fingerprint struct {
 	Hash     uint64
-	tokens   []string
+	text     string          // the tokens, back to back
+	ends     []uint32        // where each token ends in text
 	bigramsM map[string]int  // built on first use: only unmatched tests need it
 	sketch   [8]uint64       // a 512-bit set of the bigrams' hashes, to rule pairs out cheaply
 	literals map[string]bool // the body's non-trivial literals, outside messages
@@ -80,14 +87,11 @@ func (ps *printStore) get(key string) *fingerprint {
 	if fp == nil {
 		return nil
 	}
-	return &fingerprint{Hash: fp.Hash, tokens: fp.tokens, literals: fp.literals}
+	return &fingerprint{Hash: fp.Hash, text: fp.text, ends: fp.ends, literals: fp.literals}
 }
 
 func (ps *printStore) put(key string, fp *fingerprint) {
-	n := len(key) + 64 + 16*len(fp.tokens) + 48*len(fp.literals)
-	for _, t := range fp.tokens {
-		n += len(t)
-	}
+	n := len(key) + 64 + len(fp.text) + 4*len(fp.ends) + 48*len(fp.literals)
 	for l := range fp.literals {
 		n += len(l)
 	}
@@ -99,21 +103,45 @@ func (ps *printStore) put(key string, fp *fingerprint) {
 	if ps.m == nil {
 		ps.m = map[string]*fingerprint{}
 	}
-	ps.m[key] = &fingerprint{Hash: fp.Hash, tokens: fp.tokens, literals: fp.literals}
+	ps.m[key] = &fingerprint{Hash: fp.Hash, text: fp.text, ends: fp.ends, literals: fp.literals}
 	ps.bytes += n
 }
 
 func makeFingerprint(tf *TestFunc) *fingerprint {
 	src := normalizedBody(tf)
-	toks := scanTokens(src, map[string]string{tf.Param: "$t", ShortName(tf.Name): "$name"})
-	fp := &fingerprint{tokens: toks, literals: bodyLiterals(tf)}
+	sc := printScratch.Get().(*scratch)
+	defer printScratch.Put(sc)
+	text, ends := sc.text[:0], sc.ends[:0]
 	h := fnv.New64a()
-	for _, t := range toks {
+	eachToken(src, map[string]string{tf.Param: "$t", ShortName(tf.Name): "$name"}, func(t string) {
+		text = append(text, t...)
+		ends = append(ends, uint32(len(text)))
 		h.Write([]byte(t))
 		h.Write([]byte{0})
+	})
+	sc.text, sc.ends = text, ends
+	return &fingerprint{Hash: h.Sum64(), text: string(text), ends: slices.Clone(ends), literals: bodyLiterals(tf)}
+}
+
+// scratch is where makeFingerprint gathers a body's tokens before it
+// keeps them at their size.
+type scratch struct {
+	text []byte
+	ends []uint32
+}
+
+var printScratch = sync.Pool{New: func() any { return &scratch{} }}
+
+// tokenCount is the number of tokens of the body.
+func (fp *fingerprint) tokenCount() int { return len(fp.ends) }
+
+// token returns the body's i-th token.
+func (fp *fingerprint) token(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = fp.ends[i-1]
 	}
-	fp.Hash = h.Sum64()
-	return fp
+	return fp.text[start:fp.ends[i]]
 }
 
 // words returns up to six of the longest identifiers the body's tokens
@@ -122,8 +150,9 @@ func makeFingerprint(tf *TestFunc) *fingerprint {
 func (fp *fingerprint) words() []string {
 	seen := map[string]bool{}
 	var out []string
-	for i, t := range fp.tokens {
-		if t == token.ILLEGAL.String() || i > 0 && fp.tokens[i-1] == token.ILLEGAL.String() {
+	for i := range fp.tokenCount() {
+		t := fp.token(i)
+		if t == token.ILLEGAL.String() || i > 0 && fp.token(i-1) == token.ILLEGAL.String() {
 			continue // "$fail": a placeholder normalization wrote, scanned as ILLEGAL "$" and "fail"
 		}
 		if t != "" && identStart(t[0]) && !seen[t] && !goKeywords[t] {
@@ -142,9 +171,9 @@ var goKeywords = SetOf("break", "case", "chan", "const", "continue", "default", 
 // bigrams counts the body's pairs of adjacent tokens.
 func (fp *fingerprint) bigrams() map[string]int {
 	if fp.bigramsM == nil {
-		fp.bigramsM = make(map[string]int, len(fp.tokens))
-		for i := 1; i < len(fp.tokens); i++ {
-			k := fp.tokens[i-1] + " " + fp.tokens[i]
+		fp.bigramsM = make(map[string]int, fp.tokenCount())
+		for i := 1; i < fp.tokenCount(); i++ {
+			k := fp.token(i-1) + " " + fp.token(i)
 			fp.bigramsM[k]++
 			h := fnv.New32a()
 			h.Write([]byte(k))
@@ -244,26 +273,32 @@ func applyEdits(src []byte, edits []edit) []byte {
 // semicolons (their placement is formatting) and renaming the identifiers
 // in rename.
 func scanTokens(src []byte, rename map[string]string) []string {
+	out := make([]string, 0, len(src)/4)
+	eachToken(src, rename, func(t string) { out = append(out, t) })
+	return out
+}
+
+// eachToken calls yield with each token scanTokens would return, in order.
+func eachToken(src []byte, rename map[string]string, yield func(string)) {
 	var s scanner.Scanner
 	fs := token.NewFileSet()
 	s.Init(fs.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
-	out := make([]string, 0, len(src)/4)
 	for {
 		_, tok, lit := s.Scan()
 		switch tok {
 		case token.EOF:
-			return out
+			return
 		case token.COMMA, token.SEMICOLON, token.COMMENT:
 			continue
 		case token.IDENT:
 			if r, ok := rename[lit]; ok && lit != "" && lit != "_" {
 				lit = r
 			}
-			out = append(out, lit)
+			yield(lit)
 		case token.INT, token.FLOAT, token.IMAG, token.CHAR, token.STRING:
-			out = append(out, lit)
+			yield(lit)
 		default:
-			out = append(out, tok.String())
+			yield(tok.String())
 		}
 	}
 }
@@ -272,7 +307,7 @@ func scanTokens(src []byte, rename map[string]string) []string {
 // same body, near 1 for small edits. It returns 0 early when the result
 // cannot reach atLeast.
 func similarity(a, b *fingerprint, atLeast float64) float64 {
-	na, nb := len(a.tokens)-1, len(b.tokens)-1
+	na, nb := a.tokenCount()-1, b.tokenCount()-1
 	if na <= 0 && nb <= 0 {
 		return 1
 	}
@@ -298,7 +333,7 @@ func missingAtLeast(a, b *fingerprint) int {
 // holds all of a, for example a test renamed and extended. It returns 0
 // early when the result cannot reach atLeast.
 func containment(a, b *fingerprint, atLeast float64) float64 {
-	na := len(a.tokens) - 1
+	na := a.tokenCount() - 1
 	if na <= 0 || float64(missingAtLeast(a, b)) > (1-atLeast)*float64(na) {
 		return 0
 	}

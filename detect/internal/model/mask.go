@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"go/parser"
 	"go/scanner"
 	"go/token"
@@ -206,6 +207,17 @@ type maskPlan map[string]blanks
 
 // blanks are the byte ranges of a file to blank out, in order.
 type blanks [][2]int
+
+// id names the ranges, for keeping a masked parse by its mask: the same
+// version of a file is masked differently against different partners.
+func (b blanks) id() string {
+	buf := make([]byte, 0, 8*len(b))
+	for _, r := range b {
+		buf = binary.AppendUvarint(buf, uint64(r[0]))
+		buf = binary.AppendUvarint(buf, uint64(r[1]))
+	}
+	return string(buf)
+}
 
 // planMasks decides which declarations of the modified files of a change
 // set can be blanked out, and returns their masked texts. code is false

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 const maskBase = `//go:build linux
@@ -251,6 +253,84 @@ func TestMentionerAgreesWithMentions(t *testing.T) {
 					t.Errorf("mentioner(%q).mentions(%q) = %v, mentions says %v", name, text, got, want)
 				}
 			}
+		}
+	}
+}
+
+// revRepo is a repository of named revisions of a few files; a file's blob
+// is named by its revision and path.
+type revRepo struct {
+	memRepo
+	revs map[string]map[string][]byte
+}
+
+func (r *revRepo) Blob(h string) ([]byte, error) {
+	rev, path, _ := cut(h)
+	return r.revs[rev][path], nil
+}
+
+func (r *revRepo) Changes(from, to string) ([]gitutil.Change, error) {
+	var out []gitutil.Change
+	for p, src := range r.revs[to] {
+		if old, ok := r.revs[from][p]; !ok || string(old) != string(src) {
+			c := gitutil.Change{To: &gitutil.File{Path: p, Blob: to + ":" + p, Mode: 0o100644}}
+			if ok {
+				c.From = &gitutil.File{Path: p, Blob: from + ":" + p, Mode: 0o100644}
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (r *revRepo) ListDir(rev, dir string) ([]gitutil.File, error) {
+	var out []gitutil.File
+	for p := range r.revs[rev] {
+		if DirOf(p) == dir {
+			out = append(out, gitutil.File{Path: p, Blob: rev + ":" + p, Mode: 0o100644})
+		}
+	}
+	slices.SortFunc(out, func(a, b gitutil.File) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+// The same version of a file is masked differently against different
+// partners, and a loader that keeps masked parses from one analysis to the
+// next (attribution's replays compare base with one commit after another)
+// hands each analysis the parse of its own mask: the base's tests that the
+// second head changed are there to compare, whatever the first analysis
+// blanked.
+func TestMaskedParseFollowsItsMask(t *testing.T) {
+	onlyA := strings.Replace(maskBase, "A() != tol", "A() != tol+1", 1)
+	onlyB := strings.Replace(maskBase, "B() != 2", "B() != 3", 1)
+	repo := &revRepo{revs: map[string]map[string][]byte{
+		"base": {"x/x_test.go": []byte(maskBase), "x/x.go": []byte("package x\n\nfunc A() int { return 1 }\n\nfunc B() int { return 2 }\n")},
+		"c1":   {"x/x_test.go": []byte(onlyA), "x/x.go": []byte("package x\n\nfunc A() int { return 1 }\n\nfunc B() int { return 2 }\n")},
+		"c2":   {"x/x_test.go": []byte(onlyB), "x/x.go": []byte("package x\n\nfunc A() int { return 1 }\n\nfunc B() int { return 2 }\n")},
+	}}
+	names := func(a *Pass) []string {
+		var out []string
+		for _, tf := range a.Base.Tests {
+			out = append(out, tf.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	ld := NewLoader(repo)
+	for _, c := range []struct {
+		head string
+		want []string
+	}{{"c1", []string{"TestA"}}, {"c2", []string{"TestB"}}, {"c1", []string{"TestA"}}} {
+		a, err := Analyze(ld, "base", c.head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Analyze(NewLoader(repo), "base", c.head, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(a); !slices.Equal(got, c.want) || !slices.Equal(got, names(fresh)) {
+			t.Errorf("base..%s: base tests %v on a loader that analysed before, %v on a new one; want %v", c.head, got, names(fresh), c.want)
 		}
 	}
 }

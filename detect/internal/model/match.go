@@ -128,7 +128,7 @@ func (a *Pass) find(bt *TestFunc, fresh []*TestFunc) *Match {
 func identicalTests(fp *fingerprint, candidates []*TestFunc, bt *TestFunc) []*TestFunc {
 	var out []*TestFunc
 	for _, ht := range candidates {
-		if len(ht.Fingerprint().tokens) == len(fp.tokens) && ht.Fingerprint().Hash == fp.Hash && kindsCompatible(bt, ht) {
+		if ht.Fingerprint().tokenCount() == fp.tokenCount() && ht.Fingerprint().Hash == fp.Hash && kindsCompatible(bt, ht) {
 			out = append(out, ht)
 		}
 	}
@@ -156,7 +156,7 @@ func preferRunning(hs []*TestFunc) *TestFunc {
 // kept a sibling subtest would otherwise seem to hold the deleted one.
 func (a *Pass) bestNear(bt *TestFunc, fresh []*TestFunc) *TestFunc {
 	fp := bt.Fingerprint()
-	if len(fp.tokens) < minTokensForNear {
+	if fp.tokenCount() < minTokensForNear {
 		return nil
 	}
 	var best *TestFunc
@@ -166,7 +166,7 @@ func (a *Pass) bestNear(bt *TestFunc, fresh []*TestFunc) *TestFunc {
 			continue
 		}
 		hp := ht.Fingerprint()
-		if len(hp.tokens) < len(fp.tokens)*2/3 {
+		if hp.tokenCount() < fp.tokenCount()*2/3 {
 			continue // too small to be alike or to hold bt
 		}
 		score := 0.0
@@ -322,7 +322,7 @@ const (
 // file and keeps much of its body: the test was renamed and reworked.
 func (a *Pass) rewrittenInPlace(bt *TestFunc, fresh []*TestFunc) *TestFunc {
 	hf := a.HeadFile(bt.File.Path)
-	if bt.Parent != nil || hf == nil || len(bt.Fingerprint().tokens) < minTokensForNear {
+	if bt.Parent != nil || hf == nil || bt.Fingerprint().tokenCount() < minTokensForNear {
 		return nil
 	}
 	lo, hi := slot(bt.File, hf, bt.Decl.Pos())
@@ -501,7 +501,7 @@ func isTestEntry(name string) bool {
 // still resembles the deleted one's: a package moved (freelist_test.go to
 // internal/freelist/freelist_test.go) and its tests adapted to the new API.
 func (a *Pass) sameNameElsewhere(bt *TestFunc, fresh []*TestFunc) *TestFunc {
-	if bt.Parent != nil || len(bt.Fingerprint().tokens) < minTokensForNear || !a.Deleted[bt.File.Path] {
+	if bt.Parent != nil || bt.Fingerprint().tokenCount() < minTokensForNear || !a.Deleted[bt.File.Path] {
 		return nil // only a test whose file left its package can have moved with it
 	}
 	for _, ht := range fresh {

@@ -29,8 +29,12 @@ type Rule struct {
 	Run func(*Pass) // reads the pass and reports through it
 }
 
-// syntactic reports whether one of the rules reads the change's Go syntax.
+// syntactic reports whether one of the rules reads the change's Go syntax;
+// with no rule to run, the analysis is read by its caller, whole.
 func syntactic(run []*Rule) bool {
+	if len(run) == 0 {
+		return true
+	}
 	for _, r := range run {
 		if !r.Textual {
 			return true
@@ -39,8 +43,12 @@ func syntactic(run []*Rule) bool {
 	return false
 }
 
-// paired reports whether one of the rules reads the pairing of tests.
+// paired reports whether one of the rules reads the pairing of tests;
+// with no rule to run, the analysis is read by its caller, whole.
 func paired(run []*Rule) bool {
+	if len(run) == 0 {
+		return true
+	}
 	for _, r := range run {
 		if !r.Unpaired && !r.Textual {
 			return true
