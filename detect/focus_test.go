@@ -27,6 +27,7 @@ func TestFocusedReplay(t *testing.T) {
 	skipped := strings.ReplaceAll(calcTests("Add", "Sub", "Mul"), "(t *testing.T) {\n", "(t *testing.T) {\n\tt.Skip(\"flaky\")\n")
 	h.write("calc/div_test.go", strings.Replace(calcTests("Div"), "got != 293", "got != 294", 1))
 	h.write("calc/calc_test.go", skipped)
+	h.write("calc/calc.go", calcSrc+"\nfunc Div(a, b int) int {\n\t//nolint\n\treturn a / b\n}\n")
 	h.write(".github/workflows/ci.yml", strings.Replace(workflow, "./...", "./... || true", 1))
 	head := h.commit("skip" + agentTrailer)
 	h.eachBackend(func(t *testing.T, repo gitutil.Repo) {
@@ -60,7 +61,7 @@ func TestFocusedReplay(t *testing.T) {
 			t.Errorf("skipped-test findings focused on TestSub: %v, want TestSub's only", got)
 		}
 		for _, k := range focused {
-			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") && !strings.HasPrefix(k, "deleted-test ") {
+			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") && !strings.HasPrefix(k, "deleted-test ") && !strings.HasPrefix(k, "added-suppression ") {
 				t.Errorf("the focused replay found %q, which the full analysis did not", k)
 			}
 		}
@@ -89,6 +90,13 @@ func TestFocusedReplay(t *testing.T) {
 		}
 		if onGone := analyze(map[string]bool{model.FocusKey("calc", "TestGone"): true}); !slices.Contains(onGone, "deleted-test TestGone ") {
 			t.Errorf("a replay focused on TestGone: %q, want its deletion, ungraded", onGone)
+		}
+		// Nor added-suppression's, whose grading reads the package's files.
+		if !slices.ContainsFunc(all, func(k string) bool { return strings.HasPrefix(k, "added-suppression Div adds //nolint") }) {
+			t.Errorf("the full analysis has no graded suppression in Div: %q", all)
+		}
+		if !slices.Contains(focused, "added-suppression Div ") {
+			t.Errorf("a replay: %q, want the suppression in Div, ungraded", focused)
 		}
 		if !slices.ContainsFunc(focused, func(k string) bool { return strings.HasPrefix(k, "weakened-ci ") }) {
 			t.Errorf("the focus kept weakened-ci (which names no test) from looking: %v", focused)

@@ -67,11 +67,14 @@ see README, Accuracy): no error (the one it raised, a
 generated header on a file base already generated, is info now); warning: 0 right, 4
 wrong — all on one commit that synced a fork to its upstream release.`,
 	Textual: true, // it reads changed files' text, not their syntax nor tests
-	Run:     func(p *model.Pass) { run(&pass{p}) },
+	Run:     func(p *model.Pass) { run(&pass{Pass: p}) },
 }
 
 // pass is the rule's view of one analysis.
-type pass struct{ *model.Pass }
+type pass struct {
+	*model.Pass
+	pkgDirectives map[string][]*directive // per package, the directives base's files hold (convention)
+}
 
 func run(a *pass) {
 	var goChanges []gitutil.Change
@@ -441,6 +444,14 @@ func covers(b, h *directive) bool {
 }
 
 func (a *pass) reportDirective(c gitutil.Change, g *goFile, p placed, touched []int, added bool) {
+	if a.HoldsOnly() {
+		// A replay asks whether the finding holds, not how it grades
+		// (which reads the package's other files): only what drops it.
+		if !closeIgnored(p) {
+			a.Report(finding.Finding{Rule: ID, Severity: finding.Info, File: g.path, Line: p.line, Symbol: p.symbol, Pkg: model.DirOf(g.path)})
+		}
+		return
+	}
 	sev, why := a.judge(g, p)
 	if sev < 0 {
 		return
@@ -495,16 +506,38 @@ func (a *pass) judge(g *goFile, p placed) (finding.Severity, string) {
 		return finding.Info, fmt.Sprintf("it names %s without a reason; these linters' false positives (a file path or command from a variable, an ignored error of telemetry or cleanup) are routinely silenced", checksOf(d))
 	case d.reason == "":
 		return finding.Warning, fmt.Sprintf("it silences %s and gives no reason why the finding is wrong", checksOf(d))
-	case d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && p.deferClose:
+	case closeIgnored(p):
 		return -1, ""
 	}
 	return finding.Info, fmt.Sprintf("it silences %s with a reason (%q)", checksOf(d), clip(d.reason))
 }
 
+// closeIgnored reports whether a directive with a reason silences errcheck
+// alone on a deferred Close, which is not reported: judge's one case that
+// drops a directive rather than grading it.
+func closeIgnored(p placed) bool {
+	d := p.directive
+	return d.reason != "" && !d.all() && d.kind == "nolint" && len(d.checks) == 1 && strings.EqualFold(d.checks[0], "errcheck") && p.deferClose
+}
+
 // convention reports whether base's files of the package already silence
 // the same linters the same way.
 func (a *pass) convention(file string, d *directive) bool {
-	dir := model.DirOf(file)
+	for _, bd := range a.directivesOf(model.DirOf(file)) {
+		if bd.kind == d.kind && covers(bd, d) && (!d.all() || bd.all()) {
+			return true
+		}
+	}
+	return false
+}
+
+// directivesOf lists, once per analysis, what reads as a directive in the
+// comments of base's files of a package, in file and line order.
+func (a *pass) directivesOf(dir string) []*directive {
+	if ds, ok := a.pkgDirectives[dir]; ok {
+		return ds
+	}
+	var out []*directive
 	for _, src := range a.Base.PkgSources(dir) {
 		for _, line := range strings.Split(string(src), "\n") {
 			i := strings.Index(line, "//")
@@ -512,8 +545,8 @@ func (a *pass) convention(file string, d *directive) bool {
 				continue
 			}
 			for j := i; j >= 0 && j < len(line); {
-				if bd, ok := parseDirective(line[j:]); ok && bd.kind == d.kind && covers(bd, d) && (!d.all() || bd.all()) {
-					return true
+				if bd, ok := parseDirective(line[j:]); ok {
+					out = append(out, bd)
 				}
 				k := strings.Index(line[j+2:], "//")
 				if k < 0 {
@@ -523,7 +556,11 @@ func (a *pass) convention(file string, d *directive) bool {
 			}
 		}
 	}
-	return false
+	if a.pkgDirectives == nil {
+		a.pkgDirectives = map[string][]*directive{}
+	}
+	a.pkgDirectives[dir] = out
+	return out
 }
 
 func checksOf(d *directive) string {
