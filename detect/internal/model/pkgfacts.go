@@ -169,6 +169,10 @@ func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcF
 		if ff := l.Cache.fileFacts(k); ff != nil {
 			return ff, ff.gen && !l.isHandWritten(k), nil
 		}
+		if ff := l.chunkFacts(f); ff != nil {
+			l.Cache.putFileFacts(k, ff)
+			return ff, false, nil
+		}
 		sf = l.file(f, rev)
 	}
 	if sf == nil {
@@ -179,6 +183,21 @@ func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcF
 		l.Cache.putFileFacts(k, ff)
 	}
 	return ff, sf.Generated, sf
+}
+
+// chunkFacts reads the facts of a hand-written Go file of a scan from its
+// declarations' facts (chunkfacts.go), or returns nil when the loader must
+// read it whole: no Cache, a file it would not read as it is (generated,
+// binary, too large, unreadable) or one its chunks cannot vouch for.
+func (l *Loader) chunkFacts(f *gitutil.File) *fileFacts {
+	if l.Cache == nil {
+		return nil
+	}
+	src, err := l.repo.Blob(f.Blob)
+	if err != nil || skipReason(f.Path, src) != "" {
+		return nil
+	}
+	return l.Cache.factsFromChunks(f.Path, src)
 }
 
 func (l *Loader) isHandWritten(k string) bool {

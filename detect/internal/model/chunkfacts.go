@@ -1,0 +1,253 @@
+package model
+
+import (
+	"bytes"
+	"encoding/binary"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"hash/maphash"
+	"strconv"
+)
+
+// A new version of a large file usually differs from the last one in a
+// declaration or two, yet its facts (fileFacts) were read from a parse of
+// the whole file. A scan keeps, instead, the facts of each top-level
+// declaration by the hash of its text (the chunks masks are cut from):
+// a file version not seen before parses only the declarations whose text
+// is new, so a commit costs what it changed rather than the size of its
+// files.
+//
+// The facts are those of a whole parse. The file's text is its header
+// and its chunks end to end, cut between lines outside raw strings and
+// block comments, so the parser reads the same tokens from the whole as
+// from the pieces, and declarations parse alone as they parse in the
+// file (goodhart parses without resolving objects): the whole file parses
+// cleanly when its header does (with no declaration in it), every chunk
+// does, and no import follows another declaration. Anything else — a
+// chunk or header that does not parse, imports out of order, //line
+// directives (which move the lines a fact records) — is read from a parse
+// of the whole file, as before, with its notes.
+
+// chunkFacts is what one chunk's declarations say, for fileFacts, read
+// from a parse of the chunk alone after a package clause.
+type chunkFacts struct {
+	imports, others bool        // it holds import declarations; it holds others
+	specs           [][2]string // import specs in order: name ("" without one), path
+	declared        []string    // DeclNames of each declaration, in order
+	types, state    []string    // as xrefDecls.declare records them
+	consts          [][2]string // string constants in order: name, value
+	setenv          []setenvFact
+	size            int
+}
+
+// setenvFact is a call X.Setenv("K", v) of a TestMain, an init or a
+// package-level variable, for findSetenv, whose X is the file's name for
+// package os. line counts from the chunk's first line (0).
+type setenvFact struct {
+	recv, key, value, owner string
+	line                    int
+}
+
+// chunkPrefix is what a chunk is parsed after: one line.
+const chunkPrefix = "package p\n"
+
+// parseChunk reads the facts of a chunk's text, or nil when it does not
+// parse cleanly.
+func parseChunk(text string) *chunkFacts {
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, "", chunkPrefix+text, parser.SkipObjectResolution)
+	if err != nil || af == nil {
+		return nil
+	}
+	cf := &chunkFacts{}
+	for _, d := range af.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			if cf.others {
+				return nil // the parser says so too; to be safe
+			}
+			cf.imports = true
+			for _, s := range gd.Specs {
+				is := s.(*ast.ImportSpec)
+				name := ""
+				if is.Name != nil {
+					name = is.Name.Name
+				}
+				cf.specs = append(cf.specs, [2]string{name, is.Path.Value})
+			}
+			continue
+		}
+		cf.others = true
+		cf.declared = append(cf.declared, DeclNames(d)...)
+	}
+	// As xrefDecls.declare, for every file (fileFacts keeps them for
+	// non-test files).
+	for _, d := range af.Decls {
+		d, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				cf.types = append(cf.types, s.Name.Name)
+			case *ast.ValueSpec:
+				for i, n := range s.Names {
+					if d.Tok == token.VAR && !sentinelError(n.Name, s, i) {
+						cf.state = append(cf.state, n.Name)
+					}
+					if d.Tok == token.CONST && i < len(s.Values) {
+						if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
+							v, _ := strconv.Unquote(l.Value)
+							cf.consts = append(cf.consts, [2]string{n.Name, v})
+						}
+					}
+				}
+			}
+		}
+	}
+	// As xrefDecls.findSetenv, for whatever name the file gives package os.
+	tf := fset.File(af.Pos())
+	look := func(owner string, n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			if recv, name := CallName(call); name == "Setenv" {
+				if v := StringArg(call, 0); v != "" {
+					cf.setenv = append(cf.setenv, setenvFact{recv: recv, key: v, value: StringArg(call, 1), owner: owner, line: tf.Line(call.Pos()) - 2})
+				}
+			}
+			return true
+		})
+	}
+	for _, d := range af.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
+				look(d.Name.Name, d.Body)
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.VAR {
+				look("var", d)
+			}
+		}
+	}
+	cf.size = 96
+	for _, ss := range [][]string{cf.declared, cf.types, cf.state} {
+		for _, s := range ss {
+			cf.size += 16 + len(s)
+		}
+	}
+	for _, p := range append(cf.specs, cf.consts...) {
+		cf.size += 32 + len(p[0]) + len(p[1])
+	}
+	for _, s := range cf.setenv {
+		cf.size += 80 + len(s.recv) + len(s.key) + len(s.value) + len(s.owner)
+	}
+	return cf
+}
+
+// headerParses reports whether a file's header (what comes before its
+// first chunk) parses cleanly and declares nothing.
+func headerParses(header []byte) bool {
+	af, err := parser.ParseFile(token.NewFileSet(), "", header, parser.SkipObjectResolution)
+	return err == nil && af != nil && len(af.Decls) == 0
+}
+
+// chunkSeeds seed the two 64-bit hashes that name a chunk's text in the
+// cache: 128 bits with its length, for texts of one process.
+var chunkSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// chunkKey names a chunk's text in the cache.
+func chunkKey(text string) string {
+	var b [24]byte
+	binary.LittleEndian.PutUint64(b[:], maphash.String(chunkSeeds[0], text))
+	binary.LittleEndian.PutUint64(b[8:], maphash.String(chunkSeeds[1], text))
+	binary.LittleEndian.PutUint64(b[16:], uint64(len(text)))
+	return string(b[:])
+}
+
+// factsFromChunks reads the facts of a hand-written Go file (not generated,
+// not skipped) from its chunks, parsing only those the cache has not seen;
+// nil when a whole parse must read them (see above). A file path's test
+// and ignored-folder marks decide which facts count, as in factsOf.
+func (c *Cache) factsFromChunks(path string, src []byte) *fileFacts {
+	if bytes.Contains(src, []byte("//line ")) || bytes.Contains(src, []byte("/*line ")) {
+		return nil
+	}
+	header, cs := chunks(view(src))
+	if !headerParses(src[:header]) {
+		return nil
+	}
+	test, ignored := IsTestFile(path), IgnoredDir(path)
+	ff := &fileFacts{parsed: true, gen: isGenerated(src)}
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
+	ff.decls = d
+	var facts []*chunkFacts
+	others := false
+	for _, ch := range cs {
+		k := chunkKey(ch.text)
+		cf, _ := c.chunks.Get(k)
+		if cf == nil {
+			if cf = parseChunk(ch.text); cf == nil {
+				return nil
+			}
+			c.chunks.Put(k, cf, cf.size+len(k))
+		}
+		if cf.imports && others {
+			return nil // an import after another declaration: the whole parse says so
+		}
+		others = others || cf.others
+		facts = append(facts, cf)
+	}
+	// ImportName(file, "os"): the first import of "os".
+	osName := ""
+	for _, cf := range facts {
+		for _, s := range cf.specs {
+			if p, err := strconv.Unquote(s[1]); err == nil && p == "os" && osName == "" {
+				osName = s[0]
+				if osName == "" {
+					osName = "os"
+				}
+			}
+		}
+	}
+	line := 1 // the line each chunk starts on
+	for i, cf := range facts {
+		if i > 0 {
+			line += bytes.Count(src[cs[i-1].start:cs[i].start], []byte("\n"))
+		} else {
+			line += bytes.Count(src[:cs[0].start], []byte("\n"))
+		}
+		if !test {
+			ff.declared = append(ff.declared, cf.declared...)
+		}
+		if ignored {
+			continue
+		}
+		if !test {
+			for _, t := range cf.types {
+				d.types[t] = true
+			}
+			for _, s := range cf.state {
+				d.state[s] = true
+			}
+			for _, kv := range cf.consts {
+				d.consts[kv[0]] = kv[1]
+			}
+		} else if osName != "" {
+			for _, s := range cf.setenv {
+				if s.recv == osName {
+					d.envSet[s.key] = &TestLit{Value: s.value, file: path, line: line + s.line, Owner: s.owner}
+				}
+			}
+		}
+	}
+	ff.size = 64 + len(path) + d.estimate()
+	for _, n := range ff.declared {
+		ff.size += 16 + len(n)
+	}
+	return ff
+}
