@@ -38,7 +38,69 @@ type chunkFacts struct {
 	types, state    []string    // as xrefDecls.declare records them
 	consts          [][2]string // string constants in order: name, value
 	setenv          []setenvFact
+	graph           []graphFact // what each declaration mentions, for PkgXref.graph
 	size            int
+}
+
+// graphFact is one top-level name a declaration gives a body or an
+// initializer, as PkgXref.mentionsOf records it: a function or method (a
+// body, unless written in assembly), or a variable or constant (each of its
+// spec's values).
+type graphFact struct {
+	name   string
+	fn     bool
+	nodes  int    // its bodies or initializers
+	idents string // the identifiers they mention, each followed by a NUL
+}
+
+// graphFactsOf reads what a file's (or a chunk's) declarations mention.
+func graphFactsOf(decls []ast.Decl) []graphFact {
+	var out []graphFact
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			g := graphFact{name: d.Name.Name, fn: true}
+			if d.Body != nil {
+				g.nodes, g.idents = 1, identsOf(d.Body)
+			}
+			out = append(out, g)
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				s, ok := s.(*ast.ValueSpec)
+				if !ok {
+					continue
+				}
+				var idents string
+				if len(s.Values) > 0 {
+					nodes := make([]ast.Node, len(s.Values))
+					for i, v := range s.Values {
+						nodes[i] = v
+					}
+					idents = identsOf(nodes...)
+				}
+				for _, n := range s.Names {
+					out = append(out, graphFact{name: n.Name, nodes: len(s.Values), idents: idents})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// identsOf lists the identifiers the nodes mention, once each.
+func identsOf(nodes ...ast.Node) string {
+	seen := map[string]bool{}
+	var b []byte
+	for _, n := range nodes {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+				seen[id.Name] = true
+				b = append(append(b, id.Name...), 0)
+			}
+			return true
+		})
+	}
+	return string(b)
 }
 
 // setenvFact is a call X.Setenv("K", v) of a TestMain, an init or a
@@ -134,7 +196,11 @@ func parseChunk(text string) *chunkFacts {
 			}
 		}
 	}
+	cf.graph = graphFactsOf(af.Decls)
 	cf.size = 96
+	for _, g := range cf.graph {
+		cf.size += 48 + len(g.name) + len(g.idents)
+	}
 	for _, ss := range [][]string{cf.declared, cf.types, cf.state} {
 		for _, s := range ss {
 			cf.size += 16 + len(s)
@@ -169,39 +235,50 @@ func chunkKey(text string) string {
 	return string(b[:])
 }
 
-// factsFromChunks reads the facts of a hand-written Go file (not generated,
-// not skipped) from its chunks, parsing only those the cache has not seen;
-// nil when a whole parse must read them (see above). A file path's test
-// and ignored-folder marks decide which facts count, as in factsOf.
-func (c *Cache) factsFromChunks(path string, src []byte) *fileFacts {
+// chunksOf returns the facts of a Go text's chunks, with the chunks,
+// parsing those the cache has not seen; nil when a whole parse must read
+// the text (see above).
+func (c *Cache) chunksOf(src []byte) ([]*chunkFacts, []chunk) {
 	if bytes.Contains(src, []byte("//line ")) || bytes.Contains(src, []byte("/*line ")) {
-		return nil
+		return nil, nil
 	}
 	header, cs := chunks(view(src))
 	if !headerParses(src[:header]) {
-		return nil
+		return nil, nil
 	}
-	test, ignored := IsTestFile(path), IgnoredDir(path)
-	ff := &fileFacts{parsed: true, gen: isGenerated(src)}
-	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
-	ff.decls = d
-	var facts []*chunkFacts
+	facts := make([]*chunkFacts, 0, len(cs))
 	others := false
 	for _, ch := range cs {
 		k := chunkKey(ch.text)
 		cf, _ := c.chunks.Get(k)
 		if cf == nil {
 			if cf = parseChunk(ch.text); cf == nil {
-				return nil
+				return nil, nil
 			}
 			c.chunks.Put(k, cf, cf.size+len(k))
 		}
 		if cf.imports && others {
-			return nil // an import after another declaration: the whole parse says so
+			return nil, nil // an import after another declaration: the whole parse says so
 		}
 		others = others || cf.others
 		facts = append(facts, cf)
 	}
+	return facts, cs
+}
+
+// factsFromChunks reads the facts of a hand-written Go file (not generated,
+// not skipped) from its chunks, parsing only those the cache has not seen;
+// nil when a whole parse must read them (see above). A file path's test
+// and ignored-folder marks decide which facts count, as in factsOf.
+func (c *Cache) factsFromChunks(path string, src []byte) *fileFacts {
+	facts, cs := c.chunksOf(src)
+	if facts == nil {
+		return nil
+	}
+	test, ignored := IsTestFile(path), IgnoredDir(path)
+	ff := &fileFacts{parsed: true, gen: isGenerated(src)}
+	d := &xrefDecls{types: map[string]bool{}, state: map[string]bool{}, consts: map[string]string{}, envSet: map[string]*TestLit{}}
+	ff.decls = d
 	// ImportName(file, "os"): the first import of "os".
 	osName := ""
 	for _, cf := range facts {

@@ -218,7 +218,8 @@ func (s *Snapshot) declaredIn(dir string) map[string]bool {
 // CrossRef returns the cross-reference of the package in dir. Its
 // declarations come from the files' facts; the literals and the mentions of
 // its files, which few analyses ask for, load the whole package on the
-// first question.
+// first question (in a scan, the mentions come from the declarations'
+// facts).
 func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	if p, ok := s.dirs[dir]; ok {
 		return p.CrossRef()
@@ -231,6 +232,9 @@ func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	x.load = func() {
 		p := s.Pkg(dir)
 		x.files, x.declared = p.Files, p.declared
+	}
+	if s.ld.Cache != nil {
+		x.graphOf = func() []fileGraph { return s.graphFiles(dir) }
 	}
 	if s.xrefs == nil {
 		s.xrefs = map[string]*PkgXref{}
@@ -313,6 +317,49 @@ func (s *Snapshot) PkgSources(dir string) [][]byte {
 			}
 		}
 		out = append(out, src)
+	}
+	return out
+}
+
+// graphFiles reads what the declarations of each file of Pkg(dir).Files
+// mention, in its order, as PkgXref.mentionsOf reads them from the trees:
+// from the declarations' facts in the scan's cache, parsing only the
+// declarations it has not seen; a file whose chunks cannot vouch for a
+// clean parse is loaded as Pkg loads it. Files in ignored folders and
+// without a tree are left out, as graph leaves them.
+func (s *Snapshot) graphFiles(dir string) []fileGraph {
+	var out []fileGraph
+	for _, pf := range s.factsIn(dir).files {
+		path := pf.f.Path
+		if IgnoredDir(path) {
+			continue
+		}
+		src, err := pf.src, error(nil)
+		if !pf.had {
+			src, err = s.ld.repo.Blob(pf.f.Blob)
+		}
+		if err == nil {
+			if cs, _ := s.ld.Cache.chunksOf(src); cs != nil {
+				fg := fileGraph{path: path}
+				for _, cf := range cs {
+					fg.facts = append(fg.facts, cf.graph...)
+				}
+				out = append(out, fg)
+				continue
+			}
+		}
+		var sf *SrcFile
+		switch cf, changed := s.Files[path]; {
+		case changed && !cf.masked:
+			sf = cf
+		case changed && pf.f.Blob == "": // a changed file the listing does not show
+			sf = cf.full()
+		default:
+			sf = s.ld.file(&pf.f, s.Rev)
+		}
+		if sf != nil && sf.AST != nil {
+			out = append(out, fileGraph{path: path, facts: graphFactsOf(sf.AST.Decls)})
+		}
 	}
 	return out
 }
