@@ -218,8 +218,8 @@ func (s *Snapshot) declaredIn(dir string) map[string]bool {
 // CrossRef returns the cross-reference of the package in dir. Its
 // declarations come from the files' facts; the literals and the mentions of
 // its files, which few analyses ask for, load the whole package on the
-// first question (in a scan, the mentions come from the declarations'
-// facts).
+// first question (in a scan, the literals load the test files, and the
+// mentions come from the declarations' facts).
 func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	if p, ok := s.dirs[dir]; ok {
 		return p.CrossRef()
@@ -234,7 +234,11 @@ func (s *Snapshot) CrossRef(dir string) *PkgXref {
 		x.files, x.declared = p.Files, p.declared
 	}
 	if s.ld.Cache != nil {
+		// A scan reads the graph from its declarations' facts, and the
+		// literals from the test files alone, with the names the
+		// package's facts say its other files declare.
 		x.graphOf = func() []fileGraph { return s.graphFiles(dir) }
+		x.load = func() { x.files, x.declared = s.pkgFiles(dir, IsTestFile), s.declaredIn(dir) }
 	}
 	if s.xrefs == nil {
 		s.xrefs = map[string]*PkgXref{}
