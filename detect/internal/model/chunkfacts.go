@@ -122,8 +122,16 @@ func parseChunk(text string) *chunkFacts {
 	if err != nil || af == nil {
 		return nil
 	}
+	tf := fset.File(af.Pos())
+	return chunkFactsOf(af.Decls, func(p token.Pos) int { return tf.Line(p) - 2 })
+}
+
+// chunkFactsOf reads the facts of a chunk's declarations; line gives the
+// line of a position counted from the chunk's first (0). Nil when an
+// import follows another declaration.
+func chunkFactsOf(decls []ast.Decl, line func(token.Pos) int) *chunkFacts {
 	cf := &chunkFacts{}
-	for _, d := range af.Decls {
+	for _, d := range decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
 			if cf.others {
 				return nil // the parser says so too; to be safe
@@ -144,7 +152,7 @@ func parseChunk(text string) *chunkFacts {
 	}
 	// As xrefDecls.declare, for every file (fileFacts keeps them for
 	// non-test files).
-	for _, d := range af.Decls {
+	for _, d := range decls {
 		d, ok := d.(*ast.GenDecl)
 		if !ok {
 			continue
@@ -169,7 +177,6 @@ func parseChunk(text string) *chunkFacts {
 		}
 	}
 	// As xrefDecls.findSetenv, for whatever name the file gives package os.
-	tf := fset.File(af.Pos())
 	look := func(owner string, n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -178,13 +185,13 @@ func parseChunk(text string) *chunkFacts {
 			}
 			if recv, name := CallName(call); name == "Setenv" {
 				if v := StringArg(call, 0); v != "" {
-					cf.setenv = append(cf.setenv, setenvFact{recv: recv, key: v, value: StringArg(call, 1), owner: owner, line: tf.Line(call.Pos()) - 2})
+					cf.setenv = append(cf.setenv, setenvFact{recv: recv, key: v, value: StringArg(call, 1), owner: owner, line: line(call.Pos())})
 				}
 			}
 			return true
 		})
 	}
-	for _, d := range af.Decls {
+	for _, d := range decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
@@ -196,7 +203,7 @@ func parseChunk(text string) *chunkFacts {
 			}
 		}
 	}
-	cf.graph = graphFactsOf(af.Decls)
+	cf.graph = graphFactsOf(decls)
 	cf.size = 96
 	for _, g := range cf.graph {
 		cf.size += 48 + len(g.name) + len(g.idents)
@@ -238,32 +245,91 @@ func chunkKey(text string) string {
 // chunksOf returns the facts of a Go text's chunks, with the chunks,
 // parsing those the cache has not seen; nil when a whole parse must read
 // the text (see above).
-func (c *Cache) chunksOf(src []byte) ([]*chunkFacts, []chunk) {
-	if bytes.Contains(src, []byte("//line ")) || bytes.Contains(src, []byte("/*line ")) {
+func (c *Cache) chunksOf(src []byte, maxFresh int) ([]*chunkFacts, []chunk) {
+	if directed(src) {
 		return nil, nil
 	}
 	header, cs := chunks(view(src))
 	if !headerParses(src[:header]) {
 		return nil, nil
 	}
-	facts := make([]*chunkFacts, 0, len(cs))
+	facts := make([]*chunkFacts, len(cs))
+	fresh := 0
+	for i, ch := range cs {
+		if facts[i], _ = c.chunks.Get(chunkKey(ch.text)); facts[i] == nil {
+			if fresh += len(ch.text); fresh > maxFresh {
+				return nil, nil
+			}
+		}
+	}
 	others := false
-	for _, ch := range cs {
-		k := chunkKey(ch.text)
-		cf, _ := c.chunks.Get(k)
+	for i, ch := range cs {
+		cf := facts[i]
 		if cf == nil {
+			k := chunkKey(ch.text)
 			if cf = parseChunk(ch.text); cf == nil {
 				return nil, nil
 			}
 			c.chunks.Put(k, cf, cf.size+len(k))
+			facts[i] = cf
 		}
 		if cf.imports && others {
 			return nil, nil // an import after another declaration: the whole parse says so
 		}
 		others = others || cf.others
-		facts = append(facts, cf)
 	}
 	return facts, cs
+}
+
+// directed reports whether a Go text may carry //line directives, which
+// move the lines a fact records.
+func directed(src []byte) bool {
+	return bytes.Contains(src, []byte("//line ")) || bytes.Contains(src, []byte("/*line "))
+}
+
+// seedChunks records the facts of the chunks of a file parsed whole and
+// cleanly, read off its tree, so that the file's next version parses only
+// its new declarations. A file whose header declares something, or with a
+// declaration across two chunks or a chunk without one (text a gofmt'd
+// file does not have), seeds nothing: each chunk it seeds holds whole
+// declarations only, and so parses alone as it parses in the file.
+func (c *Cache) seedChunks(sf *SrcFile) {
+	if c == nil || sf.AST == nil || sf.Err != nil || directed(sf.Src) {
+		return
+	}
+	tf := sf.Fset.File(sf.AST.Package)
+	if tf == nil || tf.Size() != len(sf.Src) {
+		return
+	}
+	header, cs := chunks(view(sf.Src))
+	decls := sf.AST.Decls
+	per := make([][]ast.Decl, len(cs))
+	i := 0
+	for _, d := range decls {
+		start, end := tf.Offset(d.Pos()), tf.Offset(d.End())
+		for i < len(cs) && start >= cs[i].end {
+			i++
+		}
+		if start < header || i == len(cs) || start < cs[i].start || end > cs[i].end {
+			return
+		}
+		per[i] = append(per[i], d)
+	}
+	for i, ch := range cs {
+		if len(per[i]) == 0 {
+			return
+		}
+		first := tf.Line(tf.Pos(ch.start))
+		if _, ok := c.chunks.Get(chunkKey(ch.text)); ok {
+			continue
+		}
+		cf := chunkFactsOf(per[i], func(p token.Pos) int { return tf.Line(p) - first })
+		if cf == nil {
+			return
+		}
+		k := chunkKey(ch.text)
+		c.chunks.Put(k, cf, cf.size+len(k))
+	}
 }
 
 // factsFromChunks reads the facts of a hand-written Go file (not generated,
@@ -271,7 +337,13 @@ func (c *Cache) chunksOf(src []byte) ([]*chunkFacts, []chunk) {
 // nil when a whole parse must read them (see above). A file path's test
 // and ignored-folder marks decide which facts count, as in factsOf.
 func (c *Cache) factsFromChunks(path string, src []byte) *fileFacts {
-	facts, cs := c.chunksOf(src)
+	return c.factsFromChunksFresh(path, src, len(src))
+}
+
+// factsFromChunksFresh is factsFromChunks parsing at most maxFresh bytes of
+// chunks the cache has not seen (nil past it).
+func (c *Cache) factsFromChunksFresh(path string, src []byte, maxFresh int) *fileFacts {
+	facts, cs := c.chunksOf(src, maxFresh)
 	if facts == nil {
 		return nil
 	}

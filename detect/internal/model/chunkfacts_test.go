@@ -219,3 +219,41 @@ func TestScanLiteralsFromTestFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestSeededChunksAreParsedChunks: the facts a whole parse seeds for a
+// file's chunks are those a parse of each chunk alone gives, lines
+// included; a file that cannot vouch for its chunks seeds none.
+func TestSeededChunksAreParsedChunks(t *testing.T) {
+	files := map[string][]byte{}
+	for p, src := range chunkFactsCases {
+		files[p] = []byte(src)
+	}
+	for _, fs := range goroot(t, "strings", "go/ast", "encoding/json", "net/http", "os") {
+		for p, src := range fs {
+			files[p] = src
+		}
+	}
+	seeded := 0
+	for path, src := range files {
+		sf := parseFile(path, src)
+		cache := NewCache(8 << 20)
+		cache.seedChunks(sf)
+		_, cs := chunks(view(src))
+		for _, ch := range cs {
+			got, ok := cache.chunks.Get(chunkKey(ch.text))
+			if !ok {
+				continue
+			}
+			seeded++
+			if diff := cmp.Diff(parseChunk(ch.text), got, cmp.AllowUnexported(chunkFacts{}, setenvFact{}, graphFact{})); diff != "" {
+				t.Errorf("%s: seeded facts of %.40q differ from its parse (-parsed +seeded):\n%s", path, ch.text, diff)
+			}
+		}
+		if cache.chunks.Size() > 0 && (slices.Contains(chunkFactsWhole, path) || sf.Err != nil) {
+			t.Errorf("%s: seeded chunks of a file that cannot vouch for them", path)
+		}
+	}
+	if seeded < 1000 {
+		t.Errorf("only %d chunks seeded", seeded)
+	}
+}

@@ -181,23 +181,31 @@ func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcF
 	ff := factsOf(sf, isGenerated(sf.Src))
 	if sf.Err == nil && sf.AST != nil && !sf.masked {
 		l.Cache.putFileFacts(k, ff)
+		if !IsTestFile(f.Path) && !sf.Generated && skipReason(f.Path, sf.Src) == "" {
+			l.Cache.seedChunks(sf)
+		}
 	}
 	return ff, sf.Generated, sf
 }
 
-// chunkFacts reads the facts of a hand-written Go file of a scan from its
-// declarations' facts (chunkfacts.go), or returns nil when the loader must
-// read it whole: no Cache, a file it would not read as it is (generated,
-// binary, too large, unreadable) or one its chunks cannot vouch for.
+// chunkFacts reads the facts of a new version of a hand-written non-test
+// Go file of a scan from its declarations' facts (chunkfacts.go), parsing
+// only its new declarations, or returns nil when the loader must read it
+// whole: no Cache, a test file (the tests' lookups, which most analyses of
+// a package make, read its tree, which the whole parse leaves them), a
+// file it would not read as it is (generated, binary, too large,
+// unreadable), one its chunks cannot vouch for, or one most of whose text
+// is new (a first version: parsed whole, its tree serves the rules that
+// read the package's files, and it seeds the declarations' facts).
 func (l *Loader) chunkFacts(f *gitutil.File) *fileFacts {
-	if l.Cache == nil {
+	if l.Cache == nil || IsTestFile(f.Path) {
 		return nil
 	}
 	src, err := l.repo.Blob(f.Blob)
 	if err != nil || skipReason(f.Path, src) != "" {
 		return nil
 	}
-	return l.Cache.factsFromChunks(f.Path, src)
+	return l.Cache.factsFromChunksFresh(f.Path, src, len(src)/2)
 }
 
 func (l *Loader) isHandWritten(k string) bool {
@@ -338,12 +346,18 @@ func (s *Snapshot) graphFiles(dir string) []fileGraph {
 		if IgnoredDir(path) {
 			continue
 		}
+		if sf := s.graphTree(pf); sf != nil {
+			if sf.AST != nil {
+				out = append(out, fileGraph{path: path, facts: graphFactsOf(sf.AST.Decls)})
+			}
+			continue
+		}
 		src, err := pf.src, error(nil)
 		if !pf.had {
 			src, err = s.ld.repo.Blob(pf.f.Blob)
 		}
 		if err == nil {
-			if cs, _ := s.ld.Cache.chunksOf(src); cs != nil {
+			if cs, _ := s.ld.Cache.chunksOf(src, len(src)); cs != nil {
 				fg := fileGraph{path: path}
 				for _, cf := range cs {
 					fg.facts = append(fg.facts, cf.graph...)
@@ -366,4 +380,21 @@ func (s *Snapshot) graphFiles(dir string) []fileGraph {
 		}
 	}
 	return out
+}
+
+// graphTree returns the tree Pkg would hold for a file of the package's
+// facts when the analysis has it at hand — a changed file parsed whole, or
+// a file the loader parsed already — and nil when reading it would take a
+// parse.
+func (s *Snapshot) graphTree(pf pkgFile) *SrcFile {
+	if cf, changed := s.Files[pf.f.Path]; changed && (!cf.masked || pf.f.Blob == "") {
+		if !cf.masked {
+			return cf
+		}
+		return nil // a changed file the listing does not show: full() parses it
+	}
+	k := pf.f.Blob + "\x00" + pf.f.Path
+	s.ld.mu.Lock()
+	defer s.ld.mu.Unlock()
+	return s.ld.parsed[k]
 }
