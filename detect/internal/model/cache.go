@@ -14,19 +14,21 @@ import "github.com/goodhart-dev/goodhart/internal/lru"
 // entries beyond its share of the size. It is safe for concurrent use: the
 // trees are read, never changed. The zero of *Cache (nil) keeps nothing.
 type Cache struct {
-	decls *lru.Cache[*fileDecls]
-	trees *lru.Cache[*SrcFile]
-	xrefs *lru.Cache[*xrefDecls]
-	facts *lru.Cache[*fileFacts]
+	decls  *lru.Cache[*fileDecls]
+	trees  *lru.Cache[*SrcFile]
+	xrefs  *lru.Cache[*xrefDecls]
+	facts  *lru.Cache[*fileFacts]
+	chunks *lru.Cache[*chunkFacts] // what each declaration's text declares, by its hash (chunkfacts.go)
 }
 
 // NewCache returns a cache that holds about maxBytes: three eighths of it
 // for declarations, five sixteenths for syntax trees, an eighth for what
-// each file version declares (fileFacts) and the rest for the tests'
+// each file version declares (fileFacts), a sixteenth for what each
+// declaration's text declares (chunkFacts) and the rest for the tests'
 // cross-references of packages (PkgXref).
 func NewCache(maxBytes int) *Cache {
-	d, t, f := maxBytes*3/8, maxBytes*5/16, maxBytes/8
-	return &Cache{lru.New[*fileDecls](d), lru.New[*SrcFile](t), lru.New[*xrefDecls](maxBytes - d - t - f), lru.New[*fileFacts](f)}
+	d, t, f, c := maxBytes*3/8, maxBytes*5/16, maxBytes/8, maxBytes/16
+	return &Cache{lru.New[*fileDecls](d), lru.New[*SrcFile](t), lru.New[*xrefDecls](maxBytes - d - t - f - c), lru.New[*fileFacts](f), lru.New[*chunkFacts](c)}
 }
 
 func (c *Cache) fileFacts(key string) *fileFacts {

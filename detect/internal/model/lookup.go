@@ -344,6 +344,11 @@ func (s *Snapshot) valueSpec(dir string, tok token.Token, name string) *ast.Valu
 	return found
 }
 
+// PkgVar finds a package-level variable of dir by name, as
+// Pkg(dir).Vars()[name] does, parsing only the declarations that may
+// declare it unless the package is parsed whole.
+func (s *Snapshot) PkgVar(dir, name string) *ast.ValueSpec { return s.valueSpec(dir, token.VAR, name) }
+
 // varTable finds a package-level variable bound to a composite literal,
 // and the file that declares it, as pkgInfo.varTable does.
 func (s *Snapshot) varTable(dir, name string) (*ast.CompositeLit, *SrcFile) {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"go/ast"
 	"go/token"
 	"os"
@@ -87,6 +88,9 @@ func TestLookupAgreesWithWholeParse(t *testing.T) {
 				if (got == nil) != (want == nil) || got != nil && got.Pos() != want.Pos() {
 					t.Errorf("%s: valueSpec(%s, %s) = %v, the whole parse says %v", dir, tok, name, got, want)
 				}
+			}
+			if got, want := lazy.lastFuncBody(dir, name), whole.lastFuncBody(dir, name); !bytes.Equal(got, want) {
+				t.Errorf("%s: lastFuncBody(%s) = %.40q, the whole parse says %.40q", dir, name, got, want)
 			}
 			gotCL, gotF := lazy.varTable(dir, name)
 			wantCL, wantF := whole.varTable(dir, name)

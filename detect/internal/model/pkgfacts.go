@@ -169,6 +169,10 @@ func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcF
 		if ff := l.Cache.fileFacts(k); ff != nil {
 			return ff, ff.gen && !l.isHandWritten(k), nil
 		}
+		if ff := l.chunkFacts(f); ff != nil {
+			l.Cache.putFileFacts(k, ff)
+			return ff, false, nil
+		}
 		sf = l.file(f, rev)
 	}
 	if sf == nil {
@@ -177,8 +181,31 @@ func (l *Loader) fileFacts(f *gitutil.File, rev string) (*fileFacts, bool, *SrcF
 	ff := factsOf(sf, isGenerated(sf.Src))
 	if sf.Err == nil && sf.AST != nil && !sf.masked {
 		l.Cache.putFileFacts(k, ff)
+		if !IsTestFile(f.Path) && !sf.Generated && skipReason(f.Path, sf.Src) == "" {
+			l.Cache.seedChunks(sf)
+		}
 	}
 	return ff, sf.Generated, sf
+}
+
+// chunkFacts reads the facts of a new version of a hand-written non-test
+// Go file of a scan from its declarations' facts (chunkfacts.go), parsing
+// only its new declarations, or returns nil when the loader must read it
+// whole: no Cache, a test file (the tests' lookups, which most analyses of
+// a package make, read its tree, which the whole parse leaves them), a
+// file it would not read as it is (generated, binary, too large,
+// unreadable), one its chunks cannot vouch for, or one most of whose text
+// is new (a first version: parsed whole, its tree serves the rules that
+// read the package's files, and it seeds the declarations' facts).
+func (l *Loader) chunkFacts(f *gitutil.File) *fileFacts {
+	if l.Cache == nil || IsTestFile(f.Path) {
+		return nil
+	}
+	src, err := l.repo.Blob(f.Blob)
+	if err != nil || skipReason(f.Path, src) != "" {
+		return nil
+	}
+	return l.Cache.factsFromChunksFresh(f.Path, src, len(src)/2)
 }
 
 func (l *Loader) isHandWritten(k string) bool {
@@ -199,7 +226,8 @@ func (s *Snapshot) declaredIn(dir string) map[string]bool {
 // CrossRef returns the cross-reference of the package in dir. Its
 // declarations come from the files' facts; the literals and the mentions of
 // its files, which few analyses ask for, load the whole package on the
-// first question.
+// first question (in a scan, the literals load the test files, and the
+// mentions come from the declarations' facts).
 func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	if p, ok := s.dirs[dir]; ok {
 		return p.CrossRef()
@@ -212,6 +240,13 @@ func (s *Snapshot) CrossRef(dir string) *PkgXref {
 	x.load = func() {
 		p := s.Pkg(dir)
 		x.files, x.declared = p.Files, p.declared
+	}
+	if s.ld.Cache != nil {
+		// A scan reads the graph from its declarations' facts, and the
+		// literals from the test files alone, with the names the
+		// package's facts say its other files declare.
+		x.graphOf = func() []fileGraph { return s.graphFiles(dir) }
+		x.load = func() { x.files, x.declared = s.pkgFiles(dir, IsTestFile), s.declaredIn(dir) }
 	}
 	if s.xrefs == nil {
 		s.xrefs = map[string]*PkgXref{}
@@ -296,4 +331,70 @@ func (s *Snapshot) PkgSources(dir string) [][]byte {
 		out = append(out, src)
 	}
 	return out
+}
+
+// graphFiles reads what the declarations of each file of Pkg(dir).Files
+// mention, in its order, as PkgXref.mentionsOf reads them from the trees:
+// from the declarations' facts in the scan's cache, parsing only the
+// declarations it has not seen; a file whose chunks cannot vouch for a
+// clean parse is loaded as Pkg loads it. Files in ignored folders and
+// without a tree are left out, as graph leaves them.
+func (s *Snapshot) graphFiles(dir string) []fileGraph {
+	var out []fileGraph
+	for _, pf := range s.factsIn(dir).files {
+		path := pf.f.Path
+		if IgnoredDir(path) {
+			continue
+		}
+		if sf := s.graphTree(pf); sf != nil {
+			if sf.AST != nil {
+				out = append(out, fileGraph{path: path, facts: graphFactsOf(sf.AST.Decls)})
+			}
+			continue
+		}
+		src, err := pf.src, error(nil)
+		if !pf.had {
+			src, err = s.ld.repo.Blob(pf.f.Blob)
+		}
+		if err == nil {
+			if cs, _ := s.ld.Cache.chunksOf(src, len(src)); cs != nil {
+				fg := fileGraph{path: path}
+				for _, cf := range cs {
+					fg.facts = append(fg.facts, cf.graph...)
+				}
+				out = append(out, fg)
+				continue
+			}
+		}
+		var sf *SrcFile
+		switch cf, changed := s.Files[path]; {
+		case changed && !cf.masked:
+			sf = cf
+		case changed && pf.f.Blob == "": // a changed file the listing does not show
+			sf = cf.full()
+		default:
+			sf = s.ld.file(&pf.f, s.Rev)
+		}
+		if sf != nil && sf.AST != nil {
+			out = append(out, fileGraph{path: path, facts: graphFactsOf(sf.AST.Decls)})
+		}
+	}
+	return out
+}
+
+// graphTree returns the tree Pkg would hold for a file of the package's
+// facts when the analysis has it at hand — a changed file parsed whole, or
+// a file the loader parsed already — and nil when reading it would take a
+// parse.
+func (s *Snapshot) graphTree(pf pkgFile) *SrcFile {
+	if cf, changed := s.Files[pf.f.Path]; changed && (!cf.masked || pf.f.Blob == "") {
+		if !cf.masked {
+			return cf
+		}
+		return nil // a changed file the listing does not show: full() parses it
+	}
+	k := pf.f.Blob + "\x00" + pf.f.Path
+	s.ld.mu.Lock()
+	defer s.ld.mu.Unlock()
+	return s.ld.parsed[k]
 }

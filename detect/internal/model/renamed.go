@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"go/ast"
+	"go/token"
 	"strings"
 	"unicode"
 
@@ -17,17 +18,7 @@ import (
 // its subject's rename lost its subject to nothing. It returns "" when no
 // such declaration exists.
 func (a *Pass) RenamedTo(dir, name string) string {
-	var body []byte
-	for _, f := range a.Base.Pkg(dir).Files {
-		if f.AST == nil || IsTestFile(f.Path) {
-			continue
-		}
-		for _, d := range f.AST.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Body != nil {
-				body = squeeze(f.Text(fd.Body))
-			}
-		}
-	}
+	body := a.Base.lastFuncBody(dir, name)
 	if len(body) < 16 {
 		return "" // too little to tell a rename from a coincidence
 	}
@@ -85,4 +76,49 @@ func (a *Pass) MovedTo(dir string) string {
 // repository, not removed.
 func (a *Pass) Submodule(dir string) bool {
 	return a.Head.ld != nil && a.Head.ld.repo != nil && gitutil.IsSubmodule(a.Head.ld.repo, a.Head.Rev, dir)
+}
+
+// lastFuncBody returns the body, squeezed, of the last function or method
+// named name that the non-test files of dir declare (the last file's, and
+// in it the last), or nil. Unless the package is parsed whole, it parses
+// only the declarations that may be named so (lookup.go).
+func (s *Snapshot) lastFuncBody(dir, name string) []byte {
+	var body []byte
+	if s.wholePkg(dir) {
+		for _, f := range s.Pkg(dir).Files {
+			if f.AST == nil || IsTestFile(f.Path) {
+				continue
+			}
+			for _, d := range f.AST.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Body != nil {
+					body = squeeze(f.Text(fd.Body))
+				}
+			}
+		}
+		return body
+	}
+	p := s.text(dir)
+	order := map[*textFile]int{}
+	for i, f := range p.files {
+		order[f] = i
+	}
+	last, at := -1, token.NoPos
+	for _, r := range p.candidates(name) {
+		if IsTestFile(r.f.path) {
+			continue
+		}
+		decls, sf := r.decls()
+		for _, d := range decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Name.Name != name || fd.Body == nil {
+				continue
+			}
+			// A partial parse keeps the file's offsets: positions order
+			// the declarations of one file.
+			if i := order[r.f]; i > last || i == last && fd.Pos() > at {
+				last, at, body = i, fd.Pos(), squeeze(sf.Text(fd.Body))
+			}
+		}
+	}
+	return body
 }

@@ -58,7 +58,8 @@ type PkgXref struct {
 	lits     map[string][]*TestLit // literal value → its uses in test files
 
 	graphOnce sync.Once
-	decls     map[string][]ast.Node      // top-level name → its bodies and initializers, in file order
+	graphOf   func() []fileGraph         // what each file's declarations mention, without loading the files; nil: from the files
+	decls     map[string][]declNode      // top-level name → its bodies and initializers, in file order
 	mentions  map[string]map[string]bool // top-level name → the names its decls mention, read on first use
 	testDecl  map[string]bool            // top-level names declared in test files
 	funcs     map[string]bool            // top-level names that are functions or methods
@@ -194,13 +195,42 @@ func (x *PkgXref) loadFiles() {
 	})
 }
 
+// declNode is a body or initializer of a top-level declaration: its
+// syntax, or the identifiers it mentions (graphFact.idents).
+type declNode struct {
+	node   ast.Node
+	idents string
+}
+
+// fileGraph is what the declarations of one of the package's files
+// mention, as mentionsOf reads them.
+type fileGraph struct {
+	path  string
+	facts []graphFact
+}
+
 // graph records, on first use, the top-level declarations of the package,
 // for reaches; what each mentions is read when reaches first comes to it
-// (mentioned), as most questions follow a few declarations of many.
+// (mentioned), as most questions follow a few declarations of many. A
+// cross-reference made from a scan's facts reads them from its files'
+// declarations' facts (graphOf), not from the files' trees.
 func (x *PkgXref) graph() {
 	x.graphOnce.Do(func() {
+		x.decls, x.mentions, x.testDecl, x.funcs, x.reached = map[string][]declNode{}, map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+		if x.graphOf != nil {
+			for _, fg := range x.graphOf() {
+				test := IsTestFile(fg.path)
+				for _, g := range fg.facts {
+					if g.nodes > 0 {
+						x.decls[g.name] = append(x.decls[g.name], declNode{idents: g.idents})
+					}
+					x.funcs[g.name] = x.funcs[g.name] || g.fn
+					x.testDecl[g.name] = x.testDecl[g.name] || test
+				}
+			}
+			return
+		}
 		x.loadFiles()
-		x.decls, x.mentions, x.testDecl, x.funcs, x.reached = map[string][]ast.Node{}, map[string]map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, f := range x.files {
 			if f.AST != nil && !IgnoredDir(f.Path) {
 				x.mentionsOf(f)
@@ -302,7 +332,7 @@ func (x *PkgXref) mention(name string, n ast.Node) {
 	if n == nil {
 		return
 	}
-	x.decls[name] = append(x.decls[name], n)
+	x.decls[name] = append(x.decls[name], declNode{node: n})
 }
 
 // mentioned returns the names the declarations named name mention, nil
@@ -319,7 +349,15 @@ func (x *PkgXref) mentioned(name string) map[string]bool {
 	}
 	m := map[string]bool{}
 	for _, n := range nodes {
-		ast.Inspect(n, func(n ast.Node) bool {
+		if n.node == nil {
+			for ids := n.idents; ids != ""; {
+				var id string
+				id, ids, _ = strings.Cut(ids, "\x00")
+				m[id] = true
+			}
+			continue
+		}
+		ast.Inspect(n.node, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
 				m[id.Name] = true
 			}

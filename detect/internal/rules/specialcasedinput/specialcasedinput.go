@@ -471,9 +471,9 @@ func (sc *specialScan) mapLiteral(e ast.Expr) (*ast.CompositeLit, map[string]boo
 	case *ast.Ident:
 		if sc.s.Locals[e.Name] {
 			cl = localComposite(pf.Decl.Body, e.Name)
-		} else if vs := sc.a.Head.Pkg(pf.Dir).Vars()[e.Name]; vs != nil {
+		} else if vs := sc.a.Head.PkgVar(pf.Dir, e.Name); vs != nil {
 			cl = specComposite(vs, e.Name)
-			if bvs := sc.a.Base.Pkg(pf.Dir).Vars()[e.Name]; bvs != nil && specComposite(bvs, e.Name) != nil {
+			if bvs := sc.a.Base.PkgVar(pf.Dir, e.Name); bvs != nil && specComposite(bvs, e.Name) != nil {
 				return nil, nil // the table existed in base: extended, not invented
 			}
 		}
