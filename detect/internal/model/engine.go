@@ -592,6 +592,7 @@ type Pass struct {
 	delegates  map[string]Delegation                 // changed functions that now delegate to a new, retested helper (delegation.go)
 	dropped    map[string]bool                       // values asked of CodeDropped, answered once
 	focus      map[string]bool                       // a replay's tests of interest (focus.go); nil: all
+	baseKeys   map[string]keyIndex                   // per package, where base's tests are by key (Reworked)
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and

@@ -31,7 +31,9 @@ func (a *Pass) RewrittenAs(bt *TestFunc) string {
 	}
 	helpers := map[*SrcFile]map[string]bool{}
 	for _, ht := range a.Head.Tests {
-		if !ht.IsTest() || ht.Name == bt.Name || !a.Reworked(ht) {
+		// Whether the range added or rewrote the test is asked last: it
+		// reads the package's tests in base.
+		if !ht.IsTest() || ht.Name == bt.Name {
 			continue
 		}
 		have := literalsOfTest(ht, true)
@@ -49,7 +51,7 @@ func (a *Pass) RewrittenAs(bt *TestFunc) string {
 				}
 			}
 		}
-		if longOK && n >= 2 && 3*n >= 2*len(want) {
+		if longOK && n >= 2 && 3*n >= 2*len(want) && a.Reworked(ht) {
 			return ht.Name
 		}
 	}

@@ -414,12 +414,33 @@ func TestSubjects(name string) []string { return testSubjects(name) }
 // Reworked reports whether a test of head is new in the range or its body
 // changed, reading the whole package on both sides.
 func (a *Pass) Reworked(ht *TestFunc) bool {
-	for _, bt := range a.Base.PkgTests(ht.Dir) {
-		if bt.Key() == ht.Key() {
-			return bt.Fingerprint().Hash != ht.Fingerprint().Hash
+	bts := a.Base.PkgTests(ht.Dir)
+	at, ok := a.baseKeys[ht.Dir]
+	if !ok || at.n != len(bts) {
+		// The first of base's tests under each key, by its place in
+		// PkgTests: the index holds positions, not the tests, so a view
+		// let go (Pass.release) and read again is not kept alive here.
+		at = keyIndex{n: len(bts), first: make(map[string]int, len(bts))}
+		for i, bt := range bts {
+			if _, seen := at.first[bt.Key()]; !seen {
+				at.first[bt.Key()] = i
+			}
 		}
+		if a.baseKeys == nil {
+			a.baseKeys = map[string]keyIndex{}
+		}
+		a.baseKeys[ht.Dir] = at
+	}
+	if i, ok := at.first[ht.Key()]; ok {
+		return bts[i].Fingerprint().Hash != ht.Fingerprint().Hash
 	}
 	return true
+}
+
+// keyIndex places each key of a package's tests in base (Reworked).
+type keyIndex struct {
+	n     int // how many tests PkgTests gave
+	first map[string]int
 }
 
 // typeName reads the type a composite literal names: T, pkg.T, *T, or

@@ -221,7 +221,9 @@ func (a *pass) rowNamedAfter(bt *model.TestFunc) (string, string) {
 		}
 	}
 	for _, ht := range a.Head.Pkg(bt.Dir).Tests {
-		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name || ht.Body == nil || !a.Reworked(ht) {
+		// Whether the range added or rewrote the test is asked last: it
+		// fingerprints the package's tests on both sides.
+		if ht.Parent != nil || !ht.IsTest() || ht.Name == bt.Name || ht.Body == nil {
 			continue
 		}
 		found := ""
@@ -249,7 +251,7 @@ func (a *pass) rowNamedAfter(bt *model.TestFunc) (string, string) {
 			}
 			return true
 		})
-		if found != "" {
+		if found != "" && a.Reworked(ht) {
 			return ht.Name, found
 		}
 	}
