@@ -110,7 +110,7 @@ func vendored(p string) bool {
 }
 
 // goFile is one version of a changed Go file, read for its directives. It
-// is made whole by readGoFile and only read after: the versions read are
+// is made whole by parseGo and only read after: the versions read are
 // kept across analyses (goFiles).
 type goFile struct {
 	path  string
