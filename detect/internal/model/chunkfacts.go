@@ -191,18 +191,7 @@ func chunkFactsOf(decls []ast.Decl, line func(token.Pos) int) *chunkFacts {
 			return true
 		})
 	}
-	for _, d := range decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
-				look(d.Name.Name, d.Body)
-			}
-		case *ast.GenDecl:
-			if d.Tok == token.VAR {
-				look("var", d)
-			}
-		}
-	}
+	packageWide(decls, look)
 	cf.graph = graphFactsOf(decls)
 	cf.size = 96
 	for _, g := range cf.graph {

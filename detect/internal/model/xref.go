@@ -438,6 +438,24 @@ func (x *PkgXref) Uses(value, fn string, roles ...litRole) []*TestLit {
 	return out
 }
 
+// packageWide calls look on what of decls runs for the whole package
+// before its tests: the bodies of TestMain and init functions (owned by
+// their names) and the package-level variable declarations ("var").
+func packageWide(decls []ast.Decl, look func(owner string, n ast.Node)) {
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
+				look(d.Name.Name, d.Body)
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.VAR {
+				look("var", d)
+			}
+		}
+	}
+}
+
 // findSetenv records the environment variables a TestMain, an init or a
 // package-level initializer of a test file sets with os.Setenv: set for the
 // whole package, unlike t.Setenv.
@@ -460,18 +478,7 @@ func (x *xrefDecls) findSetenv(f *SrcFile) {
 			return true
 		})
 	}
-	for _, d := range f.AST.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv == nil && (d.Name.Name == "TestMain" || d.Name.Name == "init") {
-				look(d.Name.Name, d.Body)
-			}
-		case *ast.GenDecl:
-			if d.Tok == token.VAR {
-				look("var", d)
-			}
-		}
-	}
+	packageWide(f.AST.Decls, look)
 }
 
 // litWalker collects the literals of one test file with their roles.
