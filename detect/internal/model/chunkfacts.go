@@ -152,30 +152,11 @@ func chunkFactsOf(decls []ast.Decl, line func(token.Pos) int) *chunkFacts {
 	}
 	// As xrefDecls.declare, for every file (fileFacts keeps them for
 	// non-test files).
-	for _, d := range decls {
-		d, ok := d.(*ast.GenDecl)
-		if !ok {
-			continue
-		}
-		for _, s := range d.Specs {
-			switch s := s.(type) {
-			case *ast.TypeSpec:
-				cf.types = append(cf.types, s.Name.Name)
-			case *ast.ValueSpec:
-				for i, n := range s.Names {
-					if d.Tok == token.VAR && !sentinelError(n.Name, s, i) {
-						cf.state = append(cf.state, n.Name)
-					}
-					if d.Tok == token.CONST && i < len(s.Values) {
-						if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
-							v, _ := strconv.Unquote(l.Value)
-							cf.consts = append(cf.consts, [2]string{n.Name, v})
-						}
-					}
-				}
-			}
-		}
-	}
+	eachDeclared(decls, declaredTo{
+		typ:   func(name string) { cf.types = append(cf.types, name) },
+		state: func(name string) { cf.state = append(cf.state, name) },
+		konst: func(name, value string) { cf.consts = append(cf.consts, [2]string{name, value}) },
+	})
 	// As xrefDecls.findSetenv, for whatever name the file gives package os.
 	look := func(owner string, n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {

@@ -262,7 +262,25 @@ func (x *xrefDecls) declare(f *SrcFile) {
 	if IsTestFile(f.Path) {
 		return
 	}
-	for _, d := range f.AST.Decls {
+	eachDeclared(f.AST.Decls, declaredTo{
+		typ:   func(name string) { x.types[name] = true },
+		state: func(name string) { x.state[name] = true },
+		konst: func(name, value string) { x.consts[name] = value },
+	})
+}
+
+// declaredTo receives, in order, what eachDeclared finds.
+type declaredTo struct {
+	typ   func(name string)        // a type
+	state func(name string)        // a package-level variable, not a sentinel error
+	konst func(name, value string) // a string constant and its value
+}
+
+// eachDeclared walks the general declarations of decls for what the
+// production-code rules read of a package: its types, its package-level
+// state and its string constants.
+func eachDeclared(decls []ast.Decl, to declaredTo) {
+	for _, d := range decls {
 		d, ok := d.(*ast.GenDecl)
 		if !ok {
 			continue
@@ -270,15 +288,16 @@ func (x *xrefDecls) declare(f *SrcFile) {
 		for _, s := range d.Specs {
 			switch s := s.(type) {
 			case *ast.TypeSpec:
-				x.types[s.Name.Name] = true
+				to.typ(s.Name.Name)
 			case *ast.ValueSpec:
 				for i, n := range s.Names {
 					if d.Tok == token.VAR && !sentinelError(n.Name, s, i) {
-						x.state[n.Name] = true
+						to.state(n.Name)
 					}
 					if d.Tok == token.CONST && i < len(s.Values) {
 						if l, ok := s.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
-							x.consts[n.Name], _ = strconv.Unquote(l.Value)
+							v, _ := strconv.Unquote(l.Value)
+							to.konst(n.Name, v)
 						}
 					}
 				}
