@@ -311,9 +311,51 @@ func (l *Loader) has(f *gitutil.File, masks maskPlan) bool {
 	return ok
 }
 
+// parseAhead parses, on all cores, the Go files of a listing that a
+// check is about to read whole one after the other (Loader.file) and has
+// not read yet, except those skip names. Reading a package's other files
+// for its cross-references is most of a pull request's parsing; the files
+// parse apart, and Loader.file then finds each one done. A scan leaves it
+// (its workers already fill the cores, and it reads most files from facts).
+func (l *Loader) parseAhead(rev string, files []gitutil.File, skip func(path string) bool) {
+	if l.Cache != nil {
+		return
+	}
+	var todo []*gitutil.File
+	l.mu.Lock()
+	for i := range files {
+		f := &files[i]
+		if _, ok := l.parsed[f.Blob+"\x00"+f.Path]; !ok && strings.HasSuffix(f.Path, ".go") && (skip == nil || !skip(f.Path)) {
+			todo = append(todo, f)
+		}
+	}
+	l.mu.Unlock()
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/2)
+	if workers < 2 {
+		return // not worth the goroutines
+	}
+	ch := make(chan *gitutil.File)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range ch {
+				l.file(f, rev)
+			}
+		}()
+	}
+	for _, f := range todo {
+		ch <- f
+	}
+	close(ch)
+	wg.Wait()
+}
+
 // dir parses the Go files directly inside dir at a revision.
 func (l *Loader) dir(rev, dir string) []*SrcFile {
 	files := l.list(rev, dir)
+	l.parseAhead(rev, files, nil)
 	var out []*SrcFile
 	for i := range files {
 		if strings.HasSuffix(files[i].Path, ".go") {

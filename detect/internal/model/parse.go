@@ -109,13 +109,12 @@ func IsGenerated(src []byte) bool { return isGenerated(src) }
 // isGenerated applies Go's convention: a "Code generated … DO NOT EDIT." line
 // before the package clause.
 func isGenerated(src []byte) bool {
-	head := src
+	if bytes.HasPrefix(src, []byte("package ")) {
+		return false // nothing comes before the clause (and no need to look for it through the whole file)
+	}
+	head := src[:min(len(src), 4096)]
 	if i := bytes.Index(src, []byte("\npackage ")); i >= 0 {
 		head = src[:i]
-	} else if !bytes.HasPrefix(src, []byte("package ")) {
-		head = src[:min(len(src), 4096)]
-	} else {
-		return false
 	}
 	// The expression is slow over a long package comment: look first.
 	return bytes.Contains(head, []byte("// Code generated ")) && generatedRE.Match(head)

@@ -115,6 +115,7 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 	// their maps are apart, so one pass in file order gives the same.
 	seen := map[string]bool{}
 	listed := s.ld.list(s.Rev, dir)
+	s.ld.parseAhead(s.Rev, listed, func(p string) bool { _, changed := s.Files[p]; return changed })
 	for i := range listed {
 		f := &listed[i]
 		if !strings.HasSuffix(f.Path, ".go") {
@@ -279,6 +280,7 @@ func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
 	s.factsIn(dir)
 	seen := map[string]bool{}
 	listed := s.ld.list(s.Rev, dir)
+	s.ld.parseAhead(s.Rev, listed, func(p string) bool { _, changed := s.Files[p]; return changed })
 	for i := range listed {
 		f := &listed[i]
 		if !strings.HasSuffix(f.Path, ".go") {

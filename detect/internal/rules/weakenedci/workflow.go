@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // workflow is what goodhart reads of a GitHub Actions workflow.
@@ -325,6 +327,24 @@ func (t *trigger) admits(p string) (bool, string) {
 // globMatch matches GitHub's filter patterns: * within a path segment, **
 // across them.
 func globMatch(g, p string) bool {
+	if r := globRE(g); r != nil && r.MatchString(p) {
+		return true
+	}
+	// A folder pattern without ** matches nothing beneath it in GitHub, but
+	// people write "pkg/" meaning the folder: take it for a prefix.
+	return strings.HasSuffix(g, "/") && strings.HasPrefix(p, g)
+}
+
+// globs keeps the expressions of the patterns met so far: a check asks
+// each workflow's filters about every changed file, at every replay.
+var globs = lru.New[*regexp.Regexp](1 << 20)
+
+// globRE returns the expression a filter pattern stands for, or nil when it
+// makes none.
+func globRE(g string) *regexp.Regexp {
+	if r, ok := globs.Get(g); ok {
+		return r
+	}
 	var re strings.Builder
 	re.WriteString("^")
 	for i := 0; i < len(g); i++ {
@@ -349,14 +369,10 @@ func globMatch(g, p string) bool {
 	re.WriteString("$")
 	r, err := regexp.Compile(re.String())
 	if err != nil {
-		return false
+		r = nil
 	}
-	if r.MatchString(p) {
-		return true
-	}
-	// A folder pattern without ** matches nothing beneath it in GitHub, but
-	// people write "pkg/" meaning the folder: take it for a prefix.
-	return strings.HasSuffix(g, "/") && strings.HasPrefix(p, g)
+	globs.Put(g, r, 64*len(g)+512) // a rough measure of a compiled expression
+	return r
 }
 
 // stepKey names a step for matching base and head: its id or name, else
