@@ -60,8 +60,18 @@ func TestFocusedReplay(t *testing.T) {
 		if got := skips(focused); !slices.Equal(got, []string{"TestSub"}) {
 			t.Errorf("skipped-test findings focused on TestSub: %v, want TestSub's only", got)
 		}
+		// A replay weighs no skip's grade: TestSub's finding is there,
+		// ungraded, where the full analysis says why it matters.
+		if !slices.ContainsFunc(all, func(k string) bool {
+			return strings.HasPrefix(k, "skipped-test TestSub The test TestSub now skips unconditionally")
+		}) {
+			t.Errorf("the full analysis has no graded skip of TestSub: %q", all)
+		}
+		if !slices.Contains(focused, "skipped-test TestSub ") {
+			t.Errorf("a replay focused on TestSub: %q, want its skip, ungraded", focused)
+		}
 		for _, k := range focused {
-			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") && !strings.HasPrefix(k, "deleted-test ") && !strings.HasPrefix(k, "added-suppression ") {
+			if !slices.Contains(all, k) && !strings.HasPrefix(k, "rewritten-expectation ") && !strings.HasPrefix(k, "deleted-test ") && !strings.HasPrefix(k, "added-suppression ") && !strings.HasPrefix(k, "skipped-test ") {
 				t.Errorf("the focused replay found %q, which the full analysis did not", k)
 			}
 		}
