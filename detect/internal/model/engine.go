@@ -635,6 +635,8 @@ type Pass struct {
 	dropped    map[string]bool                       // values asked of CodeDropped, answered once
 	focus      map[string]bool                       // a replay's tests of interest (focus.go); nil: all
 	baseKeys   map[string]keyIndex                   // per package, where base's tests are by key (Reworked)
+	pending    func() error                          // loads the change's Go files, not yet loaded (NeedSyntax)
+	loadErr    error                                 // what loading them met
 }
 
 // Relevant reports whether a changed path can hold Go tests: Go files, and
@@ -699,8 +701,36 @@ func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[
 		sort.SliceStable(a.Findings, func(i, j int) bool { return findingLess(&a.Findings[i], &a.Findings[j]) })
 		return a, nil
 	}
-	masks, code := ld.planMasks(changes)
 	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}, Changes: all, focus: focus}
+	load := func() error { return a.loadChanged(changes, base, head, paired(run)) }
+	if paired(run) {
+		if err := load(); err != nil {
+			return nil, err
+		}
+	} else {
+		// Only rules that read the change's syntax now and then (a
+		// replay of weakened-ci's findings): loaded when one asks.
+		a.pending = load
+	}
+	for _, r := range run {
+		if a.bounded {
+			a.release()
+		}
+		a.runRule(r)
+		if a.loadErr != nil {
+			return nil, a.loadErr
+		}
+	}
+	sort.SliceStable(a.Findings, func(i, j int) bool { return findingLess(&a.Findings[i], &a.Findings[j]) })
+	return a, nil
+}
+
+// loadChanged reads the changed Go files of both sides into the snapshots
+// (masked where the plan can) and, when pair says a rule reads it, pairs
+// base's tests with head's.
+func (a *Pass) loadChanged(changes []gitutil.Change, base, head string, pair bool) error {
+	ld := a.Loader
+	masks, code := ld.planMasks(changes)
 	if a.bounded = ld.changedSource(changes) >= boundFrom; a.bounded {
 		newViewBudget(a.Base, a.Head)
 	}
@@ -719,7 +749,7 @@ func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[
 			f := ld.version(c.From, base, masks)
 			if f == nil {
 				if err := ld.unreadable(c.From, base); err != nil {
-					return nil, err
+					return err
 				}
 			} else if !f.Generated {
 				a.Base.add(f)
@@ -729,24 +759,32 @@ func AnalyzeFocused(ld *Loader, base, head string, run []*Rule, dirs, focus map[
 			f := ld.version(c.To, head, masks)
 			if f == nil {
 				if err := ld.unreadable(c.To, head); err != nil {
-					return nil, err
+					return err
 				}
 			} else if !f.Generated {
 				a.Head.add(f)
 			}
 		}
 	}
-	if paired(run) {
+	if pair {
 		a.matchTests()
 	}
-	for _, r := range run {
-		if a.bounded {
-			a.release()
-		}
-		a.runRule(r)
+	return nil
+}
+
+// NeedSyntax loads the change's Go files, when the analysis has not yet:
+// an analysis that runs only Unpaired rules loads them when one of its
+// rules first calls it, before reading Tests, Files or a package's tests
+// (PkgTests and the lookups, which read the changed files' versions).
+// An error (a changed file too large to read) ends the analysis with it,
+// as it would have ended it before the rules ran.
+func (a *Pass) NeedSyntax() error {
+	if a.pending != nil {
+		load := a.pending
+		a.pending = nil
+		a.loadErr = load()
 	}
-	sort.SliceStable(a.Findings, func(i, j int) bool { return findingLess(&a.Findings[i], &a.Findings[j]) })
-	return a, nil
+	return a.loadErr
 }
 
 func findingLess(x, y *finding.Finding) bool {

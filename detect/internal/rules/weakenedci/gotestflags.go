@@ -177,6 +177,9 @@ func (a *pass) filterEffect(bt, ht *goTest, flag string, head *side) (finding.Se
 // those of explicitly named packages, and of changed test files under the
 // patterns.
 func knownTests(snap *model.Snapshot, sel pkgSel, a *pass) []string {
+	if a.NeedSyntax() != nil {
+		return nil // the analysis ends with the error
+	}
 	seen := map[string]bool{}
 	var out []string
 	addTest := func(name string) {
@@ -228,6 +231,9 @@ func knownTests(snap *model.Snapshot, sel pkgSel, a *pass) []string {
 
 // shortTests names tests of the packages that consult testing.Short().
 func (a *pass) shortTests(ht *goTest, head *side) []string {
+	if a.NeedSyntax() != nil {
+		return nil // the analysis ends with the error
+	}
 	var out []string
 	for _, p := range ht.pkgs.patterns {
 		if strings.Contains(p, "...") {

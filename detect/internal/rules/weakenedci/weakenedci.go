@@ -60,7 +60,10 @@ Field precision (4,751 commits that touch CI files, of thirteen real
 repositories; 28 findings labelled in fixtures/field/weakened-ci.tsv): error:
 4 right, 1 wrong; warning: 3 right, 1 wrong; info: 19, all benign, none shown
 as an alarm.`,
-	Unpaired: true, // it reads CI files and the names of tests, not their pairing
+	// It reads CI files and the names of tests, not their pairing; the
+	// names only when a go test's selection changed (knownTests,
+	// shortTests), which load the change's syntax first (NeedSyntax).
+	Unpaired: true,
 	Run:      func(p *model.Pass) { run1(&pass{Pass: p}) },
 }
 
