@@ -28,19 +28,27 @@ type Loader struct {
 	Cache         *Cache               // what a scan keeps across commits; may be nil
 	notes         map[string]bool
 	handWritten   map[string]bool   // head versions (blob + path) whose generated-code header the range added
-	kept          int               // bytes of source behind what the maps above hold (see trim)
+	kept          int               // bytes of source behind the trees parsed and maskedFiles hold (see trim)
+	textKept      int               // bytes raws, texts and dirs hold (see trim)
 	prints        *printStore       // tests' fingerprints by file version, kept across analyses
 	tokenKeys     map[string]string // declarations' tokens by their text (tokenKey)
 	tokenKeyBytes int
 }
 
-// keepBudget bounds the source whose reads, parses and listings a Loader
-// keeps from one analysis to the next (syntax trees take ten to twenty
-// times their source): the replays of attribution and a merge's own
-// comparisons reuse them, and beyond it they are dropped, so that what a
-// check holds does not grow with the length of its range. An analysis
-// itself keeps what it reads until it ends.
-const keepBudget = 8 << 20
+// keepBudget bounds the source whose syntax trees (parsed, maskedFiles) a
+// Loader keeps from one analysis to the next (trees take ten to twenty
+// times their source), and textBudget the bytes of what it read as text
+// (blobs, files cut into declarations, listings). The replays of
+// attribution and a merge's own comparisons reuse them; beyond its budget
+// each kind is dropped, so that what a check holds does not grow with the
+// length of its range. An analysis itself keeps what it reads until it
+// ends. The text has a budget of its own: a package of several megabytes,
+// read as text at every replay, would otherwise push the trees' budget
+// over and have everything read again each time.
+const (
+	keepBudget = 8 << 20
+	textBudget = 32 << 20
+)
 
 // keepPrints lets the tests of sf, the version key, keep their fingerprints
 // in the loader's printStore, which outlives trim. Not with a Cache: a
@@ -62,12 +70,14 @@ func (l *Loader) keepPrints(sf *SrcFile, key string) {
 func (l *Loader) trim() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.kept <= keepBudget {
-		return
+	if l.kept > keepBudget {
+		l.kept = 0
+		l.parsed, l.maskedFiles = map[string]*SrcFile{}, nil
 	}
-	l.kept = 0
-	l.raws, l.maskedFiles, l.texts = nil, nil, nil
-	l.parsed, l.dirs = map[string]*SrcFile{}, map[string][]gitutil.File{}
+	if l.textKept > textBudget {
+		l.textKept = 0
+		l.raws, l.texts, l.dirs = nil, nil, map[string][]gitutil.File{}
+	}
 }
 
 func NewLoader(repo gitutil.Repo) *Loader {
@@ -379,7 +389,7 @@ func (l *Loader) list(rev, dir string) []gitutil.File {
 		}
 		l.dirs[k] = files
 		l.mu.Lock()
-		l.kept += 100 * len(files)
+		l.textKept += 100 * len(files)
 		l.mu.Unlock()
 	}
 	return files

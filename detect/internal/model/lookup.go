@@ -152,9 +152,7 @@ func (l *Loader) textFile(gf gitutil.File) *textFile {
 		l.texts = map[string]*textFile{}
 	}
 	l.texts[k] = f
-	if f != nil {
-		l.kept += len(f.src)
-	}
+	l.textKept += d.size() // the text itself is the blob raws holds
 	l.mu.Unlock()
 	return f
 }
@@ -286,6 +284,13 @@ func (r declRef) decls() ([]ast.Decl, *SrcFile) {
 		f.partial = map[int]*SrcFile{}
 	}
 	f.partial[r.c] = sf
+	if f.ld != nil {
+		// A tree kept with the text (the loader's texts): counted with it.
+		sp := f.spans[r.c]
+		f.ld.mu.Lock()
+		f.ld.textKept += treeCost(src[sp[0]:sp[1]])
+		f.ld.mu.Unlock()
+	}
 	return sf.AST.Decls, sf
 }
 

@@ -624,7 +624,7 @@ func (l *Loader) raw(blob string) ([]byte, error) {
 		l.raws = map[string][]byte{}
 	}
 	l.raws[blob] = src
-	l.kept += len(src)
+	l.textKept += len(src)
 	l.mu.Unlock()
 	return src, nil
 }
