@@ -2,8 +2,11 @@ package weakenedci
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -53,7 +56,7 @@ func parseScript(src string) *syntax.File {
 	return f
 }
 
-var parsedScripts = lru.New[*syntax.File](4 << 20)
+var parsedScripts = lru.New[*syntax.File](16 << 20)
 
 // scriptCost estimates the memory of a script's syntax tree from its text.
 const scriptCost = 40
@@ -83,6 +86,39 @@ type walker struct {
 // expanded already, need none).
 func scriptCommands(f *syntax.File, st shellState) []command {
 	return scriptCommandsWith(f, st, nil)
+}
+
+// walked keeps what scriptCommandsWith made of a script's text under a
+// shell state and environment, across the analyses of a process: every
+// replay of a CI finding walks the same scripts again. What it keeps is
+// only read.
+var walked = lru.New[[]command](4 << 20)
+
+// commandsOf is scriptCommandsWith of f, the syntax of src, kept by src,
+// st and the variables of env the walk reads.
+func commandsOf(src string, f *syntax.File, st shellState, env map[string]string) []command {
+	var k strings.Builder
+	fmt.Fprintf(&k, "%t %t %d\x00", st.errexit, st.pipefail, len(src))
+	k.WriteString(src)
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		if v := env[name]; !strings.Contains(v, "${{") {
+			k.WriteString("\x00" + name + "=" + v)
+		}
+	}
+	key := k.String()
+	if cmds, ok := walked.Get(key); ok {
+		return cmds
+	}
+	cmds := scriptCommandsWith(f, st, env)
+	size := len(key) + 64
+	for _, c := range cmds {
+		size += 96 + len(c.masked)
+		for _, a := range c.args {
+			size += 16 + len(a)
+		}
+	}
+	walked.Put(key, cmds, size)
+	return cmds
 }
 
 // scriptCommandsWith is scriptCommands with variables the environment sets.

@@ -435,7 +435,7 @@ func (s *side) shellText(src, file string, first int, wd string, st shellState, 
 	if f == nil {
 		return
 	}
-	for _, cmd := range scriptCommandsWith(f, st, c.env) {
+	for _, cmd := range commandsOf(src, f, st, c.env) {
 		cc := c
 		if cmd.masked != "" && cc.masked == "" {
 			cc.masked, cc.weak, cc.maskAt = cmd.masked, cmd.weak, place{file, first + cmd.line - 1}
