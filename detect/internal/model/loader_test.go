@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,5 +47,43 @@ func TestTrimKeepsEachKindToItsBudget(t *testing.T) {
 	}
 	if got := l.list("base", "p"); len(got) != 1 || !strings.HasSuffix(got[0].Path, "a.go") {
 		t.Errorf("after the text was dropped, the listing reads %v", got)
+	}
+}
+
+// parseAhead parses a listing's files on several goroutines into the
+// loader: each then reads as Loader.file would have parsed it alone, a
+// file that does not parse keeps its note, and the files it was told to
+// skip stay unread.
+func TestParseAheadReadsAsFileWould(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 12 {
+		files[fmt.Sprintf("p/f%02d.go", i)] = fmt.Appendf(nil, "package p\n\nfunc F%d() int { return %d }\n", i, i)
+	}
+	files["p/broken.go"] = []byte("package p\n\nfunc Broken( {\n")
+	repo := NewMemRepo(files, files)
+	ahead, alone := NewLoader(repo), NewLoader(repo)
+	listed := ahead.list("base", "p")
+	ahead.parseAhead("base", listed, func(p string) bool { return p == "p/f00.go" })
+	if _, ok := ahead.parsed["base:p/f00.go\x00p/f00.go"]; ok {
+		t.Error("parseAhead read a file it was told to skip")
+	}
+	for i := range listed {
+		f := &listed[i]
+		k := f.Blob + "\x00" + f.Path
+		got, done := ahead.parsed[k]
+		if f.Path == "p/f00.go" {
+			continue
+		}
+		if !done {
+			t.Errorf("%s: not parsed ahead", f.Path)
+			continue
+		}
+		want := alone.file(f, "base")
+		if (got == nil) != (want == nil) || got != nil && (string(got.Src) != string(want.Src) || (got.Err == nil) != (want.Err == nil) || len(got.AST.Decls) != len(want.AST.Decls)) {
+			t.Errorf("%s: parsed ahead %+v, alone %+v", f.Path, got, want)
+		}
+	}
+	if !slices.Equal(ahead.NoteList(), alone.NoteList()) {
+		t.Errorf("notes ahead %q, alone %q", ahead.NoteList(), alone.NoteList())
 	}
 }
