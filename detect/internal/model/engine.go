@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -291,22 +290,7 @@ func (l *Loader) prefetch(changes []gitutil.Change, base, head string, masks mas
 	if len(jobs) < 8 {
 		return // not worth the goroutines
 	}
-	ch := make(chan job)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range ch {
-				l.version(j.f, j.rev, masks)
-			}
-		}()
-	}
-	for _, j := range jobs {
-		ch <- j
-	}
-	close(ch)
-	wg.Wait()
+	Each(len(jobs), func(i int) { l.version(jobs[i].f, jobs[i].rev, masks) })
 }
 
 func (l *Loader) has(f *gitutil.File, masks maskPlan) bool {
@@ -340,26 +324,10 @@ func (l *Loader) parseAhead(rev string, files []gitutil.File, skip func(path str
 		}
 	}
 	l.mu.Unlock()
-	workers := min(runtime.GOMAXPROCS(0), len(todo)/2)
-	if workers < 2 {
+	if len(todo) < minEach {
 		return // not worth the goroutines
 	}
-	ch := make(chan *gitutil.File)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range ch {
-				l.file(f, rev)
-			}
-		}()
-	}
-	for _, f := range todo {
-		ch <- f
-	}
-	close(ch)
-	wg.Wait()
+	Each(len(todo), func(i int) { l.file(todo[i], rev) })
 }
 
 // dir parses the Go files directly inside dir at a revision.

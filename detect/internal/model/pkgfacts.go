@@ -115,14 +115,21 @@ func (s *Snapshot) factsIn(dir string) *pkgFacts {
 	// their maps are apart, so one pass in file order gives the same.
 	seen := map[string]bool{}
 	listed := s.ld.list(s.Rev, dir)
-	s.ld.parseAhead(s.Rev, listed, func(p string) bool { _, changed := s.Files[p]; return changed })
+	// A changed file parsed whole and clean is read as it is; every other
+	// file (a masked changed one too) the loader parses whole: ahead, on
+	// all cores.
+	wholeAlready := func(p string) bool {
+		cf, ok := s.Files[p]
+		return ok && !cf.masked && cf.AST != nil && cf.Err == nil && (skipReason(p, cf.Src) == "" || skipReason(p, cf.Src) == "generated")
+	}
+	s.ld.parseAhead(s.Rev, listed, wholeAlready)
 	for i := range listed {
 		f := &listed[i]
 		if !strings.HasSuffix(f.Path, ".go") {
 			continue
 		}
 		seen[f.Path] = true
-		if cf, ok := s.Files[f.Path]; ok && !cf.masked && cf.AST != nil && cf.Err == nil && (skipReason(f.Path, cf.Src) == "" || skipReason(f.Path, cf.Src) == "generated") {
+		if cf := s.Files[f.Path]; wholeAlready(f.Path) {
 			// A changed file parsed whole and clean: the loader would
 			// read the same text without a note, and Pkg takes this one.
 			ff := factsOf(cf, isGenerated(cf.Src))

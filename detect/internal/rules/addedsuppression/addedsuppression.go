@@ -362,16 +362,34 @@ func (a *pass) checkGoFiles(changes []gitutil.Change) {
 	// no directive and is not generated reports nothing, and base's
 	// directives only pair with head's, so bases are parsed when some head
 	// may hold a directive, or for a generated head's header.
+	//
+	// Scanning the heads for directives and parsing the versions that hold
+	// them are most of the rule's time on a large change: they run on all
+	// cores first (the versions parsed are kept by blob, goFiles), then
+	// the rule reads them in order.
 	heads := make([][]byte, len(changes))
-	anyDirective := false
+	holds := make([]bool, len(changes))
+	model.Each(len(changes), func(i int) {
+		heads[i] = a.readSrc(changes[i].To)
+		holds[i] = heads[i] != nil && holdsDirective(heads[i])
+	})
+	anyDirective := slices.Contains(holds, true)
+	needs := make([]bool, len(changes))
+	var parse []*gitutil.File
 	for i, c := range changes {
-		heads[i] = a.readSrc(c.To)
-		anyDirective = anyDirective || (heads[i] != nil && holdsDirective(heads[i]))
+		needs[i] = holds[i] || heads[i] != nil && model.IsGenerated(heads[i])
+		if needs[i] || anyDirective {
+			parse = append(parse, c.From)
+		}
+		if needs[i] {
+			parse = append(parse, c.To)
+		}
 	}
+	model.Each(len(parse), func(i int) { a.readGo(parse[i]) })
 	had := map[string][]*directive{}
 	for i, c := range changes {
 		s := side{c: c}
-		need := heads[i] != nil && (holdsDirective(heads[i]) || model.IsGenerated(heads[i]))
+		need := needs[i]
 		if need || anyDirective {
 			s.base = a.readGo(c.From)
 		}
