@@ -28,7 +28,7 @@ type Loader struct {
 	notes         map[string]bool
 	handWritten   map[string]bool   // head versions (blob + path) whose generated-code header the range added
 	kept          int               // bytes of source behind the trees parsed and maskedFiles hold (see trim)
-	textKept      int               // bytes raws, texts and dirs hold (see trim)
+	textKept      int               // bytes raws, texts (with their one-declaration parses) and dirs hold (see trim)
 	prints        *printStore       // tests' fingerprints by file version, kept across analyses
 	tokenKeys     map[string]string // declarations' tokens by their text (tokenKey)
 	tokenKeyBytes int

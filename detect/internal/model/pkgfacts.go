@@ -286,8 +286,7 @@ func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
 	}
 	s.factsIn(dir)
 	seen := map[string]bool{}
-	listed := s.ld.list(s.Rev, dir)
-	s.ld.parseAhead(s.Rev, listed, func(p string) bool { _, changed := s.Files[p]; return changed })
+	listed := s.ld.list(s.Rev, dir) // factsIn parsed them ahead
 	for i := range listed {
 		f := &listed[i]
 		if !strings.HasSuffix(f.Path, ".go") {
