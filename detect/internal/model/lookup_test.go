@@ -34,6 +34,18 @@ func goroot(t *testing.T, dirs ...string) map[string]map[string][]byte {
 	return out
 }
 
+// flatten merges the files of every directory of sides (goroot's shape)
+// into one map by path, as a memRepo side holds them.
+func flatten(sides map[string]map[string][]byte) map[string][]byte {
+	files := map[string][]byte{}
+	for _, fs := range sides {
+		for p, src := range fs {
+			files[p] = src
+		}
+	}
+	return files
+}
+
 var lookupDirs = []string{"strings", "go/ast", "go/scanner", "net/http", "encoding/json", "reflect", "runtime", "syscall", "crypto/internal/fips140/mldsa"}
 
 // TestChunkDeclaresMissesNothing: every name the parser finds declared at
