@@ -338,7 +338,7 @@ func commentsOnlyBy(gone, came []chunk, tokens func(string) string) map[string]b
 	alike := map[string]bool{}
 	// Comment lines first, which is cheap and the usual edit; then what is
 	// left by tokens (a comment at the end of a line, a line broken anew).
-	gone, came = pairBy(linesOf, gone, came, alike)
+	gone, came = pairBy(func(text string) string { return linesOf(text, tokens) }, gone, came, alike)
 	pairBy(tokens, gone, came, alike)
 	return alike
 }
@@ -405,10 +405,13 @@ func pairBy(key func(string) string, gone, came []chunk, alike map[string]bool) 
 }
 
 // linesOf returns a declaration without its comment lines, when no line
-// can be inside a raw string or a block comment; else its tokens.
-func linesOf(text string) string {
+// can be inside a raw string or a block comment; else its tokens, by
+// tokens (tokensOf or a memo of it: a replay compares the same
+// declarations again, and those with a raw string, a command's help or a
+// query, are the ones whose key costs a scan).
+func linesOf(text string, tokens func(string) string) string {
 	if strings.IndexByte(text, '`') >= 0 || strings.Contains(text, "/*") {
-		return tokensOf(text)
+		return tokens(text)
 	}
 	var b strings.Builder
 	b.WriteString("lines\x00")
