@@ -378,6 +378,7 @@ type Snapshot struct {
 	texts          map[string]*pkgText               // per directory, its files as text
 	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
 	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
+	mocks          map[*ast.BlockStmt]string         // per test body, its stand-in runner (mockRunner)
 	mods           map[string]modInfo                // per directory, its module (modpkg.go)
 	views          *viewBudget                       // shared with the other side; nil: no bound
 	facts          map[string]*pkgFacts              // per directory, its files' facts (pkgfacts.go)
@@ -830,7 +831,7 @@ func (a *Pass) release() {
 				f.whole = nil // a masked file's whole parse: positions for a rule, parsed again by the next
 			}
 		}
-		s.dirs, s.texts, s.fileTests = map[string]*pkgInfo{}, nil, nil
+		s.dirs, s.texts, s.fileTests, s.mocks = map[string]*pkgInfo{}, nil, nil, nil
 	}
 	a.called, a.rows = nil, nil // keyed by the tests of the views let go
 	newViewBudget(a.Base, a.Head)

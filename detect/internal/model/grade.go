@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
 )
@@ -125,7 +126,7 @@ func gateFacts(s *Site) gateFact {
 		f.capability = capabilityName(s)
 	}
 	if f.tool && s.scope != nil && s.scope.body != nil {
-		f.mock = mockRunner(s.scope.body)
+		f.mock = s.scope.snap.mockRunner(s.scope.body)
 	}
 	return f
 }
@@ -408,12 +409,48 @@ func mockRunner(body *ast.BlockStmt) string {
 		default:
 			return found == ""
 		}
-		if found == "" && standInRE.MatchString(text) && runnerRE.MatchString(text) {
+		if found == "" && standInRunner(text) {
 			found = text
 		}
 		return found == ""
 	})
 	return found
+}
+
+// mockRunner is mockRunner(body), kept per test body: every site gated on
+// a tool asks it of the whole body, and a test may have hundreds.
+func (s *Snapshot) mockRunner(body *ast.BlockStmt) string {
+	if found, ok := s.mocks[body]; ok {
+		return found
+	}
+	found := mockRunner(body)
+	if s.mocks == nil {
+		s.mocks = map[*ast.BlockStmt]string{}
+	}
+	s.mocks[body] = found
+	return found
+}
+
+// standInRunner reports whether a name says it is a stand-in (mock, fake,
+// stub) for running commands (runner, command, cmd, exec), in any case.
+// Names in ASCII, nearly all, skip the regular expressions.
+func standInRunner(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return standInRE.MatchString(text) && runnerRE.MatchString(text)
+		}
+	}
+	lower := strings.ToLower(text)
+	return containsAny(lower, "mock", "fake", "stub") && containsAny(lower, "runner", "command", "cmd", "exec")
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
