@@ -606,6 +606,7 @@ type Pass struct {
 	called     map[*TestFunc]map[string]bool         // head tests' called names, for rowsHold
 	rows       map[*TestFunc][][]string              // head tests' table rows, for rowsHold
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key
+	baseIdx    *baseIndex                            // base's changed files by directory, renames by head path (baseFunc)
 	removed    *removedCode                          // what the range removed from the code, computed once
 	lost       *[]lostNames                          // what the changed functions stopped using, computed once
 	bounded    bool                                  // a large change: what rules read is let go (release)

@@ -69,30 +69,57 @@ func (a *Pass) ProdFiles() []*SrcFile {
 // files, since functions move between files — and a function that left a
 // file changed that file too, so base's unchanged files need no look.
 func (a *Pass) baseFunc(dir, key, headPath string) (*SrcFile, *ast.FuncDecl) {
+	idx := a.baseIndex()
 	basePath := headPath
-	for from, to := range a.renamed {
-		if to == headPath {
-			basePath = from
-		}
+	if from, ok := idx.renamedFrom[headPath]; ok {
+		basePath = from
 	}
 	if bf, ok := a.Base.Files[basePath]; ok {
 		if fd := a.funcIndex(bf)[key]; fd != nil {
 			return bf, fd
 		}
 	}
-	paths := make([]string, 0, len(a.Base.Files))
-	for p := range a.Base.Files {
-		if DirOf(p) == dir && p != basePath {
-			paths = append(paths, p)
+	for _, p := range idx.byDir[dir] {
+		if p == basePath {
+			continue
 		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
 		if fd := a.funcIndex(a.Base.Files[p])[key]; fd != nil {
 			return a.Base.Files[p], fd
 		}
 	}
 	return nil, nil
+}
+
+// baseIndex is what baseFunc looks up for every changed function: base's
+// changed files by directory (sorted by path) and the renames by head path.
+// A change that moves a tree renames thousands of files, and scanning them
+// per function cost a pull request seconds.
+type baseIndex struct {
+	files, renames int // the sizes it was made from
+	byDir          map[string][]string
+	renamedFrom    map[string]string
+}
+
+func (a *Pass) baseIndex() *baseIndex {
+	if x := a.baseIdx; x != nil && x.files == len(a.Base.Files) && x.renames == len(a.renamed) {
+		return x
+	}
+	x := &baseIndex{files: len(a.Base.Files), renames: len(a.renamed), byDir: map[string][]string{}, renamedFrom: map[string]string{}}
+	for p := range a.Base.Files {
+		x.byDir[DirOf(p)] = append(x.byDir[DirOf(p)], p)
+	}
+	for _, paths := range x.byDir {
+		sort.Strings(paths)
+	}
+	for from, to := range a.renamed {
+		// Two files renamed to one path cannot come from one diff; should
+		// they, the first by name is taken, where a map's order chose before.
+		if prev, ok := x.renamedFrom[to]; !ok || from < prev {
+			x.renamedFrom[to] = from
+		}
+	}
+	a.baseIdx = x
+	return x
 }
 
 // funcIndex maps a non-test file's functions by declaration key, once.
