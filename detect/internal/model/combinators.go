@@ -409,7 +409,7 @@ func (a *Pass) statusRanges(m *Match) []Weakening {
 // m.EXPECT()).
 func mockVerifications(tf *TestFunc) (verified, expects, ctorT map[string]bool) {
 	verified, expects, ctorT = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	sc := NewCheckScope(tf)
+	sc := CheckScopeOf(tf)
 	ast.Inspect(tf.Body, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.CallExpr:
@@ -566,7 +566,7 @@ func conjoined(w Weakening) bool {
 // quietRecovers lists the deferred recover() calls of a test whose function
 // checks nothing: the panic is swallowed, not expected.
 func quietRecovers(tf *TestFunc) []*ast.CallExpr {
-	sc := NewCheckScope(tf)
+	sc := CheckScopeOf(tf)
 	var out []*ast.CallExpr
 	ast.Inspect(tf.Body, func(n ast.Node) bool {
 		d, ok := n.(*ast.DeferStmt)

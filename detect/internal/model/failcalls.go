@@ -30,7 +30,17 @@ type CheckScope struct {
 	suite   string // the suite receiver, for suite methods
 }
 
-func NewCheckScope(tf *TestFunc) *CheckScope {
+// CheckScopeOf returns the check scope of a test's body: the names bound
+// to its *testing.T and to assertion objects. It is made once per test
+// (several rules and the matching ask for it) and shared: callers read it.
+func CheckScopeOf(tf *TestFunc) *CheckScope {
+	if tf.scope == nil {
+		tf.scope = newCheckScope(tf)
+	}
+	return tf.scope
+}
+
+func newCheckScope(tf *TestFunc) *CheckScope {
 	sc := &CheckScope{file: tf.File, testing: map[string]bool{}, bound: map[string]bool{}}
 	if tf.Param != "" && tf.Param != "_" {
 		sc.testing[tf.Param] = true

@@ -71,7 +71,7 @@ func (a *Pass) CommentedOut(bt *TestFunc) *ast.CommentGroup {
 // line is where the early return stands.
 func (a *Pass) Hollowed(m *Match) (what string, line int) {
 	bt, ht := m.Base, m.Head
-	if len(NewCheckScope(bt).ChecksIn(bt.Body)) == 0 {
+	if len(CheckScopeOf(bt).ChecksIn(bt.Body)) == 0 {
 		return "", 0
 	}
 	switch {
@@ -79,7 +79,7 @@ func (a *Pass) Hollowed(m *Match) (what string, line int) {
 		return fmt.Sprintf("The body of %s was commented out: it still runs but can no longer fail.", bt.Name), 0
 	case len(ht.Body.List) == 0:
 		return fmt.Sprintf("The body of %s was emptied: it still runs but can no longer fail.", bt.Name), 0
-	case liveChecks(bt) > 0 && liveChecks(ht) == 0 && firstReturn(ht.Body) != nil && len(NewCheckScope(ht).ChecksIn(ht.Body)) > 0:
+	case liveChecks(bt) > 0 && liveChecks(ht) == 0 && firstReturn(ht.Body) != nil && len(CheckScopeOf(ht).ChecksIn(ht.Body)) > 0:
 		l := ht.File.Line(firstReturn(ht.Body).Pos())
 		return fmt.Sprintf("%s now returns (line %d) before its first check: everything after it is dead code, so it can no longer fail.", bt.Name, l), l
 	}
@@ -91,7 +91,7 @@ func (a *Pass) Hollowed(m *Match) (what string, line int) {
 func liveChecks(tf *TestFunc) int {
 	ret := firstReturn(tf.Body)
 	n := 0
-	for _, pos := range NewCheckScope(tf).ChecksIn(tf.Body) {
+	for _, pos := range CheckScopeOf(tf).ChecksIn(tf.Body) {
 		if ret == nil || pos < ret.Pos() {
 			n++
 		}

@@ -213,7 +213,7 @@ func normalizedBody(tf *TestFunc) []byte {
 	if base < 0 || end > len(f.Src) || base >= end {
 		return nil
 	}
-	sc := NewCheckScope(tf)
+	sc := CheckScopeOf(tf)
 	var edits []edit
 	off := func(p token.Pos) int { return tok.Offset(p) - base }
 	ast.Inspect(tf.Body, func(n ast.Node) bool {

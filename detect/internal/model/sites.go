@@ -156,7 +156,7 @@ func CollectSites(snap *Snapshot, tf *TestFunc) []*Site {
 	if sites, ok := snap.sites[tf]; ok {
 		return append([]*Site(nil), sites...)
 	}
-	w := &siteWalker{snap: snap, dir: tf.Dir, sc: NewCheckScope(tf), top: tf.File, exits: tf.Kind == KindMain, body: tf.Root().Body}
+	w := &siteWalker{snap: snap, dir: tf.Dir, sc: CheckScopeOf(tf), top: tf.File, exits: tf.Kind == KindMain, body: tf.Root().Body}
 	for _, b := range tf.setup { // a ginkgo spec's BeforeEach bodies run first
 		w.block(b.List, nil, false)
 	}

@@ -39,6 +39,7 @@ type TestFunc struct {
 	NotRun string
 
 	print *fingerprint    // computed on first use
+	scope *CheckScope     // computed on first use (CheckScopeOf)
 	table map[string]bool // literals of its table rows, computed on first use
 
 	// Ginkgo specs: the BeforeEach bodies of their containers, and whether

@@ -331,7 +331,7 @@ func couldNotFail(tf *model.TestFunc) bool {
 	if len(tf.Body.List) == 0 {
 		return true
 	}
-	sc := model.NewCheckScope(tf)
+	sc := model.CheckScopeOf(tf)
 	if es, ok := tf.Body.List[0].(*ast.ExprStmt); ok {
 		if call, ok := es.X.(*ast.CallExpr); ok && sc.IsSkipCall(call) {
 			return true

@@ -31,7 +31,7 @@ func (a *pass) checkRowExits(m *model.Match) {
 		}
 		return true
 	})
-	sc := model.NewCheckScope(ht)
+	sc := model.CheckScopeOf(ht)
 	ast.Inspect(ht.Body, func(n ast.Node) bool {
 		rs, ok := n.(*ast.RangeStmt)
 		if !ok || !baseLoops[types.ExprString(rs.X)] || !isTable(rs.X, ht.Body) {

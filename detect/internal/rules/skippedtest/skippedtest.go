@@ -155,7 +155,7 @@ func (a *pass) checkSkips(m *model.Match) {
 			failGates[model.GatesOnly(s)] = true
 		}
 	}
-	checks := model.NewCheckScope(ht).ChecksIn(ht.Body)
+	checks := model.CheckScopeOf(ht).ChecksIn(ht.Body)
 	var added []*model.Site
 	kept := "" // a conditional skip of base that head keeps
 	for _, s := range model.CollectSites(a.Head, ht) {
