@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -281,5 +282,48 @@ func BenchmarkChanges(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A comparison asked again is the same list, and each caller's own: one
+// that reorders its list does not reorder the next caller's.
+func TestChangesAskedAgain(t *testing.T) { eachBackend(t, testChangesAskedAgain) }
+
+func testChangesAskedAgain(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("a.go", "package a\n")
+	tr.write("b.go", "package a\n\nvar B = 1\n")
+	base := tr.commit("base")
+	tr.write("a.go", "package a\n\nvar A = 1\n")
+	tr.write("c.txt", "c\n")
+	tr.remove("b.go")
+	head := tr.commit("head")
+	r := openRepo(t, tr.dir)
+	first, err := r.Changes(base, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a.go", "b.go", "c.txt"}
+	if diff := cmp.Diff(want, paths(first)); diff != "" {
+		t.Fatalf("Changes (-want +got):\n%s", diff)
+	}
+	slices.Reverse(first)
+	first[0] = Change{}
+	for range 2 {
+		again, err := r.Changes(base, head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, paths(again)); diff != "" {
+			t.Errorf("Changes asked again (-want +got):\n%s", diff)
+		}
+		slices.Reverse(again)
+	}
+	back, err := r.Changes(head, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 3 || back[0].From == nil || back[0].To == nil || back[1].From != nil || back[2].To != nil {
+		t.Errorf("Changes the other way: %v", paths(back))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,13 +38,14 @@ type cliRepo struct {
 	diffs   *batch     // diff-tree --stdin
 	blobs   blobCache
 	trees   *lru.Cache[string] // commit → its tree, for ListDir
+	changes *lru.Cache[[]Change]
 
 	closeOnce sync.Once
 }
 
 // openCLI opens the repository that contains abs with the git at gitPath.
 func openCLI(gitPath, abs string) (*cliRepo, error) {
-	r := &cliRepo{git: gitPath, env: gitEnviron(), blobs: newBlobCache(blobCacheSize), trees: lru.New[string](1 << 20)}
+	r := &cliRepo{git: gitPath, env: gitEnviron(), blobs: newBlobCache(blobCacheSize), trees: lru.New[string](1 << 20), changes: lru.New[[]Change](changesCacheSize)}
 	out, err := r.run(abs, "rev-parse", "--absolute-git-dir")
 	var ge *gitError
 	if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
@@ -333,8 +335,41 @@ func (r *cliRepo) Commits(base, head string) ([]Commit, error) {
 
 // Changes compares the trees of two commits with diff-tree, then pairs
 // renamed Go files as the go-git backend does. An empty from compares with
-// the empty tree.
+// the empty tree. Recent comparisons are kept (changesCacheSize); each
+// caller gets its own list.
 func (r *cliRepo) Changes(from, to string) ([]Change, error) {
+	key := from + ".." + to
+	if changes, ok := r.changes.Get(key); ok {
+		return slices.Clone(changes), nil
+	}
+	changes, err := r.changesOf(from, to)
+	if err == nil {
+		r.changes.Put(key, slices.Clone(changes), changesSize(changes))
+	}
+	return changes, err
+}
+
+// changesCacheSize bounds the comparisons Changes keeps. A check's
+// attribution compares the range's base with the same commits again for
+// each finding it places, and a range that adds a tree of documentation
+// makes every comparison list thousands of files.
+const changesCacheSize = 32 << 20
+
+// changesSize estimates what a list of changes holds.
+func changesSize(changes []Change) int {
+	n := 64
+	for _, c := range changes {
+		n += 32
+		for _, f := range []*File{c.From, c.To} {
+			if f != nil {
+				n += 96 + len(f.Path) + len(f.Blob)
+			}
+		}
+	}
+	return n
+}
+
+func (r *cliRepo) changesOf(from, to string) ([]Change, error) {
 	if _, _, err := r.commit(to); err != nil {
 		return nil, err
 	}

@@ -77,7 +77,9 @@ type Repo interface {
 	// before children (the order `git rev-list --reverse --topo-order` gives).
 	Commits(base, head string) ([]Commit, error)
 	// Changes lists the regular files that differ between the trees of two
-	// commits, with renames detected among Go files.
+	// commits, with renames detected among Go files. Callers may reorder the
+	// list but must not modify the files it points to: a backend may share
+	// them with later callers.
 	Changes(from, to string) ([]Change, error)
 	// ListDir lists the regular files directly inside dir ("" or "." for the
 	// root) in the tree of a commit. A missing dir is an empty list.
