@@ -202,6 +202,23 @@ func (f *SrcFile) Line(pos token.Pos) int {
 // Text returns the source text of a node.
 func (f *SrcFile) Text(n ast.Node) string { return string(f.textBytes(n)) }
 
+// Mentions reports whether the source text of n holds one of words. It is
+// a cheap test before a walk that looks for names: a name in the tree is
+// in the text as written. It is true when the text cannot be told (a node
+// of another file), so that the walk still runs.
+func (f *SrcFile) Mentions(n ast.Node, words ...string) bool {
+	t := f.textBytes(n)
+	if t == nil {
+		return true
+	}
+	for _, w := range words {
+		if bytes.Contains(t, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // textBytes is Text as a window on the file's source, not a copy: nil
 // where Text is "".
 func (f *SrcFile) textBytes(n ast.Node) []byte {

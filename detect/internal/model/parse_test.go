@@ -1,6 +1,7 @@
 package model
 
 import (
+	"go/ast"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,35 @@ func TestIsGeneratedReadsOnlyTheHeader(t *testing.T) {
 		if got := isGenerated([]byte(c.src)); got != c.want {
 			t.Errorf("%s: isGenerated = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// Mentions looks in the text of the node only, and says yes when it cannot
+// tell: a node of another file.
+func TestMentionsReadsTheNodesText(t *testing.T) {
+	f := parseFile("a.go", []byte("package a\n\nimport \"os\"\n\nfunc A() string { return os.Args[0] }\n\nfunc B() string { return os.Getenv(\"HOME\") }\n"))
+	other := parseFile("b.go", []byte("package a\n\nfunc C() {}\n"))
+	if f.AST == nil || other.AST == nil {
+		t.Fatal("did not parse")
+	}
+	a, b := f.AST.Decls[1].(*ast.FuncDecl), f.AST.Decls[2].(*ast.FuncDecl)
+	for _, c := range []struct {
+		n     ast.Node
+		words []string
+		want  bool
+	}{
+		{a.Body, []string{"Args", "Executable"}, true},
+		{b.Body, []string{"Args", "Executable"}, false},
+		{b.Body, []string{"LookupEnv", "Getenv"}, true},
+		{a, []string{"func A"}, true},
+		{a.Body, []string{"func A"}, false},
+		{b.Body, nil, false},
+	} {
+		if got := f.Mentions(c.n, c.words...); got != c.want {
+			t.Errorf("Mentions(%s, %q) = %v, want %v", f.Text(c.n), c.words, got, c.want)
+		}
+	}
+	if !other.Mentions(a.Body, "nothing") {
+		t.Error("Mentions of a node of another file: want true (cannot tell)")
 	}
 }

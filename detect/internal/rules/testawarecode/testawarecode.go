@@ -292,9 +292,20 @@ type prober struct {
 }
 
 func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
-	localsFrom(body, &pr.argNames, pr.programValue)
-	localsFrom(body, &pr.stackNames, pr.stackValue)
-	pr.envVars = pr.envLocals(body)
+	// Each walk below starts from names the body must spell out (os.Args,
+	// debug.Stack, os.Getenv); a body without them is spared the walk.
+	pr.argNames, pr.stackNames = nil, nil
+	if pr.f.Mentions(body, "Args", "Executable") {
+		localsFrom(body, &pr.argNames, pr.programValue)
+	}
+	if pr.f.Mentions(body, "Stack", "Caller", "FuncForPC") {
+		localsFrom(body, &pr.stackNames, pr.stackValue)
+	}
+	if pr.f.Mentions(body, "Getenv", "LookupEnv") {
+		pr.envVars = pr.envLocals(body)
+	} else {
+		pr.envVars = map[string]string{}
+	}
 	var out []*probe
 	ast.Inspect(body, func(n ast.Node) bool {
 		var p *probe
