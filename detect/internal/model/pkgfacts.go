@@ -270,6 +270,73 @@ func (s *Snapshot) NonTestFiles(dir string) []*SrcFile {
 	return s.pkgFiles(dir, func(p string) bool { return !IsTestFile(p) })
 }
 
+// PkgEntry is one file of NonTestEntries: either a file the snapshot
+// holds (File), or an unchanged file of the tree, parsed on Load. Blob is
+// the version's object name, set for an unchanged file.
+type PkgEntry struct {
+	Path, Blob string
+	File       *SrcFile
+	load       func() *SrcFile
+}
+
+// Load returns the entry's file as NonTestFiles has it, parsing an
+// unchanged one; nil when NonTestFiles leaves it out (it cannot be read).
+func (e PkgEntry) Load() *SrcFile {
+	if e.File != nil || e.load == nil {
+		return e.File
+	}
+	return e.load()
+}
+
+// NonTestEntries lists the files NonTestFiles returns, in its order,
+// without parsing the files the range did not change: a rule that keeps
+// what it needs of an unchanged file by its version parses it once. When
+// the whole package is loaded, every entry holds its file.
+func (s *Snapshot) NonTestEntries(dir string) []PkgEntry {
+	keep := func(p string) bool { return !IsTestFile(p) }
+	var out []PkgEntry
+	if p, ok := s.dirs[dir]; ok {
+		for _, f := range p.Files {
+			if keep(f.Path) {
+				out = append(out, PkgEntry{Path: f.Path, File: f})
+			}
+		}
+		return out
+	}
+	s.factsIn(dir)
+	seen := map[string]bool{}
+	listed := s.ld.list(s.Rev, dir)
+	for i := range listed {
+		f := &listed[i]
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		seen[f.Path] = true
+		if !keep(f.Path) {
+			continue
+		}
+		cf, changed := s.Files[f.Path]
+		if !changed {
+			out = append(out, PkgEntry{Path: f.Path, Blob: f.Blob, load: func() *SrcFile { return s.ld.file(f, s.Rev) }})
+			continue
+		}
+		sf := s.ld.file(f, s.Rev)
+		if sf == nil {
+			continue
+		}
+		if !cf.masked {
+			sf = cf
+		}
+		out = append(out, PkgEntry{Path: f.Path, File: sf})
+	}
+	for path, f := range s.Files {
+		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
+			out = append(out, PkgEntry{Path: path, File: f.full()})
+		}
+	}
+	return out
+}
+
 // pkgFiles returns the files of dir that Pkg would read and keep accepts,
 // each loaded as Pkg loads it. The package's facts are read first, which
 // loads its other files as Pkg would (the notes of a file that does not

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goodhart-dev/goodhart/detect/finding"
 	"github.com/goodhart-dev/goodhart/detect/internal/model"
+	"github.com/goodhart-dev/goodhart/internal/lru"
 )
 
 // idTestAwareCode is the rule's stable identifier: users filter and accept findings by it.
@@ -91,10 +92,10 @@ type probe struct {
 	// upToWarning: a variable only a test sets with t.Setenv, which is how
 	// a feature flag is tested as much as how a hatch is opened
 	upToWarning bool
-	loopback    bool   // it asks whether a peer or host is local: what httptest gives the tests
-	loopLit     string // the loopback literal compared with, if any
-	file        *model.SrcFile
-	decl        ast.Node // the function or var declaration holding it
+	loopback    bool           // it asks whether a peer or host is local: what httptest gives the tests
+	loopLit     string         // the loopback literal compared with, if any
+	file        *model.SrcFile // nil for a probe of an unchanged file, read from what was kept of it (keptProbes)
+	decl        ast.Node       // the function or var declaration holding it
 	symbol      string
 }
 
@@ -148,11 +149,14 @@ func (a *pass) checkTestAware(dir string) {
 		}
 		return tset[name]
 	}
-	head := collectProbes(a.Head.NonTestFiles(dir), hx, envSet)
-	base := collectProbes(a.Base.NonTestFiles(dir), bx, envSet)
+	head := pkgProbes(a.Head.NonTestEntries(dir), hx, envSet)
+	base := pkgProbes(a.Base.NonTestEntries(dir), bx, envSet)
 	for _, p := range newProbes(base, head) {
 		if a.movedFromElsewhere(dir, p) {
 			continue // the same check in a function of the same name, moved from another package
+		}
+		if p.file == nil {
+			continue // a file the range did not change: no new probe there
 		}
 		if _, changed := a.Head.Files[p.file.Path]; changed {
 			a.reportProbe(dir, p)
@@ -247,35 +251,90 @@ func newProbes(base, head []*probe) []*probe {
 	return out
 }
 
-// collectProbes finds the probes of a package's non-test files, in file and
-// source order.
-func collectProbes(files []*model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit) []*probe {
-	return collectProbesWith(files, x, envSet, false)
-}
-
-// collectProbesWith is collectProbes; a permissive prober also takes an
-// environment read through a name it cannot resolve for a probe.
+// collectProbesWith finds the probes of non-test files, in file and source
+// order; a permissive prober also takes an environment read through a name
+// it cannot resolve for a probe.
 func collectProbesWith(files []*model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit, permissive bool) []*probe {
 	var out []*probe
 	sorted := append([]*model.SrcFile(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
 	for _, f := range sorted {
-		if f.AST == nil || model.IsTestFile(f.Path) || model.IgnoredDir(f.Path) || f.Generated {
+		if model.IsTestFile(f.Path) || model.IgnoredDir(f.Path) {
 			continue
 		}
-		pr := &prober{f: f, x: x, envSet: envSet, os: model.ImportName(f.AST, "os"), flag: model.ImportName(f.AST, "flag"), permissive: permissive}
-		for _, d := range f.AST.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if d.Body != nil && !model.TakesTesting(f, d) {
-					out = append(out, pr.scan(d, d.Body, model.FuncSymbol(d))...)
-				}
-			case *ast.GenDecl:
-				if d.Tok == token.VAR {
-					out = append(out, pr.scan(d, d, strings.Join(model.DeclNames(d), ","))...)
-				}
+		out = append(out, fileProbes(f, x, envSet, permissive)...)
+	}
+	return out
+}
+
+// fileProbes finds the probes of one non-test file, in source order.
+func fileProbes(f *model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit, permissive bool) []*probe {
+	var out []*probe
+	pr := newProber(f, x, envSet, permissive)
+	if pr == nil {
+		return nil
+	}
+	pr.decls(func(decl, body ast.Node, symbol string) {
+		out = append(out, pr.resolve(pr.scan(body), decl, symbol)...)
+	})
+	return out
+}
+
+// newProber returns the prober of a file, nil for a file whose probes are
+// not looked for (it does not parse at all, or it is generated).
+func newProber(f *model.SrcFile, x *model.PkgXref, envSet func(string) *model.TestLit, permissive bool) *prober {
+	if f.AST == nil || f.Generated {
+		return nil
+	}
+	return &prober{f: f, x: x, envSet: envSet, os: model.ImportName(f.AST, "os"), flag: model.ImportName(f.AST, "flag"), permissive: permissive}
+}
+
+// decls calls look on what of the file may probe: the bodies of its
+// functions that take no *testing.T, and its variable declarations.
+func (pr *prober) decls(look func(decl, body ast.Node, symbol string)) {
+	for _, d := range pr.f.AST.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Body != nil && !model.TakesTesting(pr.f, d) {
+				look(d, d.Body, model.FuncSymbol(d))
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.VAR {
+				look(d, d, strings.Join(model.DeclNames(d), ","))
 			}
 		}
+	}
+}
+
+// pkgProbes is collectProbesWith, not permissive, over a package's non-test files as
+// NonTestEntries lists them: the changed files are read in full, and of an
+// unchanged file only what newProbes matches on (each probe's function and
+// what it asks) is needed, which keptProbes holds by version. A scan's
+// commits and a check's replays then parse a large package's unchanged
+// files once, not at every commit.
+func pkgProbes(entries []model.PkgEntry, x *model.PkgXref, envSet func(string) *model.TestLit) []*probe {
+	var out []*probe
+	sorted := append([]model.PkgEntry(nil), entries...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	for _, e := range sorted {
+		if model.IsTestFile(e.Path) || model.IgnoredDir(e.Path) {
+			continue
+		}
+		if e.File != nil {
+			out = append(out, fileProbes(e.File, x, envSet, false)...)
+			continue
+		}
+		key := e.Blob + "\x00" + e.Path
+		ks, ok := keptProbes.Get(key)
+		if !ok {
+			f := e.Load()
+			if f == nil {
+				continue // unreadable: left out, as NonTestFiles leaves it
+			}
+			ks = keepProbes(f)
+			keptProbes.Put(key, ks, keptSize(ks)+len(key))
+		}
+		out = append(out, resolveKept(ks, x, envSet)...)
 	}
 	return out
 }
@@ -291,7 +350,24 @@ type prober struct {
 	permissive bool              // take an unresolved environment variable name for a probe
 }
 
-func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
+// item is what the walk of a body finds, in order: a probe, or a read of
+// the environment, which is a probe or not depending on the package (the
+// constant that names the variable, what the tests and CI set) and which,
+// when it is not one, leaves in its place what the walk finds inside it.
+type item struct {
+	p   *probe
+	env *envRead
+}
+
+type envRead struct {
+	call       *ast.CallExpr
+	lit, ident string // the variable's name as a literal, or the identifier naming it
+	instead    []item
+}
+
+// scan walks a declaration for probes, leaving the environment reads to
+// resolve.
+func (pr *prober) scan(body ast.Node) []item {
 	// Each walk below starts from names the body must spell out (os.Args,
 	// debug.Stack, os.Getenv); a body without them is spared the walk.
 	pr.argNames, pr.stackNames = nil, nil
@@ -306,8 +382,12 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 	} else {
 		pr.envVars = map[string]string{}
 	}
-	var out []*probe
-	ast.Inspect(body, func(n ast.Node) bool {
+	return pr.items(body)
+}
+
+func (pr *prober) items(root ast.Node) []item {
+	var out []item
+	ast.Inspect(root, func(n ast.Node) bool {
 		var p *probe
 		switch n := n.(type) {
 		case *ast.BinaryExpr:
@@ -323,11 +403,14 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 		case *ast.SwitchStmt:
 			p = pr.modeSwitch(n)
 			if p != nil {
-				p.file, p.decl, p.symbol = pr.f, decl, symbol
-				out = append(out, p)
+				out = append(out, item{p: p})
 				p = nil // its node is a case value; the tag may hold other probes
 			}
 		case *ast.CallExpr:
+			if pr.readsEnv(n) {
+				out = append(out, item{env: pr.envRead(n)})
+				return false
+			}
 			if p = pr.call(n); p == nil {
 				p = pr.stackCheck(n)
 			}
@@ -336,12 +419,121 @@ func (pr *prober) scan(decl, body ast.Node, symbol string) []*probe {
 			}
 		}
 		if p != nil {
-			p.node, p.file, p.decl, p.symbol = n, pr.f, decl, symbol
-			out = append(out, p)
+			p.node = n
+			out = append(out, item{p: p})
 			return false
 		}
 		return true
 	})
+	return out
+}
+
+// envRead is a read of the environment as items holds it: when it is no
+// probe, the call's other readings, or else what its parts hold.
+func (pr *prober) envRead(call *ast.CallExpr) *envRead {
+	e := &envRead{call: call, lit: model.StringArg(call, 0)}
+	if id, ok := call.Args[0].(*ast.Ident); ok {
+		e.ident = id.Name
+	}
+	alt := pr.stackCheck(call)
+	if alt == nil {
+		alt = loopbackCall(pr.f, call)
+	}
+	if alt != nil {
+		alt.node = call
+		e.instead = []item{{p: alt}}
+		return e
+	}
+	e.instead = pr.items(call.Fun)
+	for _, arg := range call.Args {
+		e.instead = append(e.instead, pr.items(arg)...)
+	}
+	return e
+}
+
+// resolve turns a declaration's items into its probes.
+func (pr *prober) resolve(items []item, decl ast.Node, symbol string) []*probe {
+	var out []*probe
+	for _, it := range items {
+		p := it.p
+		if it.env != nil {
+			if p = envProbe(envName(it.env.lit, it.env.ident, pr.x, pr.permissive), pr.f.Text(it.env.call), pr.envSet); p == nil {
+				out = append(out, pr.resolve(it.env.instead, decl, symbol)...)
+				continue
+			}
+			p.node = it.env.call
+		}
+		p.file, p.decl, p.symbol = pr.f, decl, symbol
+		out = append(out, p)
+	}
+	return out
+}
+
+// keptItem is an item of an unchanged file as keptProbes holds it: what
+// newProbes matches on, without the syntax.
+type keptItem struct {
+	symbol     string
+	sig        string // a probe's
+	env        bool   // or a read of the environment: lit, ident, instead
+	lit, ident string
+	instead    []keptItem
+}
+
+// keptProbes holds, by version (blob and path), what an unchanged non-test
+// file holds of probes, across the analyses of a process.
+var keptProbes = lru.New[[]keptItem](4 << 20)
+
+func keepProbes(f *model.SrcFile) []keptItem {
+	pr := newProber(f, nil, nil, false)
+	if pr == nil {
+		return []keptItem{}
+	}
+	var out []keptItem
+	pr.decls(func(_, body ast.Node, symbol string) {
+		out = append(out, keep(pr.scan(body), symbol)...)
+	})
+	if out == nil {
+		out = []keptItem{}
+	}
+	return out
+}
+
+func keep(items []item, symbol string) []keptItem {
+	var out []keptItem
+	for _, it := range items {
+		if it.env != nil {
+			out = append(out, keptItem{symbol: symbol, env: true, lit: it.env.lit, ident: it.env.ident, instead: keep(it.env.instead, symbol)})
+		} else {
+			out = append(out, keptItem{symbol: symbol, sig: it.p.sig})
+		}
+	}
+	return out
+}
+
+func keptSize(ks []keptItem) int {
+	n := 64
+	for _, k := range ks {
+		n += 96 + len(k.symbol) + len(k.sig) + len(k.lit) + len(k.ident) + keptSize(k.instead)
+	}
+	return n
+}
+
+// resolveKept is resolve for what was kept of an unchanged file: probes
+// that carry their function and what they ask, and no file.
+func resolveKept(ks []keptItem, x *model.PkgXref, envSet func(string) *model.TestLit) []*probe {
+	var out []*probe
+	for _, k := range ks {
+		if !k.env {
+			out = append(out, &probe{sig: k.sig, symbol: k.symbol})
+			continue
+		}
+		if p := envProbe(envName(k.lit, k.ident, x, false), "", envSet); p != nil {
+			p.symbol = k.symbol
+			out = append(out, p)
+			continue
+		}
+		out = append(out, resolveKept(k.instead, x, envSet)...)
+	}
 	return out
 }
 
@@ -478,35 +670,49 @@ func (pr *prober) call(call *ast.CallExpr) *probe {
 		return &probe{sig: "testing." + name, what: "whether it runs under go test (" + recv + "." + name + "())", inherent: true}
 	case name == "Lookup" && strings.HasPrefix(model.StringArg(call, 0), "test.") && (recv == pr.flag || recv == "?"):
 		return &probe{sig: "flag " + model.StringArg(call, 0), what: fmt.Sprintf("whether it runs under go test (%s)", pr.f.Text(call)), inherent: true}
-	case pr.os != "" && recv == pr.os && (name == "Getenv" || name == "LookupEnv") && len(call.Args) == 1,
-		recv == "syscall" && (name == "Getenv") && len(call.Args) == 1:
-		return pr.env(call)
 	case (name == "HasSuffix" || name == "HasPrefix" || name == "Contains" || name == "Index") && len(call.Args) == 2:
 		return pr.binaryName(call, call.Args[0], call.Args[1])
 	}
 	return nil
 }
 
-func (pr *prober) env(call *ast.CallExpr) *probe {
-	name := model.StringArg(call, 0)
-	if id, ok := call.Args[0].(*ast.Ident); ok && name == "" {
-		name = pr.x.Consts[id.Name]
+// readsEnv reports whether a call reads an environment variable:
+// os.Getenv, os.LookupEnv, syscall.Getenv.
+func (pr *prober) readsEnv(call *ast.CallExpr) bool {
+	recv, name := model.CallName(call)
+	return pr.os != "" && recv == pr.os && (name == "Getenv" || name == "LookupEnv") && len(call.Args) == 1 ||
+		recv == "syscall" && name == "Getenv" && len(call.Args) == 1
+}
+
+// envName is the name of the variable a read of the environment reads: a
+// literal, or a constant of the package; "?" for a permissive prober when
+// neither tells it; "" when it is unknown.
+func envName(lit, ident string, x *model.PkgXref, permissive bool) string {
+	name := lit
+	if name == "" && ident != "" && x != nil {
+		name = x.Consts[ident]
 	}
-	if name == "" && pr.permissive {
+	if name == "" && permissive {
 		name = "?"
 	}
+	return name
+}
+
+// envProbe judges a read of the environment variable name (text is the
+// call, for the message): a probe when the name is CI's or says test, or
+// the package's tests or CI set it; nil otherwise.
+func envProbe(name, text string, envSet func(string) *model.TestLit) *probe {
 	if name == "" {
 		return nil
 	}
-	text := pr.f.Text(call)
 	p := &probe{sig: "env " + name}
 	switch {
 	case model.CIVariables[name]:
 		p.what = "whether it runs on CI (" + text + ")"
 	case testNamed(name):
 		p.what = "an environment variable whose name says test (" + text + ")"
-	case pr.envSet(name) != nil:
-		set := pr.envSet(name)
+	case envSet(name) != nil:
+		set := envSet(name)
 		switch set.Owner {
 		case "t.Setenv":
 			// A feature flag and its test look the same: at most a
