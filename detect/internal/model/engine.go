@@ -603,6 +603,8 @@ type Pass struct {
 	affected   map[string]map[string]bool            // per package: helpers the range changed, and their callers
 	diffs      map[*Match]*AssertDiff                // assertion comparisons, shared by the assertion rules
 	checks     map[*TestFunc][]*Site                 // each test's checks, computed once
+	hashes     map[string]uint64                     // folders' listings, hashed once (checkkeys.go)
+	fileHashes map[*SrcFile]uint64                   // files' texts, hashed once (checkkeys.go)
 	called     map[*TestFunc]map[string]bool         // head tests' called names, for rowsHold
 	rows       map[*TestFunc][][]string              // head tests' table rows, for rowsHold
 	funcs      map[*SrcFile]map[string]*ast.FuncDecl // non-test files' functions by key

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -47,8 +48,7 @@ func (a *Pass) explained(m *Match, b *Site, hs []*Site) bool {
 		if olds := a.Base.ByKey[ht.Key()]; len(olds) > 0 && olds[0].Fingerprint().Hash == ht.Fingerprint().Hash {
 			continue // unchanged: it did not receive anything
 		}
-		checks := a.ChecksIn(a.Head, ht)
-		if findSite(checks, func(h *Site) bool { return h.key == b.key }) >= 0 {
+		if slices.Contains(a.checkKeys(a.Head, ht), b.key) {
 			return true
 		}
 	}

@@ -126,13 +126,14 @@ func (w *siteWalker) followSkips(call *ast.CallExpr, recv, name string, gates []
 	if w.depth >= 3 || slices.Contains(w.via, recv+"."+name) {
 		return false
 	}
+	w.deps.module()
 	h, dir := w.snap.moduleHelper(w.sc.file, recv, name)
 	if h == nil {
 		return false
 	}
 	sc, subst := h.scope(call, w.sc, w)
 	inner := &siteWalker{snap: w.snap, dir: dir, sc: sc, top: w.top, depth: w.depth + 1,
-		via: append(append([]string(nil), w.via...), recv+"."+name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body}
+		via: append(append([]string(nil), w.via...), recv+"."+name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body, deps: w.deps}
 	if inner.outer == nil {
 		inner.outer = call
 	}

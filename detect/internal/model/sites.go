@@ -93,6 +93,7 @@ type siteWalker struct {
 	subst  map[string]string // a helper's parameters → the test's arguments
 	ranges []rangeVar        // enclosing range loops
 	body   *ast.BlockStmt    // the test's body, to find its tables
+	deps   *siteDeps         // what the walk read of the snapshot, when recorded (checkKeys)
 }
 
 // rangeVar is the value variable of a range loop, and how many rows the
@@ -134,6 +135,7 @@ func (w *siteWalker) loopRows(x ast.Expr) int {
 			})
 		}
 		if rows < 0 {
+			w.deps.dir(w.dir)
 			if vs := w.snap.valueSpec(w.dir, token.VAR, e.Name); vs != nil {
 				for i, id := range vs.Names {
 					if id.Name == e.Name && i < len(vs.Values) {
@@ -153,10 +155,21 @@ func (w *siteWalker) loopRows(x ast.Expr) int {
 // snapshot (sites are not changed once collected) and each caller gets its
 // own slice.
 func CollectSites(snap *Snapshot, tf *TestFunc) []*Site {
+	sites, _ := collectSites(snap, tf, false)
+	return sites
+}
+
+// collectSites is CollectSites; with record, it also says what the walk
+// read of the snapshot (nil when the sites were collected before).
+func collectSites(snap *Snapshot, tf *TestFunc, record bool) ([]*Site, *siteDeps) {
 	if sites, ok := snap.sites[tf]; ok {
-		return append([]*Site(nil), sites...)
+		return append([]*Site(nil), sites...), nil
 	}
-	w := &siteWalker{snap: snap, dir: tf.Dir, sc: CheckScopeOf(tf), top: tf.File, exits: tf.Kind == KindMain, body: tf.Root().Body}
+	var deps *siteDeps
+	if record {
+		deps = &siteDeps{}
+	}
+	w := &siteWalker{snap: snap, dir: tf.Dir, sc: CheckScopeOf(tf), top: tf.File, exits: tf.Kind == KindMain, body: tf.Root().Body, deps: deps}
 	for _, b := range tf.setup { // a ginkgo spec's BeforeEach bodies run first
 		w.block(b.List, nil, false)
 	}
@@ -165,7 +178,7 @@ func CollectSites(snap *Snapshot, tf *TestFunc) []*Site {
 		snap.sites = map[*TestFunc][]*Site{}
 	}
 	snap.sites[tf] = w.sites
-	return append([]*Site(nil), w.sites...)
+	return append([]*Site(nil), w.sites...), deps
 }
 
 func (w *siteWalker) block(list []ast.Stmt, gates []gate, loop bool) {
@@ -391,6 +404,7 @@ func (w *siteWalker) add(s *Site) {
 
 // follow walks into a package helper that receives the test's *testing.T.
 func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop bool) {
+	w.deps.dir(w.dir)
 	h := w.snap.helper(w.dir, name)
 	if h == nil || w.depth >= 3 || slices.Contains(w.via, name) {
 		switch {
@@ -404,7 +418,7 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 	}
 	sc, subst := h.scope(call, w.sc, w)
 	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: sc, top: w.top, depth: w.depth + 1,
-		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body}
+		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body, deps: w.deps}
 	if inner.outer == nil {
 		inner.outer = call
 	}

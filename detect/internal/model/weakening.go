@@ -167,6 +167,7 @@ func gateTolerance(s *Site) ast.Expr {
 // literals, or a constant of the package (1e-9, 10 * epsilon).
 func (w *siteWalker) numeric(e ast.Expr) (float64, bool) {
 	return evalNumeric(e, func(id *ast.Ident) (float64, bool) {
+		w.deps.dir(w.dir)
 		if vs := w.snap.valueSpec(w.dir, token.CONST, id.Name); vs != nil {
 			for i, n := range vs.Names {
 				if n.Name == id.Name && i < len(vs.Values) {
