@@ -265,11 +265,23 @@ func pairRows(base, head []model.TableRow, elsewhere bool) []model.TableRow {
 		score float64
 	}
 	var pairs []pair
-	for bi, b := range left {
+	if len(left) > 0 {
+		// Each row is split into words once: the pairs are every base
+		// row against every head row.
+		hw := make([]rowWords, len(head))
 		for hi, h := range head {
 			if !used[hi] {
-				if sc, ok := reworded(b, h, elsewhere); ok {
-					pairs = append(pairs, pair{bi, hi, sc})
+				hw[hi] = wordsOf(h)
+			}
+		}
+		scratch := map[string]int{}
+		for bi, b := range left {
+			bw := wordsOf(b)
+			for hi, h := range head {
+				if !used[hi] {
+					if sc, ok := reworded(b, h, bw, hw[hi], elsewhere, scratch); ok {
+						pairs = append(pairs, pair{bi, hi, sc})
+					}
 				}
 			}
 		}
@@ -292,7 +304,7 @@ func pairRows(base, head []model.TableRow, elsewhere bool) []model.TableRow {
 
 // reworded scores how alike a base row and a head row are, and reports
 // whether they are alike enough to be one row reworded.
-func reworded(b, h model.TableRow, elsewhere bool) (float64, bool) {
+func reworded(b, h model.TableRow, bw, hw rowWords, elsewhere bool, scratch map[string]int) (float64, bool) {
 	if bareLiteral(b) || bareLiteral(h) {
 		// a row that is only its value: its words are all it has (its
 		// body without the name is empty, alike in every row);
@@ -300,18 +312,46 @@ func reworded(b, h model.TableRow, elsewhere bool) (float64, bool) {
 		if !bareLiteral(b) || !bareLiteral(h) {
 			return 0, false
 		}
-		sc := model.RowSimilarity(b.Name, h.Name)
+		sc := similarity(bw.name, hw.name, scratch)
 		return sc, sc >= 0.5
 	}
-	if elsewhere && model.RowSimilarity(contentOf(b.Body), contentOf(h.Body)) < 0.7 {
+	if elsewhere && similarity(bw.content, hw.content, scratch) < 0.7 {
 		return 0, false
 	}
 	if b.Name != "" && h.Name != "" {
-		sc := model.RowSimilarity(b.Body, h.Body)
+		sc := similarity(bw.body, hw.body, scratch)
 		return sc, sc >= 0.7
 	}
-	sc := model.RowSimilarity(b.Text, h.Text)
+	sc := similarity(bw.text, hw.text, scratch)
 	return sc, sc >= 0.8
+}
+
+// rowWords is a row's texts split into words as model.RowSimilarity splits
+// them: its name, its body, its text, and its body's content (contentWords).
+type rowWords struct{ name, body, text, content []string }
+
+func wordsOf(r model.TableRow) rowWords {
+	return rowWords{strings.Fields(r.Name), strings.Fields(r.Body), strings.Fields(r.Text), contentWords(r.Body)}
+}
+
+// similarity is model.RowSimilarity of two texts already split into
+// words; scratch is a map it may clear and reuse.
+func similarity(ta, tb []string, scratch map[string]int) float64 {
+	if len(ta)+len(tb) == 0 {
+		return 1
+	}
+	clear(scratch)
+	for _, t := range ta {
+		scratch[t]++
+	}
+	common := 0
+	for _, t := range tb {
+		if scratch[t] > 0 {
+			scratch[t]--
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(ta)+len(tb))
 }
 
 // notElsewhere drops the lost rows that another new or changed test of the
@@ -385,9 +425,9 @@ func lostWhat(sev finding.Severity, n int) string {
 	return model.Plural(n, "entry that appears", "entries that appear") + " nowhere else in head"
 }
 
-// contentOf keeps the tokens of a row's collapsed text that carry a value:
-// no brackets, commas, colons or empty strings.
-func contentOf(text string) string {
+// contentWords keeps the tokens of a row's collapsed text that carry a
+// value: no brackets, commas, colons or empty strings.
+func contentWords(text string) []string {
 	var out []string
 	for _, t := range strings.Fields(text) {
 		switch t {
@@ -396,5 +436,5 @@ func contentOf(text string) string {
 		}
 		out = append(out, t)
 	}
-	return strings.Join(out, " ")
+	return out
 }
