@@ -210,21 +210,33 @@ func collapse(s string) string {
 	return strings.Join(toks, " ")
 }
 
+// RowSimilarity is how alike two rows' texts are: the share of their words
+// (split at white space) they have in common, counted with repeats.
 func RowSimilarity(a, b string) float64 {
-	ta, tb := strings.Fields(a), strings.Fields(b)
-	count := map[string]int{}
+	return WordSimilarity(strings.Fields(a), strings.Fields(b), nil)
+}
+
+// WordSimilarity is RowSimilarity of texts already split into words, for
+// callers that score one text against many. scratch, if not nil, is a map
+// it clears and reuses.
+func WordSimilarity(ta, tb []string, scratch map[string]int) float64 {
+	if len(ta)+len(tb) == 0 {
+		return 1
+	}
+	if scratch == nil {
+		scratch = map[string]int{}
+	} else {
+		clear(scratch)
+	}
 	for _, t := range ta {
-		count[t]++
+		scratch[t]++
 	}
 	common := 0
 	for _, t := range tb {
-		if count[t] > 0 {
-			count[t]--
+		if scratch[t] > 0 {
+			scratch[t]--
 			common++
 		}
-	}
-	if len(ta)+len(tb) == 0 {
-		return 1
 	}
 	return 2 * float64(common) / float64(len(ta)+len(tb))
 }

@@ -312,17 +312,17 @@ func reworded(b, h model.TableRow, bw, hw rowWords, elsewhere bool, scratch map[
 		if !bareLiteral(b) || !bareLiteral(h) {
 			return 0, false
 		}
-		sc := similarity(bw.name, hw.name, scratch)
+		sc := model.WordSimilarity(bw.name, hw.name, scratch)
 		return sc, sc >= 0.5
 	}
-	if elsewhere && similarity(bw.content, hw.content, scratch) < 0.7 {
+	if elsewhere && model.WordSimilarity(bw.content, hw.content, scratch) < 0.7 {
 		return 0, false
 	}
 	if b.Name != "" && h.Name != "" {
-		sc := similarity(bw.body, hw.body, scratch)
+		sc := model.WordSimilarity(bw.body, hw.body, scratch)
 		return sc, sc >= 0.7
 	}
-	sc := similarity(bw.text, hw.text, scratch)
+	sc := model.WordSimilarity(bw.text, hw.text, scratch)
 	return sc, sc >= 0.8
 }
 
@@ -332,26 +332,6 @@ type rowWords struct{ name, body, text, content []string }
 
 func wordsOf(r model.TableRow) rowWords {
 	return rowWords{strings.Fields(r.Name), strings.Fields(r.Body), strings.Fields(r.Text), contentWords(r.Body)}
-}
-
-// similarity is model.RowSimilarity of two texts already split into
-// words; scratch is a map it may clear and reuse.
-func similarity(ta, tb []string, scratch map[string]int) float64 {
-	if len(ta)+len(tb) == 0 {
-		return 1
-	}
-	clear(scratch)
-	for _, t := range ta {
-		scratch[t]++
-	}
-	common := 0
-	for _, t := range tb {
-		if scratch[t] > 0 {
-			scratch[t]--
-			common++
-		}
-	}
-	return 2 * float64(common) / float64(len(ta)+len(tb))
 }
 
 // notElsewhere drops the lost rows that another new or changed test of the

@@ -1,31 +1,28 @@
 package removedtestcase
 
 import (
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/goodhart-dev/goodhart/detect/internal/model"
 )
 
-// similarity on words split once is model.RowSimilarity on the texts, and
-// contentWords is what the row's content splits into.
-func TestSimilarityIsRowSimilarity(t *testing.T) {
-	texts := []string{
-		"", " ", `{"add", 1, 2, 3}`, `{name: "add", in: []int{1, 2}, want: 3}`,
-		`{"add", 1, 2, 4}`, `{name: "sub", in: []int{2, 1}, want: 1}`, `a a a b`, `a b b`,
-		`{ "" , & : }`, "extension upgrade", "extension update",
-	}
-	scratch := map[string]int{"stale": 3}
-	for _, a := range texts {
-		for _, b := range texts {
-			want := model.RowSimilarity(a, b)
-			if got := similarity(strings.Fields(a), strings.Fields(b), scratch); got != want {
-				t.Errorf("similarity(%q, %q) = %v, want %v", a, b, got, want)
-			}
-			cw := model.RowSimilarity(strings.Join(contentWords(a), " "), strings.Join(contentWords(b), " "))
-			if got := similarity(contentWords(a), contentWords(b), scratch); got != cw {
-				t.Errorf("content similarity(%q, %q) = %v, want %v", a, b, got, cw)
-			}
+// contentWords is the row's words without the ones that carry no value,
+// as a row's content was compared when it was joined and split again.
+func TestContentWords(t *testing.T) {
+	for text, want := range map[string][]string{
+		`{"add", 1, 2, 3}`:                      {`{"add",`, "1,", "2,", "3}"},
+		`{ name: "add" , in: []int{1, 2} }`:     {"name:", `"add"`, "in:", "[]int{1,", "2}"},
+		`{ "" , & : }`:                          nil,
+		"":                                      nil,
+		"extension upgrade":                     {"extension", "upgrade"},
+		"{\n\t\"tabs\",\n\t\"and lines\",\n}\n": {`"tabs",`, `"and`, `lines",`},
+	} {
+		got := contentWords(text)
+		if !slices.Equal(got, want) {
+			t.Errorf("contentWords(%q) = %q, want %q", text, got, want)
+		}
+		if again := strings.Fields(strings.Join(got, " ")); !slices.Equal(again, got) && len(got) > 0 {
+			t.Errorf("contentWords(%q) = %q does not split back into itself", text, got)
 		}
 	}
 }
