@@ -293,7 +293,26 @@ func (e PkgEntry) Load() *SrcFile {
 // what it needs of an unchanged file by its version parses it once. When
 // the whole package is loaded, every entry holds its file.
 func (s *Snapshot) NonTestEntries(dir string) []PkgEntry {
-	keep := func(p string) bool { return !IsTestFile(p) }
+	return s.pkgEntries(dir, func(p string) bool { return !IsTestFile(p) })
+}
+
+// pkgFiles returns the files of dir that Pkg would read and keep accepts,
+// each loaded as Pkg loads it. The package's facts are read first, which
+// loads its other files as Pkg would (the notes of a file that does not
+// parse are the same).
+func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
+	var out []*SrcFile
+	for _, e := range s.pkgEntries(dir, keep) {
+		if f := e.Load(); f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// pkgEntries lists the files pkgFiles returns, with those the range did
+// not change left to load.
+func (s *Snapshot) pkgEntries(dir string, keep func(string) bool) []PkgEntry {
 	var out []PkgEntry
 	if p, ok := s.dirs[dir]; ok {
 		for _, f := range p.Files {
@@ -305,7 +324,7 @@ func (s *Snapshot) NonTestEntries(dir string) []PkgEntry {
 	}
 	s.factsIn(dir)
 	seen := map[string]bool{}
-	listed := s.ld.list(s.Rev, dir)
+	listed := s.ld.list(s.Rev, dir) // factsIn parsed them ahead
 	for i := range listed {
 		f := &listed[i]
 		if !strings.HasSuffix(f.Path, ".go") {
@@ -329,52 +348,9 @@ func (s *Snapshot) NonTestEntries(dir string) []PkgEntry {
 		}
 		out = append(out, PkgEntry{Path: f.Path, File: sf})
 	}
-	for path, f := range s.Files {
-		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
-			out = append(out, PkgEntry{Path: path, File: f.full()})
-		}
-	}
-	return out
-}
-
-// pkgFiles returns the files of dir that Pkg would read and keep accepts,
-// each loaded as Pkg loads it. The package's facts are read first, which
-// loads its other files as Pkg would (the notes of a file that does not
-// parse are the same).
-func (s *Snapshot) pkgFiles(dir string, keep func(string) bool) []*SrcFile {
-	var out []*SrcFile
-	if p, ok := s.dirs[dir]; ok {
-		for _, f := range p.Files {
-			if keep(f.Path) {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
-	s.factsIn(dir)
-	seen := map[string]bool{}
-	listed := s.ld.list(s.Rev, dir) // factsIn parsed them ahead
-	for i := range listed {
-		f := &listed[i]
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
-		}
-		seen[f.Path] = true
-		if !keep(f.Path) {
-			continue
-		}
-		sf := s.ld.file(f, s.Rev)
-		if sf == nil {
-			continue
-		}
-		if cf, ok := s.Files[f.Path]; ok && !cf.masked {
-			sf = cf
-		}
-		out = append(out, sf)
-	}
 	for path, f := range s.Files { // changed files the listing may not show, as in Pkg
 		if DirOf(path) == dir && !seen[path] && strings.HasSuffix(path, ".go") && keep(path) {
-			out = append(out, f.full())
+			out = append(out, PkgEntry{Path: path, File: f.full()})
 		}
 	}
 	return out
