@@ -70,15 +70,7 @@ func TestCheckKeysFollowTheHelpersFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	built, err := s.Build(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := gitutil.Open(built.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	built, repo := openScenario(t, s)
 	pass := func(head string) (*Pass, *TestFunc) {
 		t.Helper()
 		changes, err := repo.Changes(built.Base, head)
@@ -120,4 +112,20 @@ func TestCheckKeysFollowTheHelpersFolder(t *testing.T) {
 	if got := a.checkKeys(a.Head, tf); !slices.Equal(got, want2) || a.checks[tf] == nil {
 		t.Errorf("commit 2: checkKeys = %q (walked: %v), want %q from a new walk", got, a.checks[tf] != nil, want2)
 	}
+}
+
+// openScenario writes a scenario as a git repository and opens it; the
+// repository is closed when the test ends.
+func openScenario(t *testing.T, s *fixtures.Scenario) (*fixtures.Built, gitutil.Repo) {
+	t.Helper()
+	built, err := s.Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitutil.Open(built.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	return built, repo
 }

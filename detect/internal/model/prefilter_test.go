@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/goodhart-dev/goodhart/fixtures"
-	"github.com/goodhart-dev/goodhart/gitutil"
 )
 
 func TestOnlyAddsDecls(t *testing.T) {
@@ -42,15 +41,7 @@ func TestPrefilterSkipsNewTests(t *testing.T) {
 		if s.Name != "deleted-test/new-tests-only" {
 			continue
 		}
-		built, err := s.Build(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		repo, err := gitutil.Open(built.Dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer repo.Close()
+		built, repo := openScenario(t, s)
 		changes, err := repo.Changes(built.Base, built.Head)
 		if err != nil {
 			t.Fatal(err)
