@@ -374,15 +374,16 @@ type Snapshot struct {
 	ByKey map[string][]*TestFunc
 	dirs  map[string]*pkgInfo
 
-	changedHelpers map[string]map[string]*helperFunc // per directory, the functions of its changed files
-	texts          map[string]*pkgText               // per directory, its files as text
-	fileTests      map[*SrcFile][]*TestFunc          // tests of whole files, indexed once (testsMentioning)
-	sites          map[*TestFunc][]*Site             // each test's sites, collected once (collectSites)
-	mocks          map[*ast.BlockStmt]string         // per test body, its stand-in runner (mockRunner)
-	mods           map[string]modInfo                // per directory, its module (modpkg.go)
-	views          *viewBudget                       // shared with the other side; nil: no bound
-	facts          map[string]*pkgFacts              // per directory, its files' facts (pkgfacts.go)
-	xrefs          map[string]*PkgXref               // per directory, its cross-reference made from facts
+	changedHelpers map[string]map[string]*helperFunc   // per directory, the functions of its changed files
+	changedMethods map[string]map[string][]*helperFunc // per directory, the methods of its changed files
+	texts          map[string]*pkgText                 // per directory, its files as text
+	fileTests      map[*SrcFile][]*TestFunc            // tests of whole files, indexed once (testsMentioning)
+	sites          map[*TestFunc][]*Site               // each test's sites, collected once (collectSites)
+	mocks          map[*ast.BlockStmt]string           // per test body, its stand-in runner (mockRunner)
+	mods           map[string]modInfo                  // per directory, its module (modpkg.go)
+	views          *viewBudget                         // shared with the other side; nil: no bound
+	facts          map[string]*pkgFacts                // per directory, its files' facts (pkgfacts.go)
+	xrefs          map[string]*PkgXref                 // per directory, its cross-reference made from facts
 }
 
 func newSnapshot(ld *Loader, rev string) *Snapshot {
@@ -406,6 +407,7 @@ type pkgInfo struct {
 	declared   map[string]bool // functions, methods and types of non-test files
 	uses       map[string]int  // identifier occurrences in all files, counted on first use
 	helpers    map[string]*helperFunc
+	methods    map[string][]*helperFunc  // methods of the package's types, by name, built on first use
 	varSpecs   map[string]*ast.ValueSpec // package-level variables, built on first use
 	constSpecs map[string]*ast.ValueSpec // package-level constants, built on first use
 	xref       *PkgXref                  // the production-code rules' cross-reference, built on first use

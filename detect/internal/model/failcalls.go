@@ -28,6 +28,9 @@ type CheckScope struct {
 	testing map[string]bool
 	bound   map[string]bool
 	suite   string // the suite receiver, for suite methods
+	// suiteType is the suite's type: the receiver type of the suite method
+	// (or of the helper method reached through it).
+	suiteType string
 }
 
 // CheckScopeOf returns the check scope of a test's body: the names bound
@@ -47,7 +50,7 @@ func newCheckScope(tf *TestFunc) *CheckScope {
 	}
 	if tf.Kind == KindSuite || (tf.Kind == KindSubtest && tf.Root().Kind == KindSuite) {
 		if fd, ok := tf.Root().Decl.(*ast.FuncDecl); ok && fd.Recv != nil {
-			sc.suite = firstParamName(fd.Recv.List)
+			sc.suite, sc.suiteType = firstParamName(fd.Recv.List), receiverType(fd)
 		}
 	}
 	ast.Inspect(tf.Body, func(n ast.Node) bool {

@@ -358,6 +358,8 @@ func (w *siteWalker) call(call *ast.CallExpr, gates []gate, loop bool) bool {
 		// g := NewWithT(t) binds an assertion object; it checks nothing.
 	case recv == "" && w.sc.passesT(call):
 		w.follow(call, name, gates, loop)
+	case recv != "" && w.sc.suite != "" && recv == w.sc.suite && !suiteNonChecks[name]:
+		w.followMethod(call, name, gates, loop)
 	case recv != "" && recv != "?" && !w.sc.passesT(call) && ginkgoName(w.sc.file) != "":
 		w.followSkips(call, recv, name, gates, loop) // a ginkgo spec's e2eutil.OnlyLocal(): ginkgo.Skip needs no t
 	case recv != "" && recv != "?" && skipsByName(name) && w.sc.passesT(call):
@@ -417,6 +419,11 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 		return
 	}
 	sc, subst := h.scope(call, w.sc, w)
+	w.walkInto(h, call, name, sc, subst, gates, loop)
+}
+
+// walkInto walks a helper's body for the sites it adds to the test's.
+func (w *siteWalker) walkInto(h *helperFunc, call *ast.CallExpr, name string, sc *CheckScope, subst map[string]string, gates []gate, loop bool) {
 	inner := &siteWalker{snap: w.snap, dir: w.dir, sc: sc, top: w.top, depth: w.depth + 1,
 		via: append(append([]string(nil), w.via...), name), outer: w.outer, subst: subst, ranges: w.ranges, body: w.body, deps: w.deps}
 	if inner.outer == nil {
@@ -427,6 +434,22 @@ func (w *siteWalker) follow(call *ast.CallExpr, name string, gates []gate, loop 
 		s.InLoop = s.InLoop || loop
 		w.sites = append(w.sites, s)
 	}
+}
+
+// followMethod walks into a helper method a suite test calls on its
+// receiver (s.stopServer()), whose checks are the test's as a helper's are.
+func (w *siteWalker) followMethod(call *ast.CallExpr, name string, gates []gate, loop bool) {
+	w.deps.dir(w.dir)
+	via := w.sc.suite + "." + name
+	if w.depth >= 3 || slices.Contains(w.via, via) {
+		return
+	}
+	h := w.snap.suiteMethod(w.dir, w.sc.suiteType, name)
+	if h == nil {
+		return
+	}
+	sc, subst := h.methodScope(call, w.sc, w)
+	w.walkInto(h, call, via, sc, subst, gates, loop)
 }
 
 func StringArg(call *ast.CallExpr, i int) string {
