@@ -51,8 +51,9 @@ linters disabled or issues excluded in the linter configuration (error
 when the exclusion names a Go file the change edits), and for lowered
 coverage requirements; info for a named linter silenced with a reason,
 and without one where the package already silences that linter the same
-way or it is a style linter (lll, funlen, gocyclo …). One level lower in
-test files.
+way or it is a style linter (lll, funlen, gocyclo …), and for an exclusion
+that only narrows linters the change enables (they did not run there
+before). One level lower in test files.
 
 Not flagged: //nolint:errcheck with a reason on a deferred Close, a
 directive that only moved with its code or narrowed what it silences,

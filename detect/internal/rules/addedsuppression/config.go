@@ -246,6 +246,9 @@ func (a *pass) checkGolangci(ch gitutil.Change) {
 		if sev < 0 {
 			continue
 		}
+		if newly := newlyEnabled(n, base, head); newly != nil && sev > finding.Info {
+			sev, why = finding.Info, fmt.Sprintf("it narrows %s, which did not run in base and runs now: what it excludes was not checked before either, so the lint checks more than it did", model.ListNames(newly, 3))
+		}
 		report(sev, n.Line, "excludes lint issues ("+describeRule(n)+"): "+why)
 	}
 	// New excluded paths.
@@ -266,6 +269,21 @@ func (a *pass) checkGolangci(ch gitutil.Change) {
 	if head.noTests != nil && base.noTests == nil {
 		report(finding.Warning, head.noTests.Line, "stops linting test files (run.tests: false)")
 	}
+}
+
+// newlyEnabled lists the linters an exclusion rule names when every one
+// of them is off in base and on in head (a linter enabled with a carve-out);
+// nil otherwise, or when the rule names none.
+func newlyEnabled(rule *yaml.Node, base, head *lintConfig) []string {
+	var names []string
+	for _, v := range items(get(rule, "linters")) {
+		name := strings.ToLower(v.Value)
+		if base.on(name) || !head.on(name) {
+			return nil
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 func allNames(cs ...*lintConfig) map[string]bool {
