@@ -2,8 +2,10 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"go/ast"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -94,24 +96,145 @@ func (a *Pass) CISetenvs() map[string]*TestLit {
 		if err != nil {
 			continue
 		}
-		had := map[string]bool{}
+		had := map[string]int{}
 		if c.From != nil {
 			if base, err := a.Loader.raw(c.From.Blob); err == nil {
-				for _, m := range envAssign.FindAllSubmatch(base, -1) {
-					had[string(m[1])] = true
-				}
+				had = ciEnvSets(c.From.Path, base)
 			}
 		}
-		for _, m := range envAssign.FindAllSubmatchIndex(head, -1) {
-			name := string(head[m[2]:m[3]])
-			if had[name] || a.ciEnv[name] != nil {
+		sets := ciEnvSets(c.To.Path, head)
+		for _, name := range sortedByLine(sets) {
+			if _, ok := had[name]; ok || a.ciEnv[name] != nil {
 				continue
 			}
-			line := 1 + bytes.Count(head[:m[2]], []byte("\n"))
-			a.ciEnv[name] = &TestLit{file: c.To.Path, line: line, Owner: "ci"}
+			a.ciEnv[name] = &TestLit{file: c.To.Path, line: sets[name], Owner: "ci"}
 		}
 	}
 	return a.ciEnv
+}
+
+// ciEnvSets maps the environment variables a CI file sets for the tests it
+// runs to the line that sets each: in a Makefile, what makeTestEnv finds;
+// elsewhere every NAME=value, NAME: value and export NAME.
+func ciEnvSets(path string, src []byte) map[string]int {
+	if makefile(path) {
+		return makeTestEnv(src)
+	}
+	out := map[string]int{}
+	for _, m := range envAssign.FindAllSubmatchIndex(src, -1) {
+		name := string(src[m[2]:m[3]])
+		if _, ok := out[name]; !ok {
+			out[name] = 1 + bytes.Count(src[:m[2]], []byte("\n"))
+		}
+	}
+	return out
+}
+
+func sortedByLine(m map[string]int) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(m[a], m[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return names
+}
+
+func makefile(p string) bool {
+	b := baseName(p)
+	return b == "Makefile" || b == "GNUmakefile" || b == "makefile" || strings.HasSuffix(b, ".mk")
+}
+
+var (
+	makeAssign   = regexp.MustCompile(`^(export\s+)?(?:override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:::=|:=|\?=|\+=|!=|=)\s*(.*)$`)
+	makeExport   = regexp.MustCompile(`^export\s+([A-Za-z_][A-Za-z0-9_ \t]*)$`)
+	makeRule     = regexp.MustCompile(`^([^\t#=:][^=:]*?)\s*::?(?:[^=]|$)`)
+	makeVarRef   = regexp.MustCompile(`\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]`)
+	runsGoTests  = regexp.MustCompile(`\btest\b|gotestsum|ginkgo`)
+	makeTestName = regexp.MustCompile(`(?i)test|check|cover|ci\b`)
+)
+
+// makeTestEnv maps the environment variables a Makefile gives the tests it
+// runs to the line that sets each. A Makefile's variables are not its
+// recipes' environment: only those it exports are (export NAME = value,
+// export NAME, or all of them under .EXPORT_ALL_VARIABLES), and those a
+// recipe line that runs tests sets before its command (NAME=value go test),
+// directly or through a variable it expands ($(TEST_ENV) go test). An
+// assignment that only a recipe running the program sees (run: $(ENV) go
+// run .) sets nothing where the tests run.
+func makeTestEnv(src []byte) map[string]int {
+	out := map[string]int{}
+	set := func(name string, line int) {
+		if _, ok := out[name]; !ok {
+			out[name] = line
+		}
+	}
+	type makeVar struct {
+		value string
+		line  int
+	}
+	vars := map[string]makeVar{}
+	exported := map[string]bool{}
+	exportAll := bytes.Contains(src, []byte(".EXPORT_ALL_VARIABLES"))
+	target := ""
+	lines := strings.Split(string(src), "\n")
+	for i := 0; i < len(lines); i++ {
+		no, text := i+1, lines[i]
+		for strings.HasSuffix(text, "\\") && i+1 < len(lines) { // a continued line
+			i++
+			text = strings.TrimSuffix(text, "\\") + " " + lines[i]
+		}
+		if strings.HasPrefix(text, "\t") { // a recipe line
+			if !makeTestName.MatchString(target) && !runsGoTests.MatchString(text) {
+				continue
+			}
+			for _, m := range envAssign.FindAllStringSubmatch(text, -1) {
+				set(m[1], no)
+			}
+			for _, ref := range makeVarRef.FindAllStringSubmatch(text, -1) {
+				if v, ok := vars[ref[1]]; ok {
+					for _, m := range envAssign.FindAllStringSubmatch(" "+v.value, -1) {
+						set(m[1], v.line)
+					}
+				}
+			}
+			continue
+		}
+		text = strings.TrimSpace(text)
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		if m := makeAssign.FindStringSubmatch(text); m != nil {
+			vars[m[2]] = makeVar{value: m[3], line: no}
+			if m[1] != "" || exportAll || exported[m[2]] {
+				set(m[2], no)
+			}
+			continue
+		}
+		if m := makeExport.FindStringSubmatch(text); m != nil {
+			for _, name := range strings.Fields(m[1]) {
+				exported[name] = true
+				if v, ok := vars[name]; ok {
+					set(name, v.line)
+				}
+			}
+			continue
+		}
+		if m := makeRule.FindStringSubmatch(text); m != nil {
+			target = m[1]
+			// A target's own exported variable: test: export NAME = value.
+			if _, rest, ok := strings.Cut(text, ":"); ok && makeTestName.MatchString(target) {
+				if a := makeAssign.FindStringSubmatch(strings.TrimSpace(rest)); a != nil && a[1] != "" {
+					set(a[2], no)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // SkipEnvVar names the environment variable a skip's gates find absent (a
@@ -146,7 +269,15 @@ func (s *Snapshot) CIProvides(name string) string {
 			if !ciConfig(f.Path) {
 				continue
 			}
-			if src, ok := s.ReadFile(f.Path); ok && re.Match(src) {
+			src, ok := s.ReadFile(f.Path)
+			if !ok {
+				continue
+			}
+			if makefile(f.Path) {
+				if _, sets := makeTestEnv(src)[name]; sets {
+					return f.Path
+				}
+			} else if re.Match(src) {
 				return f.Path
 			}
 		}

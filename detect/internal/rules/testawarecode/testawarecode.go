@@ -30,7 +30,9 @@ TestMain or init, not t.Setenv) when the code only checks its value; an
 environment or mode setting compared with a test value (os.Getenv("APP_ENV")
 == "test", cfg.Environment == "testing", switch env { case "test": }); a
 look for testing.tRunner on the call stack; a variable the change itself
-sets where the tests run (a workflow's env:, NAME=value in a Makefile); a
+sets where the tests run (a workflow's env:; in a Makefile, a variable it
+exports or one set on a recipe line that runs tests, not a make variable
+only the run targets expand); a
 variable an existing test newly switches on with t.Setenv (a new test setting
 it tests the feature), when its branch returns early and
 its name is no setting of a place (…_PATH, …_URL, …_ID: those are
