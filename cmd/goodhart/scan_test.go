@@ -181,7 +181,8 @@ const (
 //	 8 add a doc comment             aider
 //	 9 on side: delete TestAdd       person        deleted-test (info: a person's)
 //	10 merge side                    claude-code   deleted-test: TestDivLogged, which the merge
-//	                                               dropped itself (TestAdd's deletion is side's)
+//	                                               dropped itself (TestAdd's deletion is side's);
+//	                                               info: it only logged, so it checked nothing
 //	11 tidy                          claude-code
 func multiAgentHistory(t *testing.T) *scanRepo {
 	r := newScanRepo(t)
@@ -357,7 +358,7 @@ func TestScanDeterministic(t *testing.T) {
 		t.Errorf("commits not in history order (-git rev-list +scan):\n%s", diff)
 	}
 	if doc.Schema != 1 || doc.Walked != 11 || doc.Checked != 10 || findings != 6 || len(doc.Findings) != 6 ||
-		doc.Summary != (struct{ Error, Warning, Info int }{4, 0, 2}) {
+		doc.Summary != (struct{ Error, Warning, Info int }{3, 0, 3}) {
 		t.Errorf("scan JSON: schema %d, walked %d, checked %d, %d findings in commits, %d findings, summary %+v",
 			doc.Schema, doc.Walked, doc.Checked, findings, len(doc.Findings), doc.Summary)
 	}

@@ -36,8 +36,8 @@ func TestScanMerge(t *testing.T) {
 	want := `2 scans merged
 
 repository   walked  checked  error  warning  info
-calc-agents      11        6      4        0     0
-calc-all         11       10      4        0     2
+calc-agents      11        6      3        0     1
+calc-all         11       10      3        0     3
 
 agent        commits  with findings  deleted-test  skipped-test  weakened-assertion  findings  per 100 commits
 aider              2              0             0             0                   0         0              0.0
@@ -76,7 +76,7 @@ total             16             10             6             2                 
 		m.Agents[4].Agent != "" || m.Agents[4].Findings != 2 {
 		t.Errorf("merged agents: %+v", m.Agents)
 	}
-	if m.Summary.Error != 8 || m.Summary.Warning != 0 || m.Summary.Info != 2 {
+	if m.Summary.Error != 6 || m.Summary.Warning != 0 || m.Summary.Info != 4 {
 		t.Errorf("merged summary: %+v", m.Summary)
 	}
 

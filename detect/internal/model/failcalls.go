@@ -244,3 +244,61 @@ func (sc *CheckScope) isFailCall(call *ast.CallExpr) bool {
 	recv, name := CallName(call)
 	return sc.testing[recv] && failMethods[name]
 }
+
+// bookkeeping are the methods of a *testing.T that cannot fail the test.
+var bookkeeping = SetOf("Log", "Logf", "Helper", "Name", "Parallel", "Skip", "Skipf", "SkipNow", "Skipped",
+	"TempDir", "Setenv", "Chdir", "Context", "Deadline", "Failed", "Output", "Attr", "ArtifactDir", "Run", "Cleanup")
+
+// CannotFail reports whether a plain test (or a subtest of one) can fail
+// only by crashing: its *testing.T values serve logging and bookkeeping
+// alone (t.Log, t.Helper, t.Parallel, t.Skip, t.TempDir, t.Run and
+// t.Cleanup with a literal body …), nothing else receives them, it binds
+// no assertion object, and it calls no panic, os.Exit, log.Fatal or
+// gomega matcher. Such a test reports; it checks nothing.
+func CannotFail(tf *TestFunc) bool {
+	if tf.Root().Kind != kindTest || tf.Body == nil {
+		return false
+	}
+	sc := CheckScopeOf(tf)
+	if len(sc.testing) == 0 || len(sc.bound) > 0 {
+		return false
+	}
+	can := false
+	ast.Inspect(tf.Body, func(n ast.Node) bool {
+		if can {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.Field:
+			return false // a parameter of a literal: func(t *testing.T)
+		case *ast.CallExpr:
+			recv, name := CallName(x)
+			switch {
+			case recv == "" && (name == "panic" || globalMatchers[name]),
+				recv == "os" && name == "Exit",
+				recv == "log" && (strings.HasPrefix(name, "Fatal") || strings.HasPrefix(name, "Panic")):
+				can = true
+			case sc.testing[recv] && (name == "Run" || name == "Cleanup"):
+				if len(x.Args) == 0 {
+					break
+				}
+				if _, lit := ast.Unparen(x.Args[len(x.Args)-1]).(*ast.FuncLit); !lit {
+					can = true // a function declared elsewhere runs with the *testing.T
+				}
+			}
+		case *ast.SelectorExpr:
+			if id, ok := ast.Unparen(x.X).(*ast.Ident); ok && sc.testing[id.Name] {
+				if !bookkeeping[x.Sel.Name] {
+					can = true // t.Error, t.Fatal, t.Fail …
+				}
+				return false
+			}
+		case *ast.Ident:
+			if sc.testing[x.Name] {
+				can = true // handed to something that may fail it
+			}
+		}
+		return !can
+	})
+	return !can
+}

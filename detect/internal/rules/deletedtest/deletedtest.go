@@ -211,6 +211,9 @@ func (a *pass) deletionGrade(bt *model.TestFunc) (finding.Severity, string) {
 	if couldNotFail(bt) {
 		return finding.Info, "It could not fail (its body was empty or only skipped), so no check was lost."
 	}
+	if model.CannotFail(bt) {
+		return finding.Info, "It could fail only by crashing: it made no assertion, and its *testing.T served only logging and bookkeeping (t.Log, t.Run …), so no check was lost."
+	}
 	if names := a.undeclared(bt); len(names) > 0 {
 		return finding.Info, "It called " + model.ListNames(names, 3) + ", which base's package did not declare: it could not compile, so no test that ran was lost."
 	}
