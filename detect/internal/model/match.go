@@ -410,7 +410,7 @@ func literalsIn(n ast.Node) map[string]bool {
 // it. (A test whose body did not change but whose helper gained a skip is
 // still compared.)
 func (a *Pass) Untouched(m *Match) bool {
-	if m.Kind != MatchSame || !bytes.Equal(m.Base.bodySrc(), m.Head.bodySrc()) || setupText(m.Base) != setupText(m.Head) {
+	if !SameText(m) {
 		return false
 	}
 	affected := a.affectedHelpers(m.Head.Dir)
@@ -422,6 +422,13 @@ func (a *Pass) Untouched(m *Match) bool {
 		return untouched
 	})
 	return untouched
+}
+
+// SameText reports whether a test kept its name and the text of its body
+// (and of a ginkgo spec's setup): whatever it lost, it lost through what it
+// calls.
+func SameText(m *Match) bool {
+	return m.Kind == MatchSame && bytes.Equal(m.Base.bodySrc(), m.Head.bodySrc()) && setupText(m.Base) == setupText(m.Head)
 }
 
 // affectedHelpers lists the functions, constants and variables of a package

@@ -57,9 +57,11 @@ type pass struct {
 }
 
 func runRemovedAssertion(a *pass) {
+	reported := map[string]bool{} // helpers reported on their own, by name
 	for _, m := range a.Helpers {
 		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
 			a.reportRemoved(m, d, "the helper "+m.Head.Name+" (and so every test that calls it)")
+			reported[m.Head.Name] = true
 		}
 	}
 	type lost struct {
@@ -74,7 +76,7 @@ func runRemovedAssertion(a *pass) {
 		if what, _ := a.Hollowed(m); what != "" {
 			continue // disabled-test reports a test hollowed out
 		}
-		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
+		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 && !throughReported(m, d, reported) {
 			all = append(all, lost{m, d})
 		}
 	}
@@ -95,6 +97,28 @@ func runRemovedAssertion(a *pass) {
 	for _, l := range all {
 		a.reportRemoved(l.m, l.d, l.m.Head.Name)
 	}
+}
+
+// throughReported reports whether a test whose own text is unchanged lost
+// its checks only inside helpers reported on their own: the helper's
+// finding, graded on the helper's change, speaks for every test that calls
+// it, and the callers repeat it (graded on their own bodies, which did not
+// change, they would read as checks cut from an untouched test).
+func throughReported(m *model.Match, d *model.AssertDiff, reported map[string]bool) bool {
+	if !model.SameText(m) {
+		return false
+	}
+	for _, s := range append(append([]*model.Site(nil), d.Removed...), d.Followed...) {
+		if len(s.Via) == 0 || !reported[s.Via[0]] {
+			return false
+		}
+	}
+	for _, w := range d.Weakened {
+		if w.Base != nil && (len(w.Base.Via) == 0 || !reported[w.Base.Via[0]]) {
+			return false
+		}
+	}
+	return true
 }
 
 // redrawnElsewhere names the other test where the change redrew a check
