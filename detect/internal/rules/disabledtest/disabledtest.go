@@ -42,7 +42,9 @@ tags that already excluded the file in base, a test moved to a platform file
 whose linux counterpart of the same name still runs, a TestMain that keeps
 m.Run's result (os.Exit(code) after cleanup), an init that re-runs the test
 binary as a helper process under an environment variable (info), a folder that
-was a module of its own in base.
+was a module of its own in base, a test commented out together with the
+declarations it used (info: a feature switched off whole; uncommented, the
+test would not compile).
 
 Example:
     -func TestParse(t *testing.T) {
@@ -215,6 +217,13 @@ func (a *pass) reportCommented(bt *model.TestFunc, cg *ast.CommentGroup) {
 		Excerpt: hf.Lines(cg.Pos(), cg.End(), "+", 4),
 		Message: fmt.Sprintf("%s was commented out: its code is still in %s, but go test no longer compiles or runs it. A test that does not run passes without checking anything. Check why it was turned off; if it was failing, the failure is the thing to fix.",
 			bt.Name, hf.Path),
+	}
+	// Commented out with the code it exercised (a feature switched off as
+	// a whole): uncommented, it would not compile against head.
+	if s := a.SubjectOf(bt, true, bt.Body); len(s.Gone) > 0 {
+		f.Severity = finding.Info
+		f.Message = fmt.Sprintf("%s was commented out (its code is still in %s), and %s: uncommented, it would not compile against head, so it went with the code. Confirm the change was intended.",
+			bt.Name, hf.Path, s.Why())
 	}
 	a.Report(f)
 }
