@@ -54,6 +54,14 @@ func (s *Snapshot) module(dir string) modInfo {
 	return m
 }
 
+// Module names the module a folder belongs to on this side: the folder of
+// the nearest go.mod at or above it and the module path it declares ("",
+// "" when there is none).
+func (s *Snapshot) Module(dir string) (modDir, modPath string) {
+	m := s.module(dir)
+	return m.dir, m.path
+}
+
 // modulePath reads the module directive of a go.mod.
 func modulePath(src []byte) string {
 	sc := bufio.NewScanner(bytes.NewReader(src))

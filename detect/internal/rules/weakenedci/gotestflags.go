@@ -33,7 +33,7 @@ func (a *pass) explainTest(b, h *run, head, base *side) (weakening, bool) {
 		raise(finding.Error)
 		why = append(why, "it runs no test: "+h.test.noRun)
 	}
-	if lost := head.stillThere(lostPatterns(bt.pkgs, ht.pkgs)); len(lost) > 0 && ht.pkgs.opaque == bt.pkgs.opaque {
+	if lost := head.lost(bt.pkgs, ht.pkgs); len(lost) > 0 && ht.pkgs.opaque == bt.pkgs.opaque {
 		if slices.Contains(lost, "...") || slices.ContainsFunc(lost, func(p string) bool { return strings.HasSuffix(p, "/...") || p == "." }) && len(ht.pkgs.patterns) > 0 {
 			outside := a.changedTestDirsOutside(ht.pkgs, h.wd)
 			if len(outside) > 0 {

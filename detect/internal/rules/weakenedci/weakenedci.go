@@ -296,7 +296,7 @@ func (s *side) splitCovers(b *run) bool {
 		return false
 	}
 	union := pkgSel{patterns: pats}
-	for _, p := range s.stillThere(lostPatterns(b.test.pkgs, union)) {
+	for _, p := range s.lost(b.test.pkgs, union) {
 		if !strings.HasSuffix(p, "...") {
 			return false
 		}
@@ -337,7 +337,7 @@ func (s *side) testCovers(h, b *run) bool {
 	if bt.pkgs.opaque != ht.pkgs.opaque {
 		return false
 	}
-	if len(s.stillThere(lostPatterns(bt.pkgs, ht.pkgs))) > 0 || len(newExclusions(bt.pkgs, ht.pkgs)) > 0 {
+	if len(s.lost(bt.pkgs, ht.pkgs)) > 0 || len(newExclusions(bt.pkgs, ht.pkgs)) > 0 {
 		return false
 	}
 	if ht.short && !bt.short || !subset(bt.tags, ht.tags) {
@@ -689,6 +689,73 @@ func (s *side) codeGone(sel pkgSel) bool {
 // renamed or not.
 func (s *side) sameFile(basePath, headPath string) bool {
 	return basePath == headPath || s.renames[basePath] == headPath
+}
+
+// lost lists the patterns of a base selection that no pattern of head's
+// covers and whose code head still has, following folders the range moved.
+func (s *side) lost(base, head pkgSel) []string {
+	return s.stillThere(lostPatterns(s.moved(base), head))
+}
+
+// moved rewrites the patterns of a base selection naming a folder whose Go
+// files the range renamed, all into one other folder, to that folder (a
+// tree's root likewise): a package moved with its tests is still tested
+// where it went.
+func (s *side) moved(sel pkgSel) pkgSel {
+	if len(s.renames) == 0 {
+		return sel
+	}
+	out := sel
+	out.patterns = make([]string, 0, len(sel.patterns))
+	for _, p := range sel.patterns {
+		d, tree := strings.CutSuffix(p, "/...")
+		if to := s.movedDir(d); to != "" {
+			p = to
+			if tree {
+				p += "/..."
+			}
+		}
+		out.patterns = append(out.patterns, p)
+	}
+	return out
+}
+
+// movedDir is the folder all the Go files of folder d that the range
+// renamed went to, when head has no Go file left in d; "" otherwise.
+func (s *side) movedDir(d string) string {
+	if d == "" || d == "." || strings.Contains(d, "...") {
+		return ""
+	}
+	if to, ok := s.movedDirs[d]; ok {
+		return to
+	}
+	to := ""
+	for from, dst := range s.renames {
+		if !strings.HasSuffix(from, ".go") || model.DirOf(from) != d {
+			continue
+		}
+		if nd := model.DirOf(dst); to == "" {
+			to = nd
+		} else if nd != to {
+			to = d // split across folders: not one move
+		}
+	}
+	if to == d {
+		to = ""
+	}
+	if to != "" {
+		for _, f := range s.snap.ListFiles(d) {
+			if strings.HasSuffix(f.Path, ".go") {
+				to = ""
+				break
+			}
+		}
+	}
+	if s.movedDirs == nil {
+		s.movedDirs = map[string]string{}
+	}
+	s.movedDirs[d] = to
+	return to
 }
 
 // stillThere keeps the package patterns whose code head still has.

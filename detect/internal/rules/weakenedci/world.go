@@ -60,6 +60,7 @@ type side struct {
 	goodhart  bool              // the repository is goodhart itself (uses: ./ is goodhart)
 	knownDirs map[string]bool   // package directories goodhart knows of: those the range changed
 	renames   map[string]string // base path → head path, for files the range renamed
+	movedDirs map[string]string // movedDir's answers
 	parsed    map[string]*syntax.File
 	budget    int // scripts left to follow
 }
@@ -418,7 +419,45 @@ func (s *side) add(r *run, c entryCtx, wd string) {
 	r.conds, r.condAt = c.conds, c.condAt
 	r.off, r.offAt = c.off, c.offAt
 	r.admitted = c.admitted
+	if r.test != nil {
+		s.resolveImports(&r.test.pkgs, wd)
+	}
 	s.runs = append(s.runs, r)
+}
+
+// resolveImports turns the import paths of a package selection that name
+// packages of the repository's own modules into folders (the module of the
+// nearest go.mod at or above the working directory): so that a run naming
+// example.com/m/go/test/e2e and one naming ./test/e2e from go/ compare as
+// the same packages, and a module moved with its tests keeps them.
+func (s *side) resolveImports(sel *pkgSel, wd string) {
+	for i, p := range sel.patterns {
+		if strings.HasPrefix(p, ".") || !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") {
+			continue // a folder already, or the standard library
+		}
+		if d := s.importDir(p, wd); d != "" {
+			sel.patterns[i] = d
+		}
+	}
+}
+
+// importDir is the folder of the repository an import path (or a pattern
+// ending in /...) names, going by the nearest go.mod at or above wd; "" when
+// that module is not the path's.
+func (s *side) importDir(p, wd string) string {
+	wd = cleanRel(wd)
+	if strings.HasPrefix(wd, "..") || path.IsAbs(wd) || strings.Contains(wd, "$") {
+		return ""
+	}
+	dir, mod := s.snap.Module(wd)
+	if mod == "" {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(p, mod)
+	if !ok || rest != "" && !strings.HasPrefix(rest, "/") {
+		return ""
+	}
+	return cleanRel(path.Join(dir, strings.TrimPrefix(rest, "/")))
 }
 
 // shellText follows the commands of a script written in file from line
