@@ -577,9 +577,15 @@ func (a *Pass) replacedByWeakerFact(m *Match, d *AssertDiff) []Weakening {
 		}
 		h := uh[i]
 		uh = append(uh[:i], uh[i+1:]...)
-		out = append(out, Weakening{b, h, finding.Warning, fmt.Sprintf(
+		sev, msg := finding.Warning, fmt.Sprintf(
 			"%s was replaced by %s: no check of the test looks at %s any more, and the new check only asserts %s, a weaker fact than the value base compared",
-			CallText(b), CallText(h), strings.Join(subj, ", "), factText(h))})
+			CallText(b), CallText(h), strings.Join(subj, ", "), factText(h))
+		// The value it compared is gone from the code (a field of the type
+		// removed, a function deleted): the old check could not compile.
+		if s := a.SubjectOf(m.Base, false, checkedNodesAndCtx(b)...); len(s.Gone) > 0 {
+			sev, msg = finding.Info, msg+"; but "+s.Why()+", so the old check went with the code it checked"
+		}
+		out = append(out, Weakening{b, h, sev, msg})
 	}
 	return out
 }

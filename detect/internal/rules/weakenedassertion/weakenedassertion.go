@@ -30,7 +30,9 @@ var Rule = &model.Rule{
            math.Abs(a-b) > eps, including a tolerance constant of the package);
            a check of a value replaced by a check of a different, weaker fact
            while no check of the test looks at that value any more
-           (require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t, called));
+           (require.GreaterOrEqual(t, slept, 5*time.Second) → require.True(t, called);
+           info when the range removed that value from the code, a field of
+           its type or the function computing it: the old check went with it);
            a matcher widened by a combinator (Equal(x) → Or(Equal(x), …),
            SatisfyAny, Not(BeZero())); cmpopts.EquateApprox with a margin of
            1% or more where base compared exactly, EquateApproxTime of a second
