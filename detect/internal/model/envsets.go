@@ -284,3 +284,55 @@ func (s *Snapshot) CIProvides(name string) string {
 	}
 	return ""
 }
+
+// testTagsRe matches the build tags a command gives go test: -tags unit,
+// -tags=unit,integration, --tags "unit e2e".
+var testTagsRe = regexp.MustCompile(`(?:^|[\s'"])--?tags(?:=|[ \t]+)(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'$]+))`)
+
+// CITags maps the build tags this side's CI configuration, Makefiles and
+// scripts give go test (-tags … on a line that runs tests) to the file that
+// gives each: a test file built only under such a tag still runs where that
+// command runs. A tag list built from a variable is not read.
+func (s *Snapshot) CITags() map[string]string {
+	out := map[string]string{}
+	read := func(p string) {
+		src, ok := s.ReadFile(p)
+		if !ok || !bytes.Contains(src, []byte("tags")) {
+			return
+		}
+		for _, m := range testTagsRe.FindAllSubmatchIndex(src, -1) {
+			start := bytes.LastIndexByte(src[:m[0]], '\n') + 1
+			end := bytes.IndexByte(src[m[1]:], '\n')
+			if end < 0 {
+				end = len(src)
+			} else {
+				end += m[1]
+			}
+			if !runsGoTests.Match(src[start:end]) {
+				continue // go build, go vet, a linter: not where tests run
+			}
+			var list string
+			for g := 2; g < 8; g += 2 {
+				if m[g] >= 0 {
+					list += string(src[m[g]:m[g+1]])
+				}
+			}
+			if strings.Contains(list, "$") {
+				continue
+			}
+			for _, tag := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+				if _, ok := out[tag]; !ok {
+					out[tag] = p
+				}
+			}
+		}
+	}
+	for _, dir := range []string{".github/workflows", ".", "scripts", "hack", "build"} {
+		for _, f := range s.ListFiles(dir) {
+			if ciConfig(f.Path) || strings.HasSuffix(f.Path, ".sh") {
+				read(f.Path)
+			}
+		}
+	}
+	return out
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,7 +27,8 @@ commented out; a build constraint added that leaves its file out of a default
 build (//go:build ignore, an unknown tag, a Go release no toolchain has such
 as go1.99, or a platform that excludes linux/amd64 where CI runs — !linux,
 !amd64, !cgo, a _windows or _plan9 file name: error; a tag naming a class of
-tests such as integration or e2e: warning); its file renamed so it no longer
+tests such as integration or e2e: warning, info when base's CI, Makefile or
+scripts give go test that tag); its file renamed so it no longer
 ends in _test.go or moved under testdata/; an Example that lost its // Output:
 comment; TestMain that no longer calls m.Run, returns or calls os.Exit(0)
 before it, or throws its result away and exits with os.Exit(0) after it.
@@ -198,7 +201,25 @@ func (a *pass) reportFileDisabled(ms []*model.Match) {
 	if line > 1 || sev != finding.Error {
 		f.Excerpt = hf.Lines(hf.Fset.File(hf.AST.Pos()).LineStart(line), hf.Fset.File(hf.AST.Pos()).LineStart(line)+1, "+", 1)
 	}
+	ciTag, ciFile := "", ""
+	if x, _ := model.BuildExpr(hf); x != nil && sev == finding.Warning {
+		tags := a.Base.CITags() // base's: the change cannot add a tag to CI and lower its own finding
+		if x.Eval(func(t string) bool { _, ci := tags[t]; return ci || model.DefaultTag(t) }) {
+			for _, t := range slices.Sorted(maps.Keys(tags)) {
+				if !x.Eval(func(u string) bool { return u != t && model.DefaultTag(u) }) && x.Eval(func(u string) bool { return u == t || model.DefaultTag(u) }) {
+					ciTag, ciFile = t, tags[t]
+					break
+				}
+			}
+			if ciTag == "" {
+				ciTag, ciFile = "and the tags it needs", "CI"
+			}
+		}
+	}
 	switch {
+	case ciTag != "":
+		f.Severity = finding.Info
+		f.Message += fmt.Sprintf("They still run where base's CI gives go test -tags %s (%s).", ciTag, ciFile)
 	case sev == finding.Warning:
 		f.Message += "They still run in a build that sets that tag; check that CI has such a job, or they are no longer tested anywhere."
 	case model.PlatformOnly(hf):
