@@ -2,6 +2,8 @@ package removedtestcase
 
 import (
 	"go/ast"
+	"go/token"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,4 +188,74 @@ func specificValue(w string) bool {
 		}
 	}
 	return (len(w) >= 5 && letters > 0 && digits > 0) || (len(w) >= 8 && letters >= 6)
+}
+
+// droppedFromList finds a value that sets a lost row apart from the rows
+// kept and that the range removed from a list of the package's code (a
+// map, slice or array literal bound to a package-level variable both
+// sides declare): a table that tried each allowed value loses the one no
+// longer allowed. It returns the value and the list's name.
+func (a *pass) droppedFromList(dir string, r model.TableRow, kept []model.TableRow) (value, list string) {
+	vals := distinguishing(r, kept)
+	if len(vals) == 0 {
+		return "", ""
+	}
+	base := listLiterals(a.Base, dir)
+	if len(base) == 0 {
+		return "", ""
+	}
+	head := listLiterals(a.Head, dir)
+	for _, v := range vals {
+		for _, name := range slices.Sorted(maps.Keys(base)) {
+			if hl, ok := head[name]; ok && base[name][v] && !hl[v] {
+				return v, name
+			}
+		}
+	}
+	return "", ""
+}
+
+// listLiterals maps the package-level variables of a folder's changed
+// non-test files that are bound to composite literals to the strings
+// those literals list (elements, or keys of a map).
+func listLiterals(s *model.Snapshot, dir string) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for path, f := range s.Files {
+		if model.DirOf(path) != dir || model.IsTestFile(path) || !strings.HasSuffix(path, ".go") || f.AST == nil {
+			continue
+		}
+		for _, d := range f.AST.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if i >= len(vs.Values) {
+						continue
+					}
+					cl, ok := ast.Unparen(vs.Values[i]).(*ast.CompositeLit)
+					if !ok {
+						continue
+					}
+					set := map[string]bool{}
+					for _, el := range cl.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							el = kv.Key
+						}
+						if bl, ok := el.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+							if v, err := strconv.Unquote(bl.Value); err == nil {
+								set[v] = true
+							}
+						}
+					}
+					if len(set) > 0 {
+						out[n.Name] = set
+					}
+				}
+			}
+		}
+	}
+	return out
 }

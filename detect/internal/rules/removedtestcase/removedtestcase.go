@@ -43,10 +43,13 @@ suffix).
 Info, with the evidence: a row whose distinguishing values (those no kept
 row has, its name field aside) all re-appear in a test the range added or
 changed, its own included (moved); a row whose distinguishing value the
-code no longer mentions (its pattern or key removed); a row that differed
+code no longer mentions (its pattern or key removed), or that the range
+removed from a list of the package's code (a map or slice bound to a
+package-level variable: the allowed value the row tried); a row that differed
 from a kept row only in a field the table no longer has; rows of code that
 now delegates to a function the range added, which a new or changed test
-calls directly.
+calls directly. Rows a subtest's table lost are reported for the subtest,
+not again for the test that runs it.
 
 Example:
      {"positive", "42", 42},
@@ -63,11 +66,22 @@ to its upstream release).`,
 // rule's own steps as methods.
 type pass struct {
 	*model.Pass
-	homes *[]home // the tests the range added or changed (rehomed.go), listed once
+	homes   *[]home      // the tests the range added or changed (rehomed.go), listed once
+	pending []lostReport // the reports of lost rows, until run ends
+}
+
+// lostReport is a report of lost rows, held until every test is judged: a
+// table in a subtest is also its parent's, and the rows it lost are
+// reported once, for the subtest that holds them.
+type lostReport struct {
+	f    finding.Finding
+	test string // the head test's name
+	rows string // the file and lines of the rows lost
 }
 
 func runRemovedTestCase(a *pass) {
 	a.checkDataFiles()
+	defer a.flush()
 	for _, m := range a.Matches {
 		// reportLostRows names the match's head test, under its package: a
 		// focused replay needs no other.
@@ -121,6 +135,11 @@ func runRemovedTestCase(a *pass) {
 			if w := a.droppedFromCode(r, keptBase); w != "" {
 				followed = append(followed, r)
 				because("They went with the code they exercised: the code no longer mentions " + strconv.Quote(w) + ", which set them apart from the rows kept.")
+				continue
+			}
+			if w, list := a.droppedFromList(m.Base.Dir, r, keptBase); w != "" {
+				followed = append(followed, r)
+				because("They went with the code they exercised: the range removed " + strconv.Quote(w) + ", which set them apart from the rows kept, from the package's list " + list + ".")
 				continue
 			}
 			if d, ok := a.Delegated(r.Expr, m.Base.Body); ok {
@@ -179,13 +198,31 @@ func (a *pass) reportLostRows(m *model.Match, lost []model.TableRow, sev finding
 		excerpt = append(excerpt, "- "+shorten(r.Show, 100))
 	}
 	ht := m.Head
-	a.Report(finding.Finding{
+	rows := m.Base.File.Path
+	for _, r := range lost {
+		rows += fmt.Sprintf(":%d", r.Line)
+	}
+	a.pending = append(a.pending, lostReport{test: ht.Name, rows: rows, f: finding.Finding{
 		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
 		File: ht.File.Path, Line: ht.Line(), OldFile: m.Base.File.Path, OldLine: lost[0].Line,
 		Excerpt: excerpt,
 		Message: fmt.Sprintf("The case table of %s lost %d %s: %s. %s",
 			ht.Name, len(lost), lostWhat(sev, len(lost)), strings.Join(names, ", "), why),
-	})
+	}})
+}
+
+// flush reports the lost rows held, but a test's report of the same rows a
+// subtest of it reports: the rows live in the subtest's table.
+func (a *pass) flush() {
+	for _, p := range a.pending {
+		inSub := slices.ContainsFunc(a.pending, func(q lostReport) bool {
+			return q.rows == p.rows && q.f.Severity == p.f.Severity && strings.HasPrefix(q.test, p.test+"/")
+		})
+		if !inSub {
+			a.Report(p.f)
+		}
+	}
+	a.pending = nil
 }
 
 func shorten(s string, n int) string {
