@@ -68,6 +68,7 @@ func TestAgentOf(t *testing.T) {
 		{"crush email", "Crush <crush@charm.land>", "", "fix", "crush"},
 		{"crush marker", human, "", "fix\n\n💘 Generated with Crush\n", "crush"},
 		{"crush trailer", human, "", "fix\n\nAssisted-by: Crush <crush@charm.land>\n", "crush"},
+		{"crush co-author", human, "", "fix\n\nCo-authored-by: eu.anthropic.claude-sonnet-5 via Crush <charmcrush@users.noreply.github.com>\n", "crush"},
 		{"opencode email", "opencode <noreply@opencode.ai>", "", "fix", "opencode"},
 		{"opencode marker", human, "", "fix\n\n🤖 Generated with [opencode](https://opencode.ai)\n", "opencode"},
 
