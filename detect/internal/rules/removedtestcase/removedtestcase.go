@@ -25,7 +25,7 @@ range clause, bound to a variable in the test, or declared at package level) to
 drive t.Run or its assertions. Rows are matched by their name (a name/desc/title
 field, the first string, or the map key), then by their content, so reordered,
 renamed and reformatted rows are not findings, nor are rows moved to another
-test's table. Dropping the one case that fails is the table-driven way to
+test's table or to a helper of the test files that the test calls. Dropping the one case that fails is the table-driven way to
 delete a test. Cases outside Go count too: a JSON or YAML file under testdata/
 that a test of the package names, whose case list (a top-level array, or the
 one array of a top-level object, whose entries look like cases: a name, an
@@ -378,7 +378,14 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		return nil
 	}
 	var elsewhere []model.TableRow
+	calls := calledNames(m.Head.Body)
 	for _, ht := range a.Head.PkgTests(m.Head.Dir) {
+		if ht.IsHelper() && calls[ht.Name] {
+			// A helper the test hands its *testing.T to and that holds
+			// the rows checks them for the test.
+			elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
+			continue
+		}
 		if ht.Key() == m.Head.Key() || !ht.IsTest() || ht.Kind == model.KindSubtest {
 			continue
 		}
@@ -388,6 +395,23 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
 	}
 	return pairRows(lost, elsewhere, true)
+}
+
+// calledNames lists the functions a body calls by their bare name.
+func calledNames(body ast.Node) map[string]bool {
+	out := map[string]bool{}
+	if body == nil {
+		return out
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if recv, name := model.CallName(call); recv == "" && name != "" {
+				out[name] = true
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // renamedLonger drops the lost rows whose name a new row of head starts
