@@ -515,3 +515,40 @@ func substIdents(s string, subst map[string]string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// assertionMessages returns the message arguments of a testify-style
+// assertion (require.Equal(t, want, got, "msg", args…), s.NoError(err,
+// "msg")): what the failure says, not what the test checks.
+func assertionMessages(f *SrcFile, call *ast.CallExpr) []ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || f == nil {
+		return nil
+	}
+	n, ok := testifyValues[strings.TrimSuffix(sel.Sel.Name, "f")]
+	if !ok {
+		return nil
+	}
+	first := 0
+	if recv, _ := CallName(call); recv != "" {
+		if p := f.importPath(recv); p == pathTestifyAssert || p == pathTestifyRequire {
+			first = 1 // the *testing.T
+		}
+	}
+	if len(call.Args) <= first+n {
+		return nil
+	}
+	return call.Args[first+n:]
+}
+
+// testifyValues is how many values testify's assertions take after the
+// *testing.T, before their message and its arguments.
+var testifyValues = map[string]int{
+	"NoError": 1, "Error": 1, "Nil": 1, "NotNil": 1, "True": 1, "False": 1, "Empty": 1, "NotEmpty": 1,
+	"Zero": 1, "NotZero": 1, "Panics": 1, "NotPanics": 1, "FileExists": 1, "DirExists": 1,
+	"Equal": 2, "NotEqual": 2, "EqualValues": 2, "NotEqualValues": 2, "Exactly": 2, "Same": 2, "NotSame": 2,
+	"Contains": 2, "NotContains": 2, "Len": 2, "Greater": 2, "GreaterOrEqual": 2, "Less": 2, "LessOrEqual": 2,
+	"ElementsMatch": 2, "JSONEq": 2, "YAMLEq": 2, "EqualError": 2, "ErrorContains": 2, "ErrorIs": 2,
+	"NotErrorIs": 2, "ErrorAs": 2, "IsType": 2, "Implements": 2, "Subset": 2, "NotSubset": 2, "Regexp": 2,
+	"NotRegexp": 2, "PanicsWithValue": 2, "PanicsWithError": 2, "EqualExportedValues": 2,
+	"InDelta": 3, "InEpsilon": 3, "WithinDuration": 3,
+}

@@ -237,6 +237,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	seen := map[string]bool{}
 	called := map[string]bool{}
 	var lits []string
+	message := map[*ast.BasicLit]bool{} // an assertion's own message: not what the test expected
 	var locals map[string]string
 	names, types := map[string]bool{}, map[string]bool{}
 	for _, n := range nodes {
@@ -290,6 +291,14 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 				gone(x.Name)
 				names[x.Name] = true
 			case *ast.CallExpr:
+				for _, m := range assertionMessages(tf.File, x) {
+					ast.Inspect(m, func(n ast.Node) bool {
+						if l, ok := n.(*ast.BasicLit); ok {
+							message[l] = true
+						}
+						return true
+					})
+				}
 				if _, fn := CallName(x); fn != "" {
 					called[fn] = true
 					for _, p := range []string{"new", "New"} {
@@ -299,7 +308,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 					}
 				}
 			case *ast.BasicLit:
-				if x.Kind == token.STRING {
+				if x.Kind == token.STRING && !message[x] {
 					if v, err := strconv.Unquote(x.Value); err == nil && distinctiveMessage(v) {
 						lits = append(lits, v)
 					}
