@@ -339,18 +339,18 @@ func (a *Pass) errorDropped(m *Match, b *Site) (Weakening, bool) {
 	if errName == "nil" && len(b.operands) > 1 {
 		errName = b.operands[1]
 	}
-	found := false
-	ast.Inspect(m.Head.Body, func(n ast.Node) bool {
-		as, ok := n.(*ast.AssignStmt)
-		if !ok {
+	// _ = err, newly: a discard base already made drops nothing now.
+	blanked := func(body ast.Node) int {
+		n := 0
+		ast.Inspect(body, func(node ast.Node) bool {
+			if as, ok := node.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && isBlank(as.Lhs[0]) && len(as.Rhs) == 1 && types.ExprString(as.Rhs[0]) == errName {
+				n++
+			}
 			return true
-		}
-		// _ = err
-		if len(as.Lhs) == 1 && isBlank(as.Lhs[0]) && len(as.Rhs) == 1 && types.ExprString(as.Rhs[0]) == errName {
-			found = true
-		}
-		return true
-	})
+		})
+		return n
+	}
+	found := blanked(m.Head.Body) > blanked(m.Base.Body)
 	if !found {
 		found = a.discardsAtSamePlace(m, errName)
 	}
@@ -367,20 +367,25 @@ func (a *Pass) discardsAtSamePlace(m *Match, errName string) bool {
 	if callee == "" {
 		return false
 	}
-	dropped := false
-	ast.Inspect(m.Head.Body, func(node ast.Node) bool {
-		as, ok := node.(*ast.AssignStmt)
-		if !ok || len(as.Rhs) != 1 || len(as.Lhs) != n {
-			return true
-		}
-		if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
-			if _, name := CallName(call); name == callee && isBlank(as.Lhs[idx]) {
-				dropped = true
+	discards := func(body ast.Node) int {
+		count := 0
+		ast.Inspect(body, func(node ast.Node) bool {
+			as, ok := node.(*ast.AssignStmt)
+			if !ok || len(as.Rhs) != 1 || len(as.Lhs) != n {
+				return true
 			}
-		}
-		return true
-	})
-	return dropped
+			if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
+				if _, name := CallName(call); name == callee && isBlank(as.Lhs[idx]) {
+					count++
+				}
+			}
+			return true
+		})
+		return count
+	}
+	// Only a discard head makes and base did not: one base already made
+	// (in a closure checked for a panic, say) drops nothing now.
+	return discards(m.Head.Body) > discards(m.Base.Body)
 }
 
 func isBlank(e ast.Expr) bool {
