@@ -72,10 +72,12 @@ func (s Subject) Why() string {
 // removedCode is what the range took out of, and changed in, the non-test
 // code, computed once per analysis.
 type removedCode struct {
-	names   map[string]string   // keys (see declaredIn) declared in base's changed files, nowhere in head → base path
-	fields  map[string]string   // a field or method name gone from its type, that no type of head's changed files has → the key
-	changed map[string]bool     // functions and methods declared, differently, on both sides
-	retest  map[string][]string // names new or changed tests of head mention → their names
+	names   map[string]string // keys (see declaredIn) declared in base's changed files, nowhere in head → base path
+	fields  map[string]string // a field or method name gone from its type, that no type of head's changed files has → the key
+	changed map[string]bool   // functions and methods declared, differently, on both sides
+	// changedIn holds the same names under their folder: dir, NUL, name.
+	changedIn map[string]bool
+	retest    map[string][]string // names new or changed tests of head mention → their names
 }
 
 // commonNames are names declared by too many types to resolve from syntax
@@ -103,7 +105,7 @@ func (a *Pass) removedCode() *removedCode {
 	if a.removed != nil {
 		return a.removed
 	}
-	rc := &removedCode{names: map[string]string{}, fields: map[string]string{}, changed: map[string]bool{}, retest: map[string][]string{}}
+	rc := &removedCode{names: map[string]string{}, fields: map[string]string{}, changed: map[string]bool{}, changedIn: map[string]bool{}, retest: map[string][]string{}}
 	a.removed = rc
 	headNames := map[string]bool{}
 	for _, f := range a.Head.Files {
@@ -158,6 +160,7 @@ func (a *Pass) removedCode() *removedCode {
 	for _, pf := range a.ChangedFuncs() {
 		if pf.Old != nil {
 			rc.changed[pf.Decl.Name.Name] = true
+			rc.changedIn[pf.Dir+"\x00"+pf.Decl.Name.Name] = true
 		}
 	}
 	for _, ht := range a.Head.Tests { // changed files: masks keep both sides alike
@@ -352,8 +355,16 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 			if len(rc.retest[fn]) > 0 {
 				s.Retested = true
 			}
+		} else if inner := a.wrapsChanged(tf.Dir, fn, rc); inner != "" {
+			// An unchanged wrapper of changed code: Width(a, b) calling the
+			// method whose rule the range redrew.
+			s.Changed = append(s.Changed, fn+" (through "+inner+")")
+			if len(rc.retest[fn]) > 0 {
+				s.Retested = true
+			}
 		}
 	}
+	slices.Sort(s.Changed)
 	s.CoveredBy = slices.Sorted(maps.Keys(covered))
 	if locals == nil {
 		locals = localTypes(tf)
@@ -378,6 +389,31 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 // FuncChanged reports whether the range changed the declaration of a
 // function or method of that name (one it added does not count).
 func (a *Pass) FuncChanged(name string) bool { return a.removedCode().changed[name] }
+
+// goBuiltins are Go's predeclared functions: a bare call of one is never
+// the package's own code, whatever its methods are called.
+var goBuiltins = SetOf("append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make",
+	"max", "min", "new", "panic", "print", "println", "real", "recover")
+
+// wrapsChanged names a function or method of the same package that the
+// range changed and that fn, a function of the package the range left as
+// it was, calls directly; "" when it calls none.
+func (a *Pass) wrapsChanged(dir, fn string, rc *removedCode) string {
+	d := a.Head.FuncDecl(dir, fn)
+	if d == nil || d.Body == nil {
+		return ""
+	}
+	inner := ""
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && inner == "" {
+			if recv, name := CallName(call); name != fn && rc.changedIn[dir+"\x00"+name] && !(recv == "" && goBuiltins[name]) {
+				inner = name
+			}
+		}
+		return inner == ""
+	})
+	return inner
+}
 
 // TestsMention reports whether a test file of head's package dir holds v.
 func (a *Pass) TestsMention(dir, v string) bool { return a.testsMention(dir, v) }
