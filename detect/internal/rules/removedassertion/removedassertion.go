@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,13 +55,16 @@ redesign of the tools' parameters) are info now; reworked tests are info.`,
 type pass struct {
 	*model.Pass
 	redrawn map[string]string // a removed check's text → a test that redrew it
+	handed  string            // why the helper being reported handed its checks to its callers (handedToCallers)
 }
 
 func runRemovedAssertion(a *pass) {
 	reported := map[string]bool{} // helpers reported on their own, by name
 	for _, m := range a.Helpers {
 		if d := a.DiffAssertions(m); len(d.Removed)+len(d.Followed) > 0 {
+			a.handed = a.handedToCallers(m, d.Removed)
 			a.reportRemoved(m, d, "the helper "+m.Head.Name+" (and so every test that calls it)")
+			a.handed = ""
 			reported[m.Head.Name] = true
 		}
 	}
@@ -135,7 +139,10 @@ func (a *pass) redrawnElsewhere(m *model.Match, gone []*model.Site) string {
 func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 	bt, ht := m.Base, m.Head
 	sev, gone, why := finding.Error, d.Removed, "A test that stops checking something still passes when that thing breaks. Check whether these assertions were failing, and why they were removed."
+	where := "gone and did not move elsewhere"
 	switch {
+	case len(gone) > 0 && a.handed != "":
+		sev, why, where = finding.Info, a.handed, "gone from it"
 	case len(gone) == 0:
 		sev, gone, why = finding.Info, d.Followed, "They went with the code they checked: "+d.Why+". Confirm the change was intended."
 	case len(d.Added) > 0:
@@ -177,8 +184,8 @@ func (a *pass) reportRemoved(m *model.Match, d *model.AssertDiff, who string) {
 		Rule: ID, Severity: sev, Symbol: ht.Name, Pkg: ht.Dir,
 		File: ht.File.Path, Line: ht.Line(), OldFile: bt.File.Path, OldLine: first.File.Line(first.At.Pos()),
 		Excerpt: excerpt,
-		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s gone and did not move elsewhere: %s. %s",
-			upperFirst(who), d.BaseCount, d.HeadCount, model.Plural(len(list), "this one is", "these are"), strings.Join(list, ", "), why),
+		Message: fmt.Sprintf("%s checks less than it did (%d assertions in base, %d in head): %s %s: %s. %s",
+			upperFirst(who), d.BaseCount, d.HeadCount, model.Plural(len(list), "this one is", "these are"), where, strings.Join(list, ", "), why),
 	})
 }
 
@@ -267,4 +274,112 @@ func lostSites(d *model.AssertDiff, removed []*model.Site) []*model.Site {
 		}
 	}
 	return out
+}
+
+// handedToCallers says why a helper's removed checks moved to its callers:
+// each looked at a value the helper now returns (return out, err), and
+// every test of the package that calls the helper binds that result to a
+// name (out, err := run(t, …)), which Go makes it use. "" when not so.
+func (a *pass) handedToCallers(m *model.Match, gone []*model.Site) string {
+	if len(gone) == 0 || m.Head.Body == nil {
+		return ""
+	}
+	returned := map[string]int{} // a name the helper returns → its result position
+	ast.Inspect(m.Head.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false // a closure's return is not the helper's
+		case *ast.ReturnStmt:
+			for i, r := range x.Results {
+				if id, ok := r.(*ast.Ident); ok && id.Name != "nil" {
+					returned[id.Name] = i
+				}
+			}
+		}
+		return true
+	})
+	if len(returned) == 0 {
+		return ""
+	}
+	var names []string
+	positions := map[int]bool{}
+	for _, s := range gone {
+		found := ""
+		for _, n := range []ast.Node{s.At} {
+			ast.Inspect(n, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && found == "" {
+					if _, ok := returned[id.Name]; ok {
+						found = id.Name
+					}
+				}
+				return found == ""
+			})
+		}
+		for _, g := range s.Gates {
+			if found == "" && g.Cond != nil {
+				ast.Inspect(g.Cond, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && found == "" {
+						if _, ok := returned[id.Name]; ok {
+							found = id.Name
+						}
+					}
+					return found == ""
+				})
+			}
+		}
+		if found == "" {
+			return ""
+		}
+		if !slices.Contains(names, found) {
+			names = append(names, found)
+		}
+		positions[returned[found]] = true
+	}
+	callers := 0
+	for _, tf := range a.Head.PkgTests(m.Head.Dir) {
+		if !tf.IsTest() || tf.Parent != nil || tf.Body == nil {
+			continue
+		}
+		ok := true
+		ast.Inspect(tf.Body, func(n ast.Node) bool {
+			if !ok {
+				return false
+			}
+			switch x := n.(type) {
+			case *ast.AssignStmt:
+				if len(x.Rhs) == 1 {
+					if call, isCall := x.Rhs[0].(*ast.CallExpr); isCall && calls(call, m.Head.Name) {
+						callers++
+						for p := range positions {
+							if p >= len(x.Lhs) {
+								ok = false
+							} else if id, isID := x.Lhs[p].(*ast.Ident); !isID || id.Name == "_" {
+								ok = false
+							}
+						}
+						return false
+					}
+				}
+			case *ast.CallExpr:
+				if calls(x, m.Head.Name) {
+					ok = false // its results thrown away
+				}
+			}
+			return true
+		})
+		if !ok {
+			return ""
+		}
+	}
+	if callers == 0 {
+		return ""
+	}
+	return fmt.Sprintf("The helper now returns %s to its callers instead of checking it, and each of the %d calls of it in the package's tests keeps that result: the check moved to them. Check that they check it.",
+		model.ListNames(names, 3), callers)
+}
+
+// calls reports whether a call is of the function name (bare).
+func calls(call *ast.CallExpr, name string) bool {
+	recv, n := model.CallName(call)
+	return recv == "" && n == name
 }
