@@ -4,8 +4,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"net"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,7 +35,7 @@ func Grade(s *Site, failGates map[string]bool) (finding.Severity, string) {
 	switch {
 	case facts.ciVar != "":
 		return finding.Error, "only when the " + facts.ciVar + " environment variable says it runs on CI, which hides it exactly where it is enforced"
-	case len(s.Gates) > 0 && failGates[GatesOnly(s)]:
+	case len(s.Gates) > 0 && failGates[FailGateKey(s)]:
 		return finding.Error, "under the same condition (" + s.gateText() + ") that used to fail it: a failure turned into a skip"
 	case len(s.Gates) == 0 && s.helper == "":
 		return finding.Error, "unconditionally, so it no longer tests anything anywhere"
@@ -69,6 +71,48 @@ func helperGrade(name string) (finding.Severity, string) {
 		return finding.Warning, "through " + name + ", in -short mode"
 	}
 	return finding.Info, "through " + name + ", a helper of another package that skips when something is missing"
+}
+
+// FailGateKey is what makes a skip's condition the one a failure of base
+// stood under: the gates' text, and the calls that produced the values
+// they read (err != nil after Parse is not err != nil after net.Listen).
+func FailGateKey(s *Site) string {
+	used := map[string]bool{}
+	for _, g := range s.Gates {
+		if g.Cond != nil {
+			ast.Inspect(g.Cond, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					used[id.Name] = true
+				}
+				return true
+			})
+		}
+	}
+	var producers []string
+	for _, g := range s.Gates {
+		for _, c := range g.ctx {
+			ast.Inspect(c, func(n ast.Node) bool {
+				as, ok := n.(*ast.AssignStmt)
+				if !ok || len(as.Rhs) != 1 {
+					return true
+				}
+				call, ok := as.Rhs[0].(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				for _, l := range as.Lhs {
+					if id, ok := l.(*ast.Ident); ok && used[id.Name] {
+						if _, name := CallName(call); name != "" && !slices.Contains(producers, name) {
+							producers = append(producers, name)
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	slices.Sort(producers)
+	return GatesOnly(s) + "|" + strings.Join(producers, ",")
 }
 
 func GatesOnly(s *Site) string {
@@ -335,6 +379,10 @@ func (f *gateFact) call(call *ast.CallExpr) {
 		}
 	case recv == "testing" && name == "Short":
 		f.short = true
+	case recv == "net" && name == "Listen" && loopbackLiteral(call):
+		// net.Listen("tcp6", "[::1]:0"): whether the host has that network
+		// stack, a capability of the machine, not a service the test needs.
+		f.probe = "net.Listen on " + StringArg(call, 1)
 	case (recv == "net" && strings.HasPrefix(name, "Dial")) || (recv == "sql" && name == "Open") || name == "Ping" || name == "PingContext" ||
 		(recv == "http" && (name == "Get" || name == "Head")) || (recv == "grpc" && strings.HasPrefix(name, "Dial")) || (recv == "net" && name == "Listen"):
 		f.service = recv + "." + name
@@ -346,6 +394,20 @@ func (f *gateFact) call(call *ast.CallExpr) {
 		(recv == "syscall" && (name == "Mkfifo" || name == "Setrlimit")):
 		f.probe = recv + "." + name
 	}
+}
+
+// loopbackLiteral reports whether a net.Listen call listens on a literal
+// loopback address ("[::1]:0", "127.0.0.1:0", "localhost:0").
+func loopbackLiteral(call *ast.CallExpr) bool {
+	host, _, err := net.SplitHostPort(StringArg(call, 1))
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var versionRE = regexp.MustCompile(`(?i)version`)

@@ -23,7 +23,8 @@ package that the test passes its *testing.T to.
 The severity follows what the skip is gated on:
   error    unconditional; gated on CI (CI, GITHUB_ACTIONS, GITLAB_CI …), which hides
            the test exactly where it is enforced; or under the very condition that
-           used to fail the test (a t.Fatal turned into a t.Skip)
+           used to fail the test (a t.Fatal turned into a t.Skip: the same
+           condition on values the same calls produced)
   warning  testing.Short(); a missing credential or service (an environment
            variable, a failed dial); runtime.GOOS/GOARCH checks that fire on
            linux/amd64, where CI usually runs; a missing tool in a test that
@@ -31,7 +32,8 @@ The severity follows what the skip is gated on:
            the tool at all); a condition goodhart cannot classify
   info     a platform guard that cannot fire on linux/amd64; a missing tool or
            capability (exec.LookPath under any import name, testenv, a
-           refused os.Symlink or os.Link); a tool too old (a version read by a
+           refused os.Symlink or os.Link, a host without the network stack
+           net.Listen on a loopback literal such as "[::1]:0" needs); a tool too old (a version read by a
            call, gitVersion(t) or semver.Compare, or a skip that says so),
            also when the probe sits in a function of the package the gate
            calls (hasRipgrep(), a sync.OnceValue variable); a name in the
@@ -152,7 +154,7 @@ func (a *pass) checkSkips(m *model.Match) {
 			baseSkips[s.Signature()]++
 			baseSkipSites = append(baseSkipSites, s)
 		case model.SiteFail:
-			failGates[model.GatesOnly(s)] = true
+			failGates[model.FailGateKey(s)] = true
 		}
 	}
 	checks := model.CheckScopeOf(ht).ChecksIn(ht.Body)
