@@ -271,7 +271,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 					// v.Field, where the test declared v with a type of
 					// the package: var v T, v := T{…}, v := &T{…}.
 					if locals == nil {
-						locals = localTypes(tf)
+						locals = localTypes(tf, a.resultType(tf.Dir))
 					}
 					if t := locals[id.Name]; t != "" {
 						gone(t + "." + x.Sel.Name)
@@ -367,7 +367,7 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	slices.Sort(s.Changed)
 	s.CoveredBy = slices.Sorted(maps.Keys(covered))
 	if locals == nil {
-		locals = localTypes(tf)
+		locals = localTypes(tf, a.resultType(tf.Dir))
 	}
 	for _, t := range locals {
 		if t != "" {
@@ -504,10 +504,24 @@ func typeName(e ast.Expr) string {
 	return ""
 }
 
+// resultType gives, for a function of the package in dir, the type its
+// first result names in base (newClient → Client for *Client); "" when
+// there is none.
+func (a *Pass) resultType(dir string) func(fn string) string {
+	return func(fn string) string {
+		d := a.Base.FuncDecl(dir, fn)
+		if d == nil || d.Type.Results == nil || len(d.Type.Results.List) == 0 {
+			return ""
+		}
+		return typeName(d.Type.Results.List[0].Type)
+	}
+}
+
 // localTypes reads, from the body of tf's outermost test, the variables
-// declared with a type the syntax names: var v T, v := T{…}, v := &T{…}.
-// A name given two types is left out.
-func localTypes(tf *TestFunc) map[string]string {
+// declared with a type the syntax names: var v T, v := T{…}, v := &T{…},
+// and, with result, v := newT(…) or v, err := newT(…) for a function of
+// the package whose first result is a T. A name given two types is left out.
+func localTypes(tf *TestFunc, result func(fn string) string) map[string]string {
 	out := map[string]string{}
 	root := tf
 	for root.Parent != nil {
@@ -534,6 +548,15 @@ func localTypes(tf *TestFunc) map[string]string {
 				}
 			}
 		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && len(x.Rhs) == 1 && len(x.Lhs) >= 1 && result != nil {
+				if call, ok := x.Rhs[0].(*ast.CallExpr); ok {
+					if id, ok := x.Lhs[0].(*ast.Ident); ok {
+						if recv, fn := CallName(call); recv == "" && fn != "" {
+							set(id.Name, result(fn))
+						}
+					}
+				}
+			}
 			if x.Tok != token.DEFINE || len(x.Lhs) != len(x.Rhs) {
 				return true
 			}
