@@ -46,7 +46,9 @@ func (a *Pass) RewrittenAs(bt *TestFunc) string {
 		for v := range want {
 			if have[v] || hl[v] {
 				n++
-				if s, err := strconv.Unquote(v); err == nil && s == longest {
+				// One of the longest (several may be as long: ties must not
+				// depend on the order a map is read in).
+				if s, err := strconv.Unquote(v); err == nil && len(s) == len(longest) {
 					longOK = true
 				}
 			}
