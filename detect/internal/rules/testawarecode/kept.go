@@ -40,7 +40,10 @@ func pkgProbes(entries []model.PkgEntry, x *model.PkgXref, envSet func(string) *
 			ks = keepProbes(f)
 			keptProbes.Put(key, ks, keptSize(ks)+len(key))
 		}
-		out = append(out, resolveKept(ks, x, envSet)...)
+		for _, p := range resolveKept(ks, x, envSet) {
+			p.path = e.Path
+			out = append(out, p)
+		}
 	}
 	return out
 }

@@ -98,6 +98,7 @@ type probe struct {
 	file        *model.SrcFile // nil for a probe of an unchanged file, read from what was kept of it (keptProbes)
 	decl        ast.Node       // the function or var declaration holding it
 	symbol      string
+	path        string // the file holding it, changed or not
 }
 
 func runTestAwareCode(a *pass) {
@@ -224,32 +225,41 @@ func (a *pass) movedFromElsewhere(dir string, p *probe) bool {
 }
 
 // newProbes returns the head probes base did not have: a probe of the same
-// kind in the same function is the same probe; one left over elsewhere in
-// the package moved.
+// kind in the same function of the same file is the same probe, then one
+// in a function of the same name (moved to another file); one left over
+// elsewhere in the package moved. Pairing the same file first keeps an
+// unchanged file's init from pairing with a new init of a file that sorts
+// before it.
 func newProbes(base, head []*probe) []*probe {
-	bySym, bySig := map[string]int{}, map[string]int{}
-	for _, p := range base {
-		bySym[p.symbol+"\x00"+p.sig]++
-		bySig[p.sig]++
-	}
-	var rest []*probe
-	for _, p := range head {
-		if k := p.symbol + "\x00" + p.sig; bySym[k] > 0 {
-			bySym[k]--
-			bySig[p.sig]--
-			continue
+	left := append([]*probe(nil), head...)
+	for _, key := range []func(*probe) string{
+		func(p *probe) string { return p.path + "\x00" + p.symbol + "\x00" + p.sig },
+		func(p *probe) string { return p.symbol + "\x00" + p.sig },
+		func(p *probe) string { return p.sig },
+	} {
+		have := map[string]int{}
+		for _, p := range base {
+			if p != nil {
+				have[key(p)]++
+			}
 		}
-		rest = append(rest, p)
-	}
-	var out []*probe
-	for _, p := range rest {
-		if bySig[p.sig] > 0 {
-			bySig[p.sig]--
-			continue
+		var rest []*probe
+		for _, p := range left {
+			if k := key(p); have[k] > 0 {
+				have[k]--
+				for i, b := range base { // base's pairing is spent
+					if b != nil && key(b) == k {
+						base = append(base[:i:i], base[i+1:]...)
+						break
+					}
+				}
+				continue
+			}
+			rest = append(rest, p)
 		}
-		out = append(out, p)
+		left = rest
 	}
-	return out
+	return left
 }
 
 // collectProbesWith finds the probes of non-test files, in file and source
@@ -431,7 +441,7 @@ func (pr *prober) resolve(items []item, decl ast.Node, symbol string) []*probe {
 			}
 			p.node = it.env.call
 		}
-		p.file, p.decl, p.symbol = pr.f, decl, symbol
+		p.file, p.decl, p.symbol, p.path = pr.f, decl, symbol, pr.f.Path
 		out = append(out, p)
 	}
 	return out
