@@ -28,12 +28,16 @@ import (
 // corpus entries deleted while their target stays.
 func (a *pass) checkDataFiles() {
 	lostFuzz := map[string][]string{} // dir of the package + "\x00" + target → deleted entries
+	values := map[string][]string{}   // a deleted entry → the values it held
 	for _, c := range a.Changes {
 		switch {
 		case c.From != nil && c.To == nil:
 			if dir, target, ok := fuzzEntry(c.From.Path); ok {
 				k := dir + "\x00" + target
 				lostFuzz[k] = append(lostFuzz[k], c.From.Path)
+				if src, err := a.Read(c.From); err == nil {
+					values[c.From.Path] = corpusValues(src)
+				}
 			}
 		case c.From != nil && c.To != nil && c.From.Path == c.To.Path && dataFile(c.To.Path):
 			a.checkDataRows(c)
@@ -46,8 +50,60 @@ func (a *pass) checkDataFiles() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		dir, target, _ := strings.Cut(k, "\x00")
-		a.checkFuzzCorpus(dir, target, lostFuzz[k])
+		a.checkFuzzCorpus(dir, target, lostFuzz[k], values)
 	}
+}
+
+// corpusValues reads the string and []byte values of a seed corpus file
+// ("go test fuzz v1", then one value per line: string("/a%"), []byte("x"));
+// nil when one of its values is of another kind or cannot be read.
+func corpusValues(src []byte) []string {
+	lines := strings.Split(strings.TrimSpace(string(src)), "\n")
+	if len(lines) < 2 || strings.TrimSpace(lines[0]) != "go test fuzz v1" {
+		return nil
+	}
+	var out []string
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		inner, ok := strings.CutPrefix(l, "string(")
+		if !ok {
+			inner, ok = strings.CutPrefix(l, "[]byte(")
+		}
+		if !ok || !strings.HasSuffix(inner, ")") {
+			return nil
+		}
+		v, err := strconv.Unquote(strings.TrimSuffix(inner, ")"))
+		if err != nil {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// seeded reports whether every value of a deleted corpus entry stands as a
+// string literal in head's test files of the package (the fuzz target's
+// seed list: f.Add("/a%")), each at least three characters long.
+func seeded(vals []string, sources [][]byte) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		if len(v) < 3 {
+			return false
+		}
+		found := false
+		for _, src := range sources {
+			if bytes.Contains(src, []byte(strconv.Quote(v))) || !strings.Contains(v, "`") && bytes.Contains(src, []byte("`"+v+"`")) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // fuzzEntry recognises a seed corpus file: <pkg>/testdata/fuzz/FuzzX/<entry>.
@@ -67,10 +123,11 @@ func fuzzEntry(p string) (dir, target string, ok bool) {
 // checkFuzzCorpus flags seed corpus entries deleted while the fuzz target
 // is still declared in head: go test runs every entry as a test case, so an
 // entry that failed is the cheapest one to make pass by deleting it.
-func (a *pass) checkFuzzCorpus(dir, target string, gone []string) {
+func (a *pass) checkFuzzCorpus(dir, target string, gone []string, values map[string][]string) {
 	decl := []byte("func " + target + "(")
 	found := false
-	for _, src := range a.Loader.TestSources(a.Head.Rev, dir) {
+	sources := a.Loader.TestSources(a.Head.Rev, dir)
+	for _, src := range sources {
 		if bytes.Contains(src, decl) {
 			found = true
 		}
@@ -78,6 +135,16 @@ func (a *pass) checkFuzzCorpus(dir, target string, gone []string) {
 	if !found {
 		return // the target went too: deleted-test judges it
 	}
+	var kept []string
+	for _, g := range gone {
+		if !seeded(values[g], sources) {
+			kept = append(kept, g)
+		}
+	}
+	if len(kept) == 0 {
+		return // every entry's values now seed the target in the test code (f.Add)
+	}
+	gone = kept
 	sort.Strings(gone)
 	names := make([]string, 0, len(gone))
 	for _, g := range gone {

@@ -30,7 +30,9 @@ delete a test. Cases outside Go count too: a JSON or YAML file under testdata/
 that a test of the package names, whose case list (a top-level array, or the
 one array of a top-level object, whose entries look like cases: a name, an
 input or an expected result) lost entries matched by name or content; and
-seed corpus entries (testdata/fuzz/FuzzX/…) deleted while FuzzX stays.
+seed corpus entries (testdata/fuzz/FuzzX/…) deleted while FuzzX stays, but
+those whose values now stand as string literals in the package's test code
+(moved into the target's f.Add seeds).
 
 Not flagged: a Go table moved to a testdata file the head test reads, its
 values all there (moved, then trimmed in a later commit, is flagged: judged on
