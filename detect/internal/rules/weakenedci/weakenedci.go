@@ -47,7 +47,10 @@ check against the tests, failures lost because the shell goes on after errors
 (no set -e) rather than because the change said so.
 
 Not flagged: jobs split, renamed or reordered with the same tests still run
-somewhere; continue-on-error on an experimental matrix entry (gotip,
+somewhere (also by a broader run whose -skip matches none of the tests the
+dropped run's packages declare, their folders listed whole; and by a run
+naming the packages by import path, or where they moved with their
+module); continue-on-error on an experimental matrix entry (gotip,
 nightly); a new job or step; a build tag added; a matrix toolchain replaced by
 another; adding or tightening goodhart's checks.
 
@@ -346,8 +349,46 @@ func (s *side) testCovers(h, b *run) bool {
 	if ht.run != bt.run && ht.run != "" && !unreadablePattern(ht.run) {
 		return false
 	}
-	if ht.skip != bt.skip && ht.skip != "" && !unreadablePattern(ht.skip) {
+	if ht.skip != bt.skip && ht.skip != "" && !unreadablePattern(ht.skip) && !s.skipSparesAll(ht.skip, bt) {
 		return false
+	}
+	return true
+}
+
+// skipSparesAll reports whether a head run's -skip leaves every test of a
+// base run's packages to run: its pattern (for top-level tests, the part
+// before the first /) matches none of the tests the packages declare that
+// base's own -skip did not already leave out. The packages' folders (trees
+// for a ./... pattern) are listed whole, up to a bound; false when they
+// cannot be.
+func (s *side) skipSparesAll(skip string, bt *goTest) bool {
+	re, err := regexp.Compile(strings.SplitN(skip, "/", 2)[0])
+	if err != nil || bt.pkgs.opaque != "" || len(bt.pkgs.patterns) == 0 {
+		return false
+	}
+	var old *regexp.Regexp
+	if bt.skip != "" {
+		if old, err = regexp.Compile(strings.SplitN(bt.skip, "/", 2)[0]); err != nil {
+			return false
+		}
+	}
+	for _, p := range s.moved(bt.pkgs).patterns {
+		dir, tree := strings.CutSuffix(p, "/...")
+		if p == "..." || p == "./..." {
+			dir, tree = ".", true
+		}
+		if strings.Contains(dir, "...") || strings.Contains(dir, ".") && !strings.HasPrefix(dir, ".") {
+			return false // a pattern goodhart cannot list, or another module's path
+		}
+		names, ok := s.snap.TestNamesUnder(dir, tree, 2000)
+		if !ok {
+			return false
+		}
+		for _, n := range names {
+			if re.MatchString(n) && (old == nil || !old.MatchString(n)) {
+				return false
+			}
+		}
 	}
 	return true
 }

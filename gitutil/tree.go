@@ -1,0 +1,97 @@
+package gitutil
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// ErrNoTreeListing says a backend cannot list a folder's whole subtree.
+var ErrNoTreeListing = errors.New("this repository cannot list a folder's subtree")
+
+// ListTree lists the regular files anywhere under dir ("" or "." for the
+// whole tree) in the tree of a commit, at most max of them (the rest are
+// left out and more says so). A missing dir is an empty list. Backends that
+// cannot list a subtree return ErrNoTreeListing.
+func ListTree(r Repo, commit, dir string, max int) (files []File, more bool, err error) {
+	lt, ok := r.(interface {
+		listTree(commit, dir string, max int) ([]File, bool, error)
+	})
+	if !ok {
+		return nil, false, ErrNoTreeListing
+	}
+	return lt.listTree(commit, cleanDir(dir), max)
+}
+
+func (r *cliRepo) listTree(commit, dir string, max int) ([]File, bool, error) {
+	args := []string{"ls-tree", "-r", "-z", commit}
+	if dir != "" {
+		args = append(args, "--", dir+"/")
+	}
+	out, err := r.gitIn(args...)
+	if err != nil {
+		return nil, false, err
+	}
+	var files []File
+	for _, rec := range strings.Split(string(out), "\x00") {
+		meta, p, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 {
+			continue
+		}
+		if file := cliFile(p, f[0], f[2]); file != nil {
+			if len(files) == max {
+				return files, true, nil
+			}
+			files = append(files, *file)
+		}
+	}
+	return files, false, nil
+}
+
+func (r *gogitRepo) listTree(commit, dir string, max int) ([]File, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tree, err := r.treeOf(commit)
+	if err != nil {
+		return nil, false, err
+	}
+	if dir != "" {
+		for _, name := range strings.Split(dir, "/") {
+			e := entryNamed(tree, name)
+			if e == nil || e.Mode != filemode.Dir {
+				return nil, false, nil // missing, or not a folder
+			}
+			if tree, err = r.tree(e.Hash); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	var files []File
+	var walk func(prefix string, t *object.Tree) (bool, error)
+	walk = func(prefix string, t *object.Tree) (bool, error) {
+		for _, e := range t.Entries {
+			p := joinPath(prefix, e.Name)
+			switch {
+			case e.Mode == filemode.Dir:
+				sub, err := r.tree(e.Hash)
+				if err != nil {
+					return false, err
+				}
+				if more, err := walk(p, sub); more || err != nil {
+					return more, err
+				}
+			case isFile(e.Mode):
+				if len(files) == max {
+					return true, nil
+				}
+				files = append(files, File{Path: p, Blob: e.Hash.String(), Mode: uint32(e.Mode)})
+			}
+		}
+		return false, nil
+	}
+	more, err := walk(dir, tree)
+	return files, more, err
+}
