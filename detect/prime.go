@@ -20,6 +20,11 @@ type Primed struct {
 	size     int
 }
 
+// ListTree passes a subtree listing on to the repository viewed.
+func (p *Primed) ListTree(commit, dir string, max int) ([]gitutil.File, bool, error) {
+	return gitutil.ListTree(p.Repo, commit, dir, max)
+}
+
 // Prime reads what CheckCommit needs first for c: its changes against its
 // first parent (a merge's own, gitutil.OwnChanges), both versions of the
 // Go files they touch, and those of the CI files (workflows, Makefiles,

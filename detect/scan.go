@@ -87,6 +87,11 @@ type ownView struct {
 	done bool
 }
 
+// ListTree passes a subtree listing on to the repository viewed.
+func (v *ownView) ListTree(commit, dir string, max int) ([]gitutil.File, bool, error) {
+	return gitutil.ListTree(v.Repo, commit, dir, max)
+}
+
 func (v *ownView) ownChanges() ([]gitutil.Change, error) {
 	if !v.done {
 		v.own, v.err = gitutil.OwnChanges(v.Repo, v.c)

@@ -24,7 +24,7 @@ func TestCheckCommitMatchesCheck(t *testing.T) {
 	cache := detect.NewCache(64 << 10)
 	n := 0
 	for _, s := range all {
-		if len(s.Want) == 0 {
+		if len(s.Want) == 0 && !throughViews[s.Name] {
 			continue // the scenarios with findings say most
 		}
 		n++
@@ -87,6 +87,16 @@ func TestCheckCommitMatchesCheck(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no scenarios with findings")
 	}
+}
+
+// throughViews are scenarios without findings whose outcome rests on what
+// the repository can do beyond the Repo interface (a subtree listing): a
+// view of it (a primed commit) must pass that on.
+var throughViews = map[string]bool{"weakened-ci/job-dropped-skip-spares": true}
+
+// ListTree passes a subtree listing on, as the views of a scan do.
+func (r *blobLog) ListTree(commit, dir string, max int) ([]gitutil.File, bool, error) {
+	return gitutil.ListTree(r.Repo, commit, dir, max)
 }
 
 // blobLog is a repository that notes the blobs asked of it.

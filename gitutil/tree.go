@@ -11,21 +11,27 @@ import (
 // ErrNoTreeListing says a backend cannot list a folder's whole subtree.
 var ErrNoTreeListing = errors.New("this repository cannot list a folder's subtree")
 
+// TreeLister is a repository that can list a folder's whole subtree. The
+// git backends are; a view wrapping one passes the call on (ListTree).
+type TreeLister interface {
+	ListTree(commit, dir string, max int) ([]File, bool, error)
+}
+
 // ListTree lists the regular files anywhere under dir ("" or "." for the
 // whole tree) in the tree of a commit, at most max of them (the rest are
-// left out and more says so). A missing dir is an empty list. Backends that
-// cannot list a subtree return ErrNoTreeListing.
+// left out and more says so). A missing dir is an empty list. A repository
+// that cannot list a subtree returns ErrNoTreeListing.
 func ListTree(r Repo, commit, dir string, max int) (files []File, more bool, err error) {
-	lt, ok := r.(interface {
-		listTree(commit, dir string, max int) ([]File, bool, error)
-	})
+	lt, ok := r.(TreeLister)
 	if !ok {
 		return nil, false, ErrNoTreeListing
 	}
-	return lt.listTree(commit, cleanDir(dir), max)
+	return lt.ListTree(commit, dir, max)
 }
 
-func (r *cliRepo) listTree(commit, dir string, max int) ([]File, bool, error) {
+// ListTree lists a subtree with git ls-tree -r.
+func (r *cliRepo) ListTree(commit, dir string, max int) ([]File, bool, error) {
+	dir = cleanDir(dir)
 	args := []string{"ls-tree", "-r", "-z", commit}
 	if dir != "" {
 		args = append(args, "--", dir+"/")
@@ -51,7 +57,9 @@ func (r *cliRepo) listTree(commit, dir string, max int) ([]File, bool, error) {
 	return files, false, nil
 }
 
-func (r *gogitRepo) listTree(commit, dir string, max int) ([]File, bool, error) {
+// ListTree walks a subtree.
+func (r *gogitRepo) ListTree(commit, dir string, max int) ([]File, bool, error) {
+	dir = cleanDir(dir)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	tree, err := r.treeOf(commit)
