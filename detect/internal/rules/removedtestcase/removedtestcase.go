@@ -25,7 +25,9 @@ range clause, bound to a variable in the test, or declared at package level) to
 drive t.Run or its assertions. Rows are matched by their name (a name/desc/title
 field, the first string, or the map key), then by their content, so reordered,
 renamed and reformatted rows are not findings, nor are rows moved to another
-test's table or to a helper of the test files that the test calls. Dropping the one case that fails is the table-driven way to
+test's table or to a helper of the test files that the test calls, nor a
+row whose values the test now holds as its own code (a table collapsed into
+its one remaining case). Dropping the one case that fails is the table-driven way to
 delete a test. Cases outside Go count too: a JSON or YAML file under testdata/
 that a test of the package names, whose case list (a top-level array, or the
 one array of a top-level object, whose entries look like cases: a name, an
@@ -118,7 +120,14 @@ func runRemovedTestCase(a *pass) {
 			}
 		}
 		kk := rowKeys(keptBase)
+		var inHead map[string]bool // the expressions of head's test, for rows inlined into it
 		for _, r := range lost {
+			if inHead == nil {
+				inHead = exprTexts(m.Head.File, m.Head.Body)
+			}
+			if inlined(m.Base.File, r, inHead) {
+				continue // the case is now the test's own code: it still runs
+			}
 			if f := goneField(r, bf, hf, hk, kk); f != "" && len(keptBase) > 0 {
 				followed = append(followed, r)
 				because("They set the field " + f + ", which the table no longer has: they went with what that field exercised.")
@@ -397,6 +406,55 @@ func (a *pass) notElsewhere(m *model.Match, lost []model.TableRow) []model.Table
 		elsewhere = append(elsewhere, model.CaseRows(a.Head, ht)...)
 	}
 	return pairRows(lost, elsewhere, true)
+}
+
+// exprTexts lists the source of every expression of a body but its bare
+// names, whitespace collapsed.
+func exprTexts(f *model.SrcFile, body ast.Node) map[string]bool {
+	out := map[string]bool{}
+	if body == nil {
+		return out
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if e, ok := n.(ast.Expr); ok {
+			if _, isIdent := e.(*ast.Ident); !isIdent {
+				out[collapse(f.Text(e))] = true
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// collapse joins the words of a text with single spaces.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// inlined reports whether a lost row's case now stands in the head test's
+// own code: each of its values but its name (a struct row's fields, at
+// least one; none a bare name, nor under eight characters) is, as written,
+// an expression of head's test, as when a table collapsed to its one
+// surviving case is written out.
+func inlined(f *model.SrcFile, r model.TableRow, inHead map[string]bool) bool {
+	cl, ok := r.Expr.(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	n := 0
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			return false
+		}
+		if id, ok := kv.Key.(*ast.Ident); ok && nameFields[strings.ToLower(id.Name)] {
+			continue
+		}
+		text := collapse(f.Text(kv.Value))
+		if _, bare := kv.Value.(*ast.Ident); bare || len(text) < 8 || !inHead[text] {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // calledNames lists the functions a body calls by their bare name.
