@@ -271,9 +271,13 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 					// v.Field, where the test declared v with a type of
 					// the package: var v T, v := T{…}, v := &T{…}.
 					if locals == nil {
-						locals = localTypes(tf, a.resultType(tf.Dir))
+						locals = localTypes(tf)
 					}
-					if t := locals[id.Name]; t != "" {
+					t := locals[id.Name]
+					if fn, made := strings.CutPrefix(t, madeBy); made {
+						t = a.resultType(tf.Dir, fn) // looked up only for a value a check reads
+					}
+					if t != "" {
 						gone(t + "." + x.Sel.Name)
 					}
 				}
@@ -367,10 +371,10 @@ func (a *Pass) SubjectOf(tf *TestFunc, named bool, nodes ...ast.Node) Subject {
 	slices.Sort(s.Changed)
 	s.CoveredBy = slices.Sorted(maps.Keys(covered))
 	if locals == nil {
-		locals = localTypes(tf, a.resultType(tf.Dir))
+		locals = localTypes(tf)
 	}
 	for _, t := range locals {
-		if t != "" {
+		if t != "" && !strings.HasPrefix(t, madeBy) {
 			types[strings.ToLower(t)] = true
 		}
 	}
@@ -507,21 +511,24 @@ func typeName(e ast.Expr) string {
 // resultType gives, for a function of the package in dir, the type its
 // first result names in base (newClient → Client for *Client); "" when
 // there is none.
-func (a *Pass) resultType(dir string) func(fn string) string {
-	return func(fn string) string {
-		d := a.Base.FuncDecl(dir, fn)
-		if d == nil || d.Type.Results == nil || len(d.Type.Results.List) == 0 {
-			return ""
-		}
-		return typeName(d.Type.Results.List[0].Type)
+func (a *Pass) resultType(dir, fn string) string {
+	d := a.Base.FuncDecl(dir, fn)
+	if d == nil || d.Type.Results == nil || len(d.Type.Results.List) == 0 {
+		return ""
 	}
+	return typeName(d.Type.Results.List[0].Type)
 }
 
+// madeBy marks, in localTypes, a variable a call of a package function
+// made (v := newT(…), v, err := newT(…)): "made by " and the function's
+// name, whose first result's type is looked up when the variable matters.
+const madeBy = "made by "
+
 // localTypes reads, from the body of tf's outermost test, the variables
-// declared with a type the syntax names: var v T, v := T{…}, v := &T{…},
-// and, with result, v := newT(…) or v, err := newT(…) for a function of
-// the package whose first result is a T. A name given two types is left out.
-func localTypes(tf *TestFunc, result func(fn string) string) map[string]string {
+// declared with a type the syntax names: var v T, v := T{…}, v := &T{…};
+// and those a call of a package function made, marked madeBy. A name given
+// two types is left out.
+func localTypes(tf *TestFunc) map[string]string {
 	out := map[string]string{}
 	root := tf
 	for root.Parent != nil {
@@ -548,11 +555,11 @@ func localTypes(tf *TestFunc, result func(fn string) string) map[string]string {
 				}
 			}
 		case *ast.AssignStmt:
-			if x.Tok == token.DEFINE && len(x.Rhs) == 1 && len(x.Lhs) >= 1 && result != nil {
+			if x.Tok == token.DEFINE && len(x.Rhs) == 1 && len(x.Lhs) >= 1 {
 				if call, ok := x.Rhs[0].(*ast.CallExpr); ok {
 					if id, ok := x.Lhs[0].(*ast.Ident); ok {
 						if recv, fn := CallName(call); recv == "" && fn != "" {
-							set(id.Name, result(fn))
+							set(id.Name, madeBy+fn)
 						}
 					}
 				}
