@@ -403,6 +403,16 @@ func (r *cliRepo) allFiles(commit string) ([]Change, error) {
 		return nil, err
 	}
 	var changes []Change
+	for _, f := range lsTreeFiles(out, -1) {
+		changes = append(changes, Change{To: &f})
+	}
+	return changes, nil
+}
+
+// lsTreeFiles reads the regular files of git ls-tree -z output, at most
+// max of them (max < 0: all).
+func lsTreeFiles(out []byte, max int) []File {
+	var files []File
 	for _, rec := range strings.Split(string(out), "\x00") {
 		meta, p, ok := strings.Cut(rec, "\t")
 		f := strings.Fields(meta)
@@ -410,10 +420,13 @@ func (r *cliRepo) allFiles(commit string) ([]Change, error) {
 			continue
 		}
 		if file := cliFile(p, f[0], f[2]); file != nil {
-			changes = append(changes, Change{To: file})
+			if len(files) == max {
+				break
+			}
+			files = append(files, *file)
 		}
 	}
-	return changes, nil
+	return files
 }
 
 // cliFile is the File of a tree entry, or nil when the entry is not a
@@ -477,17 +490,7 @@ func (r *cliRepo) listDirSlow(commit, dir string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []File
-	for _, rec := range strings.Split(string(out), "\x00") {
-		meta, p, ok := strings.Cut(rec, "\t")
-		f := strings.Fields(meta)
-		if ok && len(f) == 3 {
-			if file := cliFile(p, f[0], f[2]); file != nil {
-				files = append(files, *file)
-			}
-		}
-	}
-	return files, nil
+	return lsTreeFiles(out, -1), nil
 }
 
 // parseTree reads the regular files of a raw tree object: entries of

@@ -40,19 +40,10 @@ func (r *cliRepo) ListTree(commit, dir string, max int) ([]File, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	var files []File
-	for _, rec := range strings.Split(string(out), "\x00") {
-		meta, p, ok := strings.Cut(rec, "\t")
-		f := strings.Fields(meta)
-		if !ok || len(f) != 3 {
-			continue
-		}
-		if file := cliFile(p, f[0], f[2]); file != nil {
-			if len(files) == max {
-				return files, true, nil
-			}
-			files = append(files, *file)
-		}
+	// One more than max says whether there were more.
+	files := lsTreeFiles(out, max+1)
+	if len(files) > max {
+		return files[:max], true, nil
 	}
 	return files, false, nil
 }

@@ -73,15 +73,7 @@ func TestCheckKeysFollowTheHelpersFolder(t *testing.T) {
 	built, repo := openScenario(t, s)
 	pass := func(head string) (*Pass, *TestFunc) {
 		t.Helper()
-		changes, err := repo.Changes(built.Base, head)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ld := NewLoader(repo)
-		a := &Pass{Loader: ld, Base: newSnapshot(ld, built.Base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
-		if err := a.loadChanged(changes, built.Base, head, false); err != nil {
-			t.Fatal(err)
-		}
+		a := loadedPass(t, repo, built.Base, head)
 		for _, tf := range a.Head.PkgTests("p") {
 			if tf.Name == "TestOne" {
 				return a, tf
@@ -128,4 +120,20 @@ func openScenario(t *testing.T, s *fixtures.Scenario) (*fixtures.Built, gitutil.
 	}
 	t.Cleanup(func() { repo.Close() })
 	return built, repo
+}
+
+// loadedPass is a Pass over base..head with the changed files loaded, as
+// an analysis starts, for tests that ask the model directly.
+func loadedPass(t *testing.T, repo gitutil.Repo, base, head string) *Pass {
+	t.Helper()
+	changes, err := repo.Changes(base, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld := NewLoader(repo)
+	a := &Pass{Loader: ld, Base: newSnapshot(ld, base), Head: newSnapshot(ld, head), renamed: map[string]string{}, Deleted: map[string]bool{}}
+	if err := a.loadChanged(changes, base, head, false); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -57,15 +57,7 @@ func TestRewrittenAsTiesAreStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	built, repo := openScenario(t, s)
-	changes, err := repo.Changes(built.Base, built.Head)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ld := NewLoader(repo)
-	a := &Pass{Loader: ld, Base: newSnapshot(ld, built.Base), Head: newSnapshot(ld, built.Head), renamed: map[string]string{}, Deleted: map[string]bool{}}
-	if err := a.loadChanged(changes, built.Base, built.Head, false); err != nil {
-		t.Fatal(err)
-	}
+	a := loadedPass(t, repo, built.Base, built.Head)
 	var bt *TestFunc
 	for _, tf := range a.Base.Tests {
 		if tf.Name == "TestRouteOld" {
